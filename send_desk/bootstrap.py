@@ -1,0 +1,75 @@
+"""Wire the desk together: database location, migrations, reference data and services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import URL
+
+from send_desk.db.engine import make_engine
+from send_desk.db.location import looks_like_network_share, resolve_database_url, sqlite_path
+from send_desk.db.migrate import upgrade
+from send_desk.db.session import Database
+from send_desk.domain.errors import DatabaseUnavailableError, SendDeskError
+from send_desk.services.cases import CaseService
+from send_desk.services.context import Clock, ServiceContext, current_login, system_clock
+from send_desk.services.policies import seed_reference_data
+from send_desk.services.register import RegisterService
+
+
+class NetworkShareError(SendDeskError):
+    """Raise when a SQLite file would be opened on a network share."""
+
+
+@dataclass
+class Desk:
+    """Every service of one open database, built once by the composition root."""
+
+    ctx: ServiceContext
+    url: URL
+    backup: Path | None = None
+    cases: CaseService = field(init=False)
+    register: RegisterService = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Build the services over the shared context."""
+        self.cases = CaseService(self.ctx)
+        self.register = RegisterService(self.ctx)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.ctx.db.dispose()
+
+
+def open_desk(
+    database: str | None = None,
+    *,
+    clock: Clock = system_clock,
+    login: str | None = None,
+    allow_network_share: bool = False,
+) -> Desk:
+    """Open (creating and migrating if needed) the database and return the services over it."""
+    url = resolve_database_url(database)
+    path = sqlite_path(url)
+    if path is not None and not allow_network_share and looks_like_network_share(path):
+        raise NetworkShareError(
+            f"The database file {path} is on a network share. SQLite files are not safe to share over a "
+            "network: two desks can corrupt it. Ask IT for a PostgreSQL database for the team, or start the "
+            "desk with --allow-network-share if only one person will ever use this file."
+        )
+    try:
+        engine = make_engine(url)
+        backup = upgrade(engine)
+    except SendDeskError:
+        raise
+    except Exception as exc:
+        raise DatabaseUnavailableError(
+            f"The database at {url.render_as_string(hide_password=True)} could not be opened: "
+            f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}. "
+            "Check the location and try again."
+        ) from exc
+    ctx = ServiceContext(db=Database(engine), clock=clock, login=login or current_login())
+    with ctx.db.write() as session:
+        seed_reference_data(session, at=ctx.now(), login=ctx.actor_login())
+    return Desk(ctx=ctx, url=url, backup=backup)

@@ -1,0 +1,356 @@
+"""SQLAlchemy 2.0 typed models: the tables of a SEND Desk database."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from send_desk.db.types import UtcDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention so migrations name constraints the same everywhere."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Staff(Base):
+    """A member of staff, known by their operating-system login."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    team: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[str] = mapped_column(String(20), default="officer")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Category(Base):
+    """A SEND category a case is classified under."""
+
+    __tablename__ = "category"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    appealable: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class TargetPolicyRow(Base):
+    """One version of the target policy for a kind and stage; cases keep the version they began under."""
+
+    __tablename__ = "target_policy"
+    __table_args__ = (UniqueConstraint("kind", "stage", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    stage: Mapped[int] = mapped_column(Integer, default=1)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+    effective_from: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    acknowledge_days: Mapped[int | None] = mapped_column(Integer)
+    respond_rule: Mapped[str] = mapped_column(String(30))
+    respond_amount: Mapped[int | None] = mapped_column(Integer)
+    respond_from_acknowledgement: Mapped[bool] = mapped_column(Boolean, default=False)
+    extension_max: Mapped[int | None] = mapped_column(Integer)
+    calendar: Mapped[str] = mapped_column(String(30))
+    counts_closures: Mapped[bool] = mapped_column(Boolean, default=True)
+    pause_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
+    clarification_restarts: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_soon_days: Mapped[int] = mapped_column(Integer, default=2)
+
+
+class ClosureDay(Base):
+    """An office closure day or a one-off national holiday added by an admin."""
+
+    __tablename__ = "closure_day"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    description: Mapped[str] = mapped_column(String(200), default="")
+    national: Mapped[bool] = mapped_column(Boolean, default=False)
+    """True for a one-off bank holiday, which counts for every kind (closures only where policy says)."""
+
+
+class ReferenceCounter(Base):
+    """The last case number handed out in a year, for human-friendly references."""
+
+    __tablename__ = "reference_counter"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ChangeCounter(Base):
+    """A single row bumped on every write so other desks notice changes cheaply."""
+
+    __tablename__ = "change_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Case(Base):
+    """A logged enquiry or complaint; current-stage due dates are copied here for indexed queries."""
+
+    __tablename__ = "case_record"
+    __table_args__ = (
+        Index("ix_case_status_next_due", "status", "next_due"),
+        Index("ix_case_received_on", "received_on"),
+        Index("ix_case_officer_status", "officer_id", "status"),
+        Index("ix_case_kind_received", "kind", "received_on"),
+        Index("ix_case_status_ack", "status", "acknowledged_on", "acknowledge_by"),
+        Index("ix_case_responded_on", "responded_on"),
+        Index("ix_case_closed_on", "closed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(30), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    stage: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    channel: Mapped[str] = mapped_column(String(30), default="email")
+    received_on: Mapped[date] = mapped_column(Date)
+    received_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"))
+    service_area: Mapped[str] = mapped_column(String(120), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    adjustments: Mapped[str] = mapped_column(Text, default="")
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # current stage's clocks, copied from case_stage for indexed dashboard queries
+    acknowledge_by: Mapped[date | None] = mapped_column(Date)
+    acknowledged_on: Mapped[date | None] = mapped_column(Date)
+    respond_by: Mapped[date | None] = mapped_column(Date)
+    responded_on: Mapped[date | None] = mapped_column(Date)
+    next_due: Mapped[date | None] = mapped_column(Date)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    closure_code: Mapped[str | None] = mapped_column(String(40))
+    closure_reason: Mapped[str] = mapped_column(Text, default="")
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    ombudsman_reference: Mapped[str] = mapped_column(String(60), default="")
+    ombudsman_decision: Mapped[str] = mapped_column(Text, default="")
+    remedy_due: Mapped[date | None] = mapped_column(Date)
+    remedy_complied_on: Mapped[date | None] = mapped_column(Date)
+    anonymised: Mapped[bool] = mapped_column(Boolean, default=False)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+    category: Mapped[Category | None] = relationship(lazy="joined")
+    officer: Mapped[Staff | None] = relationship(foreign_keys=[officer_id], lazy="joined")
+    people: Mapped[list[Person]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Person.id"
+    )
+    stages: Mapped[list[CaseStage]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseStage.stage"
+    )
+    timeline: Mapped[list[TimelineEntry]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="TimelineEntry.id"
+    )
+
+
+class Person(Base):
+    """A child, contact or representative named on a case."""
+
+    __tablename__ = "person"
+    __table_args__ = (
+        UniqueConstraint("case_id", "role"),
+        Index("ix_person_role_name_key", "role", "name_key"),
+        Index("ix_person_email_key", "email_key"),
+        Index("ix_person_phone_key", "phone_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    name_key: Mapped[str] = mapped_column(String(200), default="")
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    identifier: Mapped[str] = mapped_column(String(60), default="")
+    relationship_to_child: Mapped[str] = mapped_column(String(30), default="")
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    email_key: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    phone_key: Mapped[str] = mapped_column(String(40), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    preferred_contact: Mapped[str] = mapped_column(String(30), default="")
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    case: Mapped[Case] = relationship(back_populates="people")
+
+
+class CaseStage(Base):
+    """One stage of a case with its clocks: due, done, extended, paused, outcome."""
+
+    __tablename__ = "case_stage"
+    __table_args__ = (UniqueConstraint("case_id", "stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"))
+    stage: Mapped[int] = mapped_column(Integer)
+    policy_id: Mapped[int] = mapped_column(ForeignKey("target_policy.id"))
+    started_on: Mapped[date] = mapped_column(Date)
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    acknowledge_by: Mapped[date | None] = mapped_column(Date)
+    acknowledged_on: Mapped[date | None] = mapped_column(Date)
+    acknowledge_missed_reason: Mapped[str] = mapped_column(Text, default="")
+    respond_by: Mapped[date | None] = mapped_column(Date)
+    respond_by_unextended: Mapped[date | None] = mapped_column(Date)
+    responded_on: Mapped[date | None] = mapped_column(Date)
+    respond_missed_reason: Mapped[str] = mapped_column(Text, default="")
+    clarified_on: Mapped[date | None] = mapped_column(Date)
+    manual_due: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    learning: Mapped[str] = mapped_column(Text, default="")
+
+    case: Mapped[Case] = relationship(back_populates="stages")
+    policy: Mapped[TargetPolicyRow] = relationship(lazy="joined")
+    handler: Mapped[Staff | None] = relationship(lazy="joined")
+    extensions: Mapped[list[Extension]] = relationship(
+        cascade="all, delete-orphan", order_by="Extension.id", lazy="selectin"
+    )
+    pauses: Mapped[list[Pause]] = relationship(
+        cascade="all, delete-orphan", order_by="Pause.id", lazy="selectin"
+    )
+    remedies: Mapped[list[Remedy]] = relationship(
+        cascade="all, delete-orphan", order_by="Remedy.id", lazy="selectin"
+    )
+    actions: Mapped[list[OutstandingAction]] = relationship(
+        cascade="all, delete-orphan", order_by="OutstandingAction.id", lazy="selectin"
+    )
+
+
+class Extension(Base):
+    """An extension granted to a stage's response target, with its reason."""
+
+    __tablename__ = "extension"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("case_stage.id", ondelete="CASCADE"), index=True)
+    amount: Mapped[int] = mapped_column(Integer)
+    new_due: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    told_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+
+
+class Pause(Base):
+    """A period when a stage's clock is stopped (for example awaiting a fee)."""
+
+    __tablename__ = "pause"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("case_stage.id", ondelete="CASCADE"), index=True)
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class Remedy(Base):
+    """A remedy offered at a stage (amount in pence for a financial remedy)."""
+
+    __tablename__ = "remedy"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("case_stage.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    amount_pence: Mapped[int | None] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class OutstandingAction(Base):
+    """An action promised in a response and tracked until done."""
+
+    __tablename__ = "outstanding_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("case_stage.id", ondelete="CASCADE"), index=True)
+    what: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    due: Mapped[date | None] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
+
+
+class TimelineEntry(Base):
+    """A note, a contact with the family or a recorded change, in time order."""
+
+    __tablename__ = "timeline_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    entry_type: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(30), default="")
+    direction: Mapped[str] = mapped_column(String(10), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(200), default="")
+
+    case: Mapped[Case] = relationship(back_populates="timeline")
+
+
+class CaseLink(Base):
+    """A link between two cases (duplicate, same child, related)."""
+
+    __tablename__ = "case_link"
+    __table_args__ = (UniqueConstraint("case_id", "linked_case_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
+    linked_case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class AuditEntry(Base):
+    """An append-only record of one change: who, when, what, old and new values (JSON)."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (
+        Index("ix_audit_case_at", "case_id", "at"),
+        Index("ix_audit_at", "at"),
+        Index("ix_audit_login_at", "login", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    login: Mapped[str] = mapped_column(String(120))
+    actor_name: Mapped[str] = mapped_column(String(200), default="")
+    case_id: Mapped[int | None] = mapped_column(Integer)
+    case_reference: Mapped[str] = mapped_column(String(30), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    changes: Mapped[str] = mapped_column(Text, default="{}")

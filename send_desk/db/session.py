@@ -1,0 +1,114 @@
+"""Units of work over one engine, with database errors translated to plain-words domain errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from send_desk.db.engine import is_sqlite
+from send_desk.db.models import ChangeCounter
+from send_desk.domain.errors import ConflictError, DatabaseUnavailableError, SendDeskError
+
+
+class Database:
+    """The engine plus read and write units of work; the only place sessions are made."""
+
+    def __init__(self, engine: Engine) -> None:
+        """Wrap an engine that has already been migrated."""
+        self.engine = engine
+        self._reader = sessionmaker(engine, expire_on_commit=False)
+        writer_engine = engine.execution_options(sqlite_immediate=True) if is_sqlite(engine) else engine
+        self._writer = sessionmaker(writer_engine, expire_on_commit=False)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """Yield a session for reading; nothing it does is committed."""
+        with translate_errors(), self._reader() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """Yield a session whose changes are committed together at the end, or not at all."""
+        with translate_errors(), self._writer() as session:
+            try:
+                yield session
+                bump_change_counter(session)
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def bump_change_counter(session: Session) -> None:
+    """Add one to the change counter other desks poll to notice a change."""
+    result = session.execute(
+        update(ChangeCounter).where(ChangeCounter.id == 1).values(value=ChangeCounter.value + 1)
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        session.add(ChangeCounter(id=1, value=1))
+
+
+@contextmanager
+def translate_errors() -> Iterator[None]:
+    """Turn SQLAlchemy errors into domain errors whose message a support officer can act on."""
+    try:
+        yield
+    except SendDeskError:
+        raise
+    except StaleDataError as exc:
+        raise ConflictError(
+            message="Someone else saved this case after you opened it. Reload it to see their change; "
+            "what you typed is kept.",
+            changed_by="another user",
+            changed_at=datetime.now(UTC),
+        ) from exc
+    except OperationalError as exc:
+        raise DatabaseUnavailableError(describe_operational_error(exc)) from exc
+    except IntegrityError as exc:
+        raise SendDeskError(
+            "The database refused the change because it clashes with a record already saved "
+            f"({first_line(exc.orig)}). Nothing was saved; check the details and try again."
+        ) from exc
+    except DBAPIError as exc:
+        raise DatabaseUnavailableError(
+            f"The database reported a problem: {first_line(exc.orig)}. Nothing was saved; try again, "
+            "and if it keeps happening tell your IT service desk."
+        ) from exc
+
+
+def describe_operational_error(exc: OperationalError) -> str:
+    """Explain a low-level database failure in plain words."""
+    text = str(exc.orig).lower()
+    if "locked" in text or "busy" in text:
+        return (
+            "The database is busy with another desk's work. Nothing was lost: wait a few seconds "
+            "and try again."
+        )
+    if "disk" in text and ("full" in text or "space" in text):
+        return "The disk holding the database is full. Free some space, then try again; nothing was lost."
+    if "readonly" in text or "read-only" in text:
+        return "The database file is read-only for you. Ask IT to give you write access to it."
+    if "unable to open" in text or "could not connect" in text or "connection" in text:
+        return (
+            "The database cannot be reached. Check the network or the database location "
+            "(File ▸ About shows it) and try again."
+        )
+    return f"The database reported a problem: {first_line(exc.orig)}. Try again; nothing was saved."
+
+
+def first_line(error: object) -> str:
+    """Return the first line of an error's text."""
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -1,0 +1,1 @@
+"""Pure domain model: kinds, calendars, targets and errors (no Qt, no SQL)."""

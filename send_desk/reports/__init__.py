@@ -1,0 +1,1 @@
+"""Spreadsheets and printable documents, written as progress-yielding generators."""

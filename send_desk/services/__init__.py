@@ -1,0 +1,1 @@
+"""Use cases of the desk, free of Qt: each call is one unit of work."""

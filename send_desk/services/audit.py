@@ -1,0 +1,58 @@
+"""Writing the append-only audit trail: who, when, what, old and new values."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from send_desk.db.models import AuditEntry, Case
+
+Changes = dict[str, tuple[Any, Any]]
+
+
+def plain(value: Any) -> Any:
+    """Turn a value into something JSON can hold."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def record(
+    session: Session,
+    *,
+    at: datetime,
+    login: str,
+    actor_name: str,
+    action: str,
+    case: Case | None = None,
+    changes: Changes | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Add an audit entry for one action; old → new pairs go under "changes"."""
+    body: dict[str, Any] = {}
+    if changes:
+        body["changes"] = {key: [plain(old), plain(new)] for key, (old, new) in changes.items() if old != new}
+    if details:
+        body["details"] = {key: plain(value) for key, value in details.items()}
+    entry = AuditEntry(
+        at=at,
+        login=login,
+        actor_name=actor_name,
+        case_id=case.id if case is not None else None,
+        case_reference=case.reference if case is not None else "",
+        action=action,
+        changes=json.dumps(body, ensure_ascii=False, sort_keys=True),
+    )
+    session.add(entry)
+    return entry
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> Changes:
+    """Return the old → new pairs of the keys whose values differ."""
+    return {key: (before.get(key), after.get(key)) for key in after if before.get(key) != after.get(key)}

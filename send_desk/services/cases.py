@@ -1,0 +1,816 @@
+"""Case use cases: log, acknowledge, assign, note, extend, pause, respond, escalate, close, reopen, link."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from send_desk.db.models import (
+    Case,
+    CaseLink,
+    CaseStage,
+    Category,
+    Extension,
+    OutstandingAction,
+    Pause,
+    Person,
+    ReferenceCounter,
+    Remedy,
+    Staff,
+    TimelineEntry,
+)
+from send_desk.domain.errors import ConflictError, NotFoundError, ValidationError
+from send_desk.domain.kinds import (
+    CaseKind,
+    CaseStatus,
+    Channel,
+    ClosureCode,
+    LinkKind,
+    Outcome,
+    PersonRole,
+    RemedyKind,
+)
+from send_desk.domain.policy import ClockRule
+from send_desk.domain.targets import check_extension
+from send_desk.services import audit
+from send_desk.services.clocks import refresh
+from send_desk.services.context import ServiceContext
+from send_desk.services.dto import CaseDetail, CaseInput, CaseRow, PersonInput
+from send_desk.services.identity import find_staff, staff_for_login
+from send_desk.services.policies import current_policy_row, load_closures, policy_from_row
+from send_desk.services.views import case_detail, case_rows, rag_window
+
+EARLIEST_DATE = date(2000, 1, 1)
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+REFERENCE_PREFIX = "SD"
+
+
+@dataclass(frozen=True)
+class RemedyInput:
+    """A remedy offered in a response."""
+
+    kind: RemedyKind
+    amount_pence: int | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    """An action promised in a response."""
+
+    what: str
+    owner_login: str | None = None
+    due: date | None = None
+
+
+def uk_date(value: date) -> str:
+    """Format a date the way the desk shows it (27/11/2026)."""
+    return value.strftime("%d/%m/%Y")
+
+
+def digits(text: str) -> str:
+    """Return only the digits of a phone number."""
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def name_key(name: str) -> str:
+    """Return a name folded for matching (case and spacing ignored)."""
+    return " ".join(name.lower().split())
+
+
+def build_search_text(case: Case, people: Iterable[Person]) -> str:
+    """Return the text the free-text search indexes for a case."""
+    parts = [case.reference, case.reference.replace("-", ""), case.summary, case.ombudsman_reference]
+    for person in people:
+        parts += [person.name, person.email, person.phone, digits(person.phone), person.identifier]
+    return " ".join(part for part in parts if part)
+
+
+class CaseService:
+    """The commands that change cases; each is one unit of work and is audited."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        """Use the given database, clock and acting login."""
+        self.ctx = ctx
+
+    # ----- reading -------------------------------------------------------------------------
+    def get(self, case_id: int) -> CaseDetail:
+        """Return a whole case."""
+        with self.ctx.db.read() as session:
+            return self._detail(session, self._case(session, case_id))
+
+    def get_by_reference(self, reference: str) -> CaseDetail:
+        """Return a whole case found by its reference."""
+        with self.ctx.db.read() as session:
+            case = session.scalars(select(Case).where(Case.reference == reference.strip().upper())).first()
+            if case is None:
+                raise NotFoundError(f"There is no case with the reference {reference.strip()}.")
+            return self._detail(session, case)
+
+    def find_earlier(
+        self, child: PersonInput, contact: PersonInput, *, exclude_id: int | None = None, limit: int = 20
+    ) -> list[CaseRow]:
+        """Return earlier cases for the same child (name and birth date, or identifier) or contact."""
+        conditions: list[Any] = []
+        if child.name.strip():
+            clause = (Person.role == PersonRole.CHILD.value) & (Person.name_key == name_key(child.name))
+            if child.date_of_birth is not None:
+                clause = clause & or_(
+                    Person.date_of_birth == child.date_of_birth, Person.date_of_birth.is_(None)
+                )
+            conditions.append(clause)
+        if child.identifier.strip():
+            conditions.append(Person.identifier == child.identifier.strip())
+        if contact.email.strip():
+            conditions.append(Person.email_key == contact.email.strip().lower())
+        if len(digits(contact.phone)) >= 6:
+            conditions.append(Person.phone_key == digits(contact.phone))
+        if contact.name.strip():
+            conditions.append(
+                (Person.role == PersonRole.CONTACT.value) & (Person.name_key == name_key(contact.name))
+            )
+        if not conditions:
+            return []
+        with self.ctx.db.read() as session:
+            query = select(Person.case_id).where(or_(*conditions))
+            if exclude_id is not None:
+                query = query.where(Person.case_id != exclude_id)
+            ids = list(dict.fromkeys(session.scalars(query.order_by(Person.case_id.desc()).limit(limit * 3))))
+            rows = case_rows(session, ids[:limit], rag_window(session, self.ctx.today()))
+            return rows
+
+    # ----- logging -------------------------------------------------------------------------
+    def log_case(self, data: CaseInput) -> CaseDetail:
+        """Log a new case, compute its due dates and audit it; return the saved case."""
+        with self.ctx.db.write() as session:
+            actor = staff_for_login(session, self.ctx.actor_login(), at=self.ctx.now())
+            case = self._log(session, data, actor, action="log")
+            session.flush()
+            return self._detail(session, case)
+
+    def log_many(self, inputs: Sequence[CaseInput], *, action: str = "import") -> list[str]:
+        """Log several cases in one transaction (all or none); return their references."""
+        with self.ctx.db.write() as session:
+            actor = staff_for_login(session, self.ctx.actor_login(), at=self.ctx.now())
+            references = [self._log(session, data, actor, action=action).reference for data in inputs]
+            return references
+
+    def _log(self, session: Session, data: CaseInput, actor: Staff, *, action: str) -> Case:
+        today = self.ctx.today()
+        validate_case_input(data, today)
+        policy_row = current_policy_row(session, data.kind, data.stage)
+        policy = policy_from_row(policy_row)
+        now = self.ctx.now()
+        officer = self._staff(session, data.officer_login) if data.officer_login else None
+        category = self._category(session, data.category) if data.category.strip() else None
+        reference = (data.reference or "").strip().upper() or next_reference(session, today.year)
+        if data.reference and session.scalar(select(Case.id).where(Case.reference == reference)) is not None:
+            raise ValidationError(f"A case with the reference {reference} already exists.", field="reference")
+        case = Case(
+            reference=reference,
+            kind=data.kind.value,
+            stage=data.stage,
+            status=CaseStatus.OPEN.value,
+            channel=data.channel.value,
+            received_on=data.received_on,
+            received_at=data.received_at,
+            category=category,
+            service_area=data.service_area.strip(),
+            summary=data.summary.strip(),
+            description=data.description.strip(),
+            adjustments=data.adjustments.strip(),
+            officer_id=officer.id if officer else None,
+            logged_by_id=actor.id,
+            ombudsman_reference=data.ombudsman_reference.strip(),
+            created_at=now,
+            updated_at=now,
+            updated_by=actor.name,
+        )
+        people = [
+            make_person(PersonRole.CHILD, data.child),
+            make_person(PersonRole.CONTACT, data.contact),
+        ]
+        if data.representative is not None and not data.representative.is_blank():
+            people.append(make_person(PersonRole.REPRESENTATIVE, data.representative))
+        case.people = [person for person in people if person is not None]
+        stage = CaseStage(
+            stage=data.stage,
+            policy=policy_row,
+            started_on=data.received_on,
+            handler_id=officer.id if officer else None,
+            acknowledged_on=data.acknowledged_on,
+            responded_on=data.responded_on,
+            manual_due=data.ombudsman_due if policy.respond_rule is ClockRule.MANUAL else None,
+            outcome=data.outcome,
+        )
+        case.stages = [stage]
+        closures = load_closures(session)
+        refresh(case, stage, closures)
+        case.search_text = build_search_text(case, case.people)
+        session.add(case)
+        session.flush()
+        for other in data.link_to:
+            self._link(session, case, other, LinkKind.RELATED)
+        audit.record(
+            session,
+            at=now,
+            login=actor.login,
+            actor_name=actor.name,
+            action=action,
+            case=case,
+            details={
+                "kind": case.kind,
+                "stage": case.stage,
+                "received_on": case.received_on,
+                "acknowledge_by": case.acknowledge_by,
+                "respond_by": case.respond_by,
+                "officer": officer.login if officer else None,
+            },
+        )
+        return case
+
+    # ----- changing ------------------------------------------------------------------------
+    def acknowledge(
+        self, case_id: int, *, on: date, expected_version: int, missed_reason: str = ""
+    ) -> CaseDetail:
+        """Record that the acknowledgement was sent; a late one needs a reason."""
+        with self.ctx.db.write() as session:
+            case, stage, actor = self._begin(session, case_id, expected_version)
+            self._require_open(case)
+            if stage.acknowledge_by is None:
+                raise ValidationError(f"A {CaseKind(case.kind).label.lower()} has no acknowledgement target.")
+            if stage.acknowledged_on is not None:
+                raise ValidationError(
+                    f"The acknowledgement was already recorded on {uk_date(stage.acknowledged_on)}."
+                )
+            self._check_date(on, "acknowledgement", not_before=stage.started_on, field="acknowledged_on")
+            if on > stage.acknowledge_by and not missed_reason.strip():
+                raise ValidationError(
+                    f"The acknowledgement was due by {uk_date(stage.acknowledge_by)}, so it is late. "
+                    "Give a reason for the missed target.",
+                    field="missed_reason",
+                )
+            before = snapshot(case)
+            stage.acknowledged_on = on
+            stage.acknowledge_missed_reason = missed_reason.strip()
+            refresh(case, stage, load_closures(session))
+            return self._finish(session, case, actor, "acknowledge", before, {"missed_reason": missed_reason})
+
+    def assign(self, case_id: int, *, officer_login: str, expected_version: int) -> CaseDetail:
+        """Give the case (and its current stage) to an officer."""
+        with self.ctx.db.write() as session:
+            case, stage, actor = self._begin(session, case_id, expected_version)
+            officer = self._staff(session, officer_login)
+            if case.stage == 2 and len(case.stages) > 1 and case.stages[0].handler_id == officer.id:
+                raise ValidationError(
+                    f"{officer.name} handled stage 1, so cannot handle stage 2. Choose someone else.",
+                    field="officer",
+                )
+            before = snapshot(case)
+            case.officer_id = officer.id
+            case.officer = officer
+            stage.handler_id = officer.id
+            return self._finish(session, case, actor, "assign", before)
+
+    def add_note(self, case_id: int, *, text: str) -> CaseDetail:
+        """Add a note to the timeline."""
+        return self._timeline(case_id, "note", text=text, channel="", direction="")
+
+    def record_contact(
+        self, case_id: int, *, text: str, channel: Channel, direction: str = "out", at: datetime | None = None
+    ) -> CaseDetail:
+        """Record a contact with the family (a call, an email, a letter), in or out."""
+        if direction not in ("in", "out"):
+            raise ValidationError(
+                "Say whether the contact was made to the family or by them.", field="direction"
+            )
+        return self._timeline(
+            case_id, "contact", text=text, channel=channel.value, direction=direction, at=at
+        )
+
+    def _timeline(
+        self,
+        case_id: int,
+        entry_type: str,
+        *,
+        text: str,
+        channel: str,
+        direction: str,
+        at: datetime | None = None,
+    ) -> CaseDetail:
+        if not text.strip():
+            raise ValidationError("Write something in the note before saving it.", field="text")
+        with self.ctx.db.write() as session:
+            case = self._case(session, case_id)
+            actor = staff_for_login(session, self.ctx.actor_login(), at=self.ctx.now())
+            when = at or self.ctx.now()
+            if when > self.ctx.now():
+                raise ValidationError("A contact cannot be recorded in the future.", field="at")
+            case.timeline.append(
+                TimelineEntry(
+                    at=when,
+                    entry_type=entry_type,
+                    channel=channel,
+                    direction=direction,
+                    text=text.strip(),
+                    author=actor.name,
+                )
+            )
+            before = snapshot(case)
+            return self._finish(
+                session, case, actor, entry_type, before, {"channel": channel, "direction": direction}
+            )
+
+    def extend(
+        self, case_id: int, *, amount: int, reason: str, expected_version: int, told_on: date | None = None
+    ) -> CaseDetail:
+        """Extend the response target by `amount` (working days, or months for a SAR), with a reason."""
+        with self.ctx.db.write() as session:
+            case, stage, actor = self._begin(session, case_id, expected_version)
+            self._require_open(case)
+            policy = policy_from_row(stage.policy)
+            if stage.responded_on is not None:
+                raise ValidationError("The response has already been sent, so it cannot be extended.")
+            if stage.extensions:
+                raise ValidationError(
+                    "This stage has already been extended once; a target can only be extended once."
+                )
+            if amount < 1:
+                raise ValidationError("An extension must be at least one day.", field="amount")
+            check_extension(policy, amount)
+            if not reason.strip():
+                raise ValidationError(
+                    "Give the reason for the extension; it is told to the family.", field="reason"
+                )
+            if told_on is not None:
+                self._check_date(
+                    told_on, "date the family was told", not_before=stage.started_on, field="told_on"
+                )
+            before = snapshot(case)
+            old_due = stage.respond_by
+            stage.extensions.append(
+                Extension(
+                    amount=amount,
+                    new_due=old_due or stage.started_on,
+                    reason=reason.strip(),
+                    told_on=told_on,
+                    created_at=self.ctx.now(),
+                    created_by=actor.login,
+                )
+            )
+            refresh(case, stage, load_closures(session))
+            assert stage.respond_by is not None
+            stage.extensions[-1].new_due = stage.respond_by
+            return self._finish(session, case, actor, "extend", before, {"amount": amount, "reason": reason})
+
+    def pause(self, case_id: int, *, start: date, reason: str, expected_version: int) -> CaseDetail:
+        """Stop the clock (for example while a fee is awaited) where the policy allows it."""
+        with self.ctx.db.write() as session:
+            case, stage, actor = self._begin(session, case_id, expected_version)
+            self._require_open(case)
+            if not stage.policy.pause_allowed:
+                raise ValidationError(f"The clock of a {CaseKind(case.kind).label.lower()} cannot be paused.")
+            if any(p.end is None for p in stage.pauses):
+                raise ValidationError("The clock is already paused. Resume it first.")
+            if stage.responded_on is not None:
+                raise ValidationError("The response has already been sent, so the clock cannot be paused.")
+            self._check_date(start, "pause", not_before=stage.started_on, field="start")
+            if not reason.strip():
+                raise ValidationError("Give the reason the clock is paused.", field="reason")
+            before = snapshot(case)
+            stage.pauses.append(Pause(start=start, end=None, reason=reason.strip()))
+            refresh(case, stage, load_closures(session))
+            return self._finish(session, case, actor, "pause", before, {"start": start, "reason": reason})
+
+    def resume(self, case_id: int, *, end: date, expected_version: int) -> CaseDetail:
+        """Restart a paused clock; the paused working days do not count."""
+        with self.ctx.db.write() as session:
+            case, stage, actor = self._begin(session, case_id, expected_version)
+            open_pauses = [p for p in stage.pauses if p.end is None]
+            if not open_pauses:
+                raise ValidationError("The clock is not paused.")
+            pause = open_pauses[-1]
+            self._check_date(end, "resume", not_before=pause.start, field="end")
+            before = snapshot(case)
+            pause.end = end
+            refresh(case, stage, load_closures(session))
+            return self._finish(session, case, actor, "resume", before, {"end": end})
+
+    def record_clarification(self, case_id: int, *, on: date, expected_version: int) -> CaseDetail:
+        """Record that clarification (or ID) arrived; for FOI, EIR and SAR the clock restarts from it."""
+        with self.ctx.db.write() as session:
+            case, stage, actor = self._begin(session, case_id, expected_version)
+            self._require_open(case)
+            if not stage.policy.clarification_restarts:
+                raise ValidationError(
+                    f"Clarification does not restart the clock of a {CaseKind(case.kind).label.lower()}."
+                )
+            self._check_date(on, "clarification", not_before=stage.started_on, field="clarified_on")
+            before = snapshot(case)
+            stage.clarified_on = on
+            refresh(case, stage, load_closures(session))
+            return self._finish(session, case, actor, "clarification", before, {"clarified_on": on})
+
+    def set_ombudsman_deadline(self, case_id: int, *, due: date, expected_version: int) -> CaseDetail:
+        """Enter the deadline given in the Ombudsman's letter."""
+        with self.ctx.db.write() as session:
+            case, stage, actor = self._begin(session, case_id, expected_version)
+            if stage.policy.respond_rule != ClockRule.MANUAL.value:
+                raise ValidationError("Only an Ombudsman enquiry takes its deadline from a letter.")
+            if due < stage.started_on:
+                raise ValidationError("The deadline cannot be before the letter was received.", field="due")
+            before = snapshot(case)
+            stage.manual_due = due
+            refresh(case, stage, load_closures(session))
+            return self._finish(session, case, actor, "ombudsman-deadline", before)
+
+    def respond(
+        self,
+        case_id: int,
+        *,
+        on: date,
+        expected_version: int,
+        outcome: Outcome | None = None,
+        missed_reason: str = "",
+        reasons: str = "",
+        learning: str = "",
+        remedies: Sequence[RemedyInput] = (),
+        actions: Sequence[ActionInput] = (),
+    ) -> CaseDetail:
+        """Record the response; complaints need an outcome, and a late response needs a reason."""
+        with self.ctx.db.write() as session:
+            case, stage, actor = self._begin(session, case_id, expected_version)
+            self._require_open(case)
+            kind = CaseKind(case.kind)
+            if stage.responded_on is not None:
+                raise ValidationError(f"The response was already recorded on {uk_date(stage.responded_on)}.")
+            if any(p.end is None for p in stage.pauses):
+                raise ValidationError("The clock is paused. Resume it before recording the response.")
+            self._check_date(on, "response", not_before=stage.started_on, field="responded_on")
+            if stage.acknowledged_on is not None and on < stage.acknowledged_on:
+                raise ValidationError(
+                    f"The response cannot be before the acknowledgement ({uk_date(stage.acknowledged_on)}).",
+                    field="responded_on",
+                )
+            if kind is CaseKind.COMPLAINT and outcome is None:
+                raise ValidationError(
+                    "Choose the outcome of the complaint: upheld, partly upheld or not upheld.",
+                    field="outcome",
+                )
+            if stage.respond_by is not None and on > stage.respond_by and not missed_reason.strip():
+                raise ValidationError(
+                    f"The response was due by {uk_date(stage.respond_by)}, so it is late. "
+                    "Give a reason for the missed target.",
+                    field="missed_reason",
+                )
+            for remedy in remedies:
+                if remedy.kind is RemedyKind.FINANCIAL and not remedy.amount_pence:
+                    raise ValidationError("Give the amount of the financial remedy.", field="remedies")
+            before = snapshot(case)
+            if stage.acknowledge_by is not None and stage.acknowledged_on is None:
+                stage.acknowledged_on = on
+            stage.responded_on = on
+            stage.respond_missed_reason = missed_reason.strip()
+            stage.outcome = outcome.value if outcome else None
+            stage.reasons = reasons.strip()
+            stage.learning = learning.strip()
+            for remedy in remedies:
+                stage.remedies.append(
+                    Remedy(
+                        kind=remedy.kind.value,
+                        amount_pence=remedy.amount_pence,
+                        description=remedy.description,
+                    )
+                )
+            for action in actions:
+                owner = self._staff(session, action.owner_login) if action.owner_login else None
+                stage.actions.append(
+                    OutstandingAction(what=action.what, owner_id=owner.id if owner else None, due=action.due)
+                )
+            refresh(case, stage, load_closures(session))
+            return self._finish(
+                session,
+                case,
+                actor,
+                "respond",
+                before,
+                {"remedies": [r.kind.value for r in remedies], "missed_reason": missed_reason},
+            )
+
+    def complete_action(self, case_id: int, *, action_id: int, on: date, expected_version: int) -> CaseDetail:
+        """Mark an outstanding action as done."""
+        with self.ctx.db.write() as session:
+            case, stage, actor = self._begin(session, case_id, expected_version)
+            action = next((a for s in case.stages for a in s.actions if a.id == action_id), None)
+            if action is None:
+                raise NotFoundError("That action is not on this case.")
+            self._check_date(on, "action", not_before=stage.started_on, field="done_on")
+            before = snapshot(case)
+            action.done_on = on
+            return self._finish(session, case, actor, "action-done", before, {"action": action.what})
+
+    def escalate(
+        self, case_id: int, *, requested_on: date, handler_login: str, expected_version: int
+    ) -> CaseDetail:
+        """Move a complaint to stage 2 with a handler who did not handle stage 1."""
+        with self.ctx.db.write() as session:
+            case, stage, actor = self._begin(session, case_id, expected_version)
+            if case.kind != CaseKind.COMPLAINT.value:
+                raise ValidationError("Only complaints have a second stage.")
+            if case.stage != 1:
+                raise ValidationError(
+                    "This complaint is already at stage 2; the Code allows two stages only."
+                )
+            if stage.responded_on is None:
+                raise ValidationError("Record the stage 1 response before escalating to stage 2.")
+            self._check_date(
+                requested_on, "escalation request", not_before=stage.responded_on, field="requested_on"
+            )
+            handler = self._staff(session, handler_login)
+            if stage.handler_id is not None and handler.id == stage.handler_id:
+                raise ValidationError(
+                    f"{handler.name} handled stage 1, so cannot handle stage 2. Choose someone else.",
+                    field="handler",
+                )
+            before = snapshot(case)
+            new_stage = CaseStage(
+                stage=2,
+                policy=current_policy_row(session, CaseKind.COMPLAINT, 2),
+                started_on=requested_on,
+                handler_id=handler.id,
+            )
+            case.stages.append(new_stage)
+            case.officer_id = handler.id
+            case.officer = handler
+            if case.status == CaseStatus.CLOSED.value:
+                case.status = CaseStatus.OPEN.value
+                case.closure_code = None
+                case.closed_on = None
+            refresh(case, new_stage, load_closures(session))
+            return self._finish(session, case, actor, "escalate", before, {"requested_on": requested_on})
+
+    def close(
+        self, case_id: int, *, code: ClosureCode, on: date, expected_version: int, reason: str = ""
+    ) -> CaseDetail:
+        """Close a case with a closure code."""
+        with self.ctx.db.write() as session:
+            case, stage, actor = self._begin(session, case_id, expected_version)
+            self._require_open(case)
+            needs_response = CaseKind(case.kind) is not CaseKind.COMPLIMENT
+            if code is ClosureCode.RESPONDED and stage.responded_on is None and needs_response:
+                raise ValidationError(
+                    "Record the response before closing the case as responded, or choose another closure "
+                    "reason.",
+                    field="code",
+                )
+            if code in (ClosureCode.NOT_ACCEPTED, ClosureCode.OUT_OF_JURISDICTION) and not reason.strip():
+                raise ValidationError("Give the reason the case was not accepted.", field="reason")
+            self._check_date(on, "closure", not_before=case.received_on, field="closed_on")
+            before = snapshot(case)
+            case.status = CaseStatus.CLOSED.value
+            case.closure_code = code.value
+            case.closure_reason = reason.strip()
+            case.closed_on = on
+            refresh(case, stage, load_closures(session))
+            return self._finish(session, case, actor, "close", before)
+
+    def reopen(self, case_id: int, *, reason: str, expected_version: int) -> CaseDetail:
+        """Reopen a closed case; recorded dates stay, outstanding clocks run again."""
+        with self.ctx.db.write() as session:
+            case, stage, actor = self._begin(session, case_id, expected_version)
+            if case.status != CaseStatus.CLOSED.value:
+                raise ValidationError("The case is already open.")
+            if not reason.strip():
+                raise ValidationError("Give the reason the case is reopened.", field="reason")
+            before = snapshot(case)
+            case.status = CaseStatus.OPEN.value
+            case.closure_code = None
+            case.closed_on = None
+            case.timeline.append(
+                TimelineEntry(
+                    at=self.ctx.now(),
+                    entry_type="change",
+                    text=f"Reopened: {reason.strip()}",
+                    author=actor.name,
+                )
+            )
+            refresh(case, stage, load_closures(session))
+            return self._finish(session, case, actor, "reopen", before, {"reason": reason})
+
+    def link(self, case_id: int, *, other_reference: str, kind: LinkKind = LinkKind.RELATED) -> CaseDetail:
+        """Link this case to another by reference (duplicate, same child, related)."""
+        with self.ctx.db.write() as session:
+            case = self._case(session, case_id)
+            actor = staff_for_login(session, self.ctx.actor_login(), at=self.ctx.now())
+            other = self._link(session, case, other_reference, kind)
+            before = snapshot(case)
+            return self._finish(
+                session, case, actor, "link", before, {"linked": other.reference, "kind": kind}
+            )
+
+    # ----- helpers -------------------------------------------------------------------------
+    def _link(self, session: Session, case: Case, other_reference: str, kind: LinkKind) -> Case:
+        reference = other_reference.strip().upper()
+        other = session.scalars(select(Case).where(Case.reference == reference)).first()
+        if other is None:
+            raise NotFoundError(f"There is no case with the reference {other_reference.strip()}.")
+        if other.id == case.id:
+            raise ValidationError("A case cannot be linked to itself.", field="link")
+        exists = session.scalar(
+            select(CaseLink.id).where(
+                or_(
+                    (CaseLink.case_id == case.id) & (CaseLink.linked_case_id == other.id),
+                    (CaseLink.case_id == other.id) & (CaseLink.linked_case_id == case.id),
+                )
+            )
+        )
+        if exists is not None:
+            raise ValidationError(f"This case is already linked to {other.reference}.", field="link")
+        session.add(
+            CaseLink(case_id=case.id, linked_case_id=other.id, kind=kind.value, created_at=self.ctx.now())
+        )
+        return other
+
+    def _case(self, session: Session, case_id: int) -> Case:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFoundError("That case could not be found. Someone may have removed it.")
+        return case
+
+    def _begin(self, session: Session, case_id: int, expected_version: int) -> tuple[Case, CaseStage, Staff]:
+        case = self._case(session, case_id)
+        if case.version != expected_version:
+            raise ConflictError(changed_by=case.updated_by or "another user", changed_at=case.updated_at)
+        actor = staff_for_login(session, self.ctx.actor_login(), at=self.ctx.now())
+        return case, case.stages[-1], actor
+
+    def _finish(
+        self,
+        session: Session,
+        case: Case,
+        actor: Staff,
+        action: str,
+        before: dict[str, Any],
+        details: dict[str, Any] | None = None,
+    ) -> CaseDetail:
+        case.updated_at = self.ctx.now()
+        case.updated_by = actor.name
+        case.search_text = build_search_text(case, case.people)
+        after = snapshot(case)
+        audit.record(
+            session,
+            at=self.ctx.now(),
+            login=actor.login,
+            actor_name=actor.name,
+            action=action,
+            case=case,
+            changes=audit.diff(before, after),
+            details={k: v for k, v in (details or {}).items() if v not in ("", None, [])},
+        )
+        session.flush()
+        return self._detail(session, case)
+
+    def _require_open(self, case: Case) -> None:
+        if case.status == CaseStatus.CLOSED.value:
+            raise ValidationError("The case is closed. Reopen it first if more work is needed.")
+
+    def _check_date(self, value: date, what: str, *, not_before: date, field: str) -> None:
+        if value > self.ctx.today():
+            raise ValidationError(f"The {what} date {uk_date(value)} is in the future.", field=field)
+        if value < not_before:
+            raise ValidationError(
+                f"The {what} date {uk_date(value)} is before {uk_date(not_before)}, when this stage began.",
+                field=field,
+            )
+
+    def _staff(self, session: Session, login: str) -> Staff:
+        staff = find_staff(session, login.strip())
+        if staff is None:
+            staff = session.scalars(
+                select(Staff).where(func.lower(Staff.name) == login.strip().lower())
+            ).first()
+        if staff is None or not staff.active:
+            raise ValidationError(
+                f"There is no active member of staff called {login.strip()}.", field="officer"
+            )
+        return staff
+
+    def _category(self, session: Session, name: str) -> Category:
+        category = session.scalars(
+            select(Category).where(func.lower(Category.name) == name.strip().lower())
+        ).first()
+        if category is None:
+            raise ValidationError(
+                f"{name.strip()} is not one of the categories. Choose one from the list.", field="category"
+            )
+        return category
+
+    def _detail(self, session: Session, case: Case) -> CaseDetail:
+        return case_detail(session, case, rag_window(session, self.ctx.today()))
+
+
+def snapshot(case: Case) -> dict[str, Any]:
+    """Return the audited fields of a case and its current stage."""
+    stage = case.stages[-1] if case.stages else None
+    return {
+        "status": case.status,
+        "stage": case.stage,
+        "officer": case.officer.login if case.officer else None,
+        "acknowledge_by": case.acknowledge_by,
+        "acknowledged_on": case.acknowledged_on,
+        "respond_by": case.respond_by,
+        "responded_on": case.responded_on,
+        "outcome": case.outcome,
+        "closure_code": case.closure_code,
+        "closed_on": case.closed_on,
+        "paused": case.paused,
+        "clarified_on": stage.clarified_on if stage else None,
+        "handler": stage.handler_id if stage else None,
+    }
+
+
+def make_person(role: PersonRole, data: PersonInput) -> Person | None:
+    """Return a person row for entered details, or None when nothing was entered."""
+    if data.is_blank() and data.date_of_birth is None:
+        return None
+    return Person(
+        role=role.value,
+        name=data.name.strip(),
+        name_key=name_key(data.name),
+        date_of_birth=data.date_of_birth,
+        identifier=data.identifier.strip(),
+        relationship_to_child=data.relationship.strip(),
+        organisation=data.organisation.strip(),
+        email=data.email.strip(),
+        email_key=data.email.strip().lower(),
+        phone=data.phone.strip(),
+        phone_key=digits(data.phone),
+        address=data.address.strip(),
+        preferred_contact=data.preferred_contact.strip(),
+        consent=data.consent,
+    )
+
+
+def validate_case_input(data: CaseInput, today: date) -> None:
+    """Check a new case's dates and details, raising a plain-words ValidationError."""
+    if data.received_on > today:
+        raise ValidationError(
+            f"The received date {uk_date(data.received_on)} is in the future. Enter the day it arrived.",
+            field="received_on",
+        )
+    if data.received_on < EARLIEST_DATE:
+        raise ValidationError(
+            f"The received date {uk_date(data.received_on)} is too long ago.", field="received_on"
+        )
+    if data.kind is not CaseKind.COMPLAINT and data.stage != 1:
+        raise ValidationError(f"A {data.kind.label.lower()} has a single stage.", field="stage")
+    if data.stage not in (1, 2):
+        raise ValidationError("A complaint can only be at stage 1 or stage 2.", field="stage")
+    dob = data.child.date_of_birth
+    if dob is not None and dob > data.received_on:
+        raise ValidationError(
+            "The child's date of birth is after the date the case was received.", field="child_dob"
+        )
+    for email, field in ((data.contact.email, "contact_email"),):
+        if email.strip() and not EMAIL_PATTERN.match(email.strip()):
+            raise ValidationError(f"{email.strip()} does not look like an email address.", field=field)
+    phone = data.contact.phone.strip()
+    if phone and (len(digits(phone)) < 6 or re.search(r"[^\d\s+()\-.]", phone)):
+        raise ValidationError(f"{phone} does not look like a phone number.", field="contact_phone")
+    for recorded, what, field in (
+        (data.acknowledged_on, "acknowledgement", "acknowledged"),
+        (data.responded_on, "response", "responded"),
+    ):
+        if recorded is not None and recorded < data.received_on:
+            raise ValidationError(
+                f"The {what} date {uk_date(recorded)} is before the received date "
+                f"{uk_date(data.received_on)}.",
+                field=field,
+            )
+        if recorded is not None and recorded > today:
+            raise ValidationError(f"The {what} date {uk_date(recorded)} is in the future.", field=field)
+    if data.outcome is not None and data.outcome not in {o.value for o in Outcome}:
+        raise ValidationError(f"{data.outcome} is not an outcome.", field="outcome")
+
+
+def next_reference(session: Session, year: int) -> str:
+    """Hand out the next case reference for the year, such as SD-2026-00042."""
+    result = session.execute(
+        update(ReferenceCounter)
+        .where(ReferenceCounter.year == year)
+        .values(last=ReferenceCounter.last + 1)
+        .returning(ReferenceCounter.last)
+    ).first()
+    if result is None:
+        session.add(ReferenceCounter(year=year, last=1))
+        session.flush()
+        number = 1
+    else:
+        number = int(result[0])
+    return f"{REFERENCE_PREFIX}-{year}-{number:05d}"

@@ -1,0 +1,181 @@
+"""The register: filtered, searched and sorted case ids, rows for them, and the dashboard counts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, and_, func, select, text
+from sqlalchemy.orm import Session, aliased
+
+from send_desk.db.models import Case, Category, Person, Staff
+from send_desk.domain.kinds import CaseStatus, PersonRole
+from send_desk.services.context import ServiceContext
+from send_desk.services.dto import CaseFilter, CaseRow, DashboardCounts
+from send_desk.services.views import RagWindow, case_rows, rag_window
+
+SORT_KEYS = (
+    "reference",
+    "kind",
+    "received_on",
+    "contact",
+    "child",
+    "category",
+    "officer",
+    "status",
+    "acknowledge_by",
+    "respond_by",
+    "next_due",
+)
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def search_tokens(text_: str) -> list[str]:
+    """Split what a person typed into word tokens; punctuation and operators are ignored, never parsed."""
+    return [token.lower() for token in _TOKEN.findall(text_)][:12]
+
+
+def fts_query(tokens: Sequence[str]) -> str:
+    """Return a safe FTS5 query: every token quoted as a prefix term, all required."""
+    return " ".join('"' + token.replace('"', '""') + '"*' for token in tokens)
+
+
+class RegisterService:
+    """Read-only queries behind the register table, the dashboard and `send-desk cases`."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        """Use the given database and clock."""
+        self.ctx = ctx
+
+    def window(self) -> RagWindow:
+        """Return today's RAG window."""
+        with self.ctx.db.read() as session:
+            return rag_window(session, self.ctx.today())
+
+    def counts(self) -> DashboardCounts:
+        """Return the dashboard counts: overdue, due today, due soon, awaiting acknowledgement, open."""
+        with self.ctx.db.read() as session:
+            window = rag_window(session, self.ctx.today())
+            is_open = Case.status == CaseStatus.OPEN.value
+            overdue = session.scalar(select(func.count()).where(is_open, Case.next_due < window.today)) or 0
+            due_today = (
+                session.scalar(select(func.count()).where(is_open, Case.next_due == window.today)) or 0
+            )
+            due_soon = (
+                session.scalar(
+                    select(func.count()).where(
+                        is_open, Case.next_due > window.today, Case.next_due <= window.soon_until
+                    )
+                )
+                or 0
+            )
+            awaiting = (
+                session.scalar(
+                    select(func.count()).where(
+                        is_open, Case.acknowledged_on.is_(None), Case.acknowledge_by.is_not(None)
+                    )
+                )
+                or 0
+            )
+            open_count = session.scalar(select(func.count()).where(is_open)) or 0
+            return DashboardCounts(overdue, due_today, due_soon, awaiting, open_count)
+
+    def ids(self, case_filter: CaseFilter, sort: str = "received_on", descending: bool = True) -> list[int]:
+        """Return the ids of the cases the filter selects, sorted in the database."""
+        with self.ctx.db.read() as session:
+            window = rag_window(session, self.ctx.today())
+            query = self._filtered(session, select(Case.id), case_filter, window)
+            query = _sorted(query, sort, descending)
+            return list(session.scalars(query))
+
+    def count(self, case_filter: CaseFilter) -> int:
+        """Return how many cases the filter selects."""
+        with self.ctx.db.read() as session:
+            window = rag_window(session, self.ctx.today())
+            query = self._filtered(session, select(func.count(Case.id)), case_filter, window)
+            return int(session.scalar(query) or 0)
+
+    def rows(self, ids: Sequence[int]) -> list[CaseRow]:
+        """Return the register rows of the given ids, in that order."""
+        with self.ctx.db.read() as session:
+            return case_rows(session, ids, rag_window(session, self.ctx.today()))
+
+    def list_cases(
+        self, case_filter: CaseFilter, sort: str = "received_on", descending: bool = False
+    ) -> list[CaseRow]:
+        """Return every row the filter selects (for the command line and exports)."""
+        ids = self.ids(case_filter, sort, descending)
+        rows: list[CaseRow] = []
+        for start in range(0, len(ids), 500):
+            rows.extend(self.rows(ids[start : start + 500]))
+        return rows
+
+    def _filtered(
+        self, session: Session, query: Select[Any], f: CaseFilter, window: RagWindow
+    ) -> Select[Any]:
+        conditions: list[Any] = []
+        if f.status in (CaseStatus.OPEN.value, CaseStatus.CLOSED.value):
+            conditions.append(Case.status == f.status)
+        if f.kinds:
+            conditions.append(Case.kind.in_([kind.value for kind in f.kinds]))
+        if f.officer_login:
+            officer_id = select(Staff.id).where(Staff.login == f.officer_login).scalar_subquery()
+            conditions.append(Case.officer_id == officer_id)
+        if f.unassigned:
+            conditions.append(Case.officer_id.is_(None))
+        if f.category:
+            category_id = select(Category.id).where(Category.name == f.category).scalar_subquery()
+            conditions.append(Case.category_id == category_id)
+        if f.received_from:
+            conditions.append(Case.received_on >= f.received_from)
+        if f.received_to:
+            conditions.append(Case.received_on <= f.received_to)
+        if f.overdue:
+            conditions += [Case.status == CaseStatus.OPEN.value, Case.next_due < window.today]
+        if f.due_today:
+            conditions += [Case.status == CaseStatus.OPEN.value, Case.next_due == window.today]
+        if f.due_within is not None:
+            until = window.calendar.add_working_days(window.today, f.due_within)
+            conditions += [Case.status == CaseStatus.OPEN.value, Case.next_due <= until]
+        if f.awaiting_acknowledgement:
+            conditions += [
+                Case.status == CaseStatus.OPEN.value,
+                Case.acknowledged_on.is_(None),
+                Case.acknowledge_by.is_not(None),
+            ]
+        tokens = search_tokens(f.text)
+        if tokens:
+            conditions.append(_text_condition(session, tokens))
+        return query.where(and_(*conditions)) if conditions else query
+
+
+def _text_condition(session: Session, tokens: Sequence[str]) -> Any:
+    """Return the free-text condition: FTS5 on SQLite, trigram-indexed ILIKE on PostgreSQL."""
+    if session.get_bind().dialect.name == "sqlite":
+        matches = select(text("rowid")).select_from(text("case_fts")).where(text("case_fts MATCH :q"))
+        return Case.id.in_(matches.params(q=fts_query(tokens)))
+    return and_(*[Case.search_text.ilike(f"%{token}%") for token in tokens])
+
+
+def _sorted(query: Select[Any], sort: str, descending: bool) -> Select[Any]:
+    """Order a query of case ids by a register column, in the database."""
+    if sort not in SORT_KEYS:
+        sort = "received_on"
+    column: Any
+    if sort in ("contact", "child"):
+        person = aliased(Person)
+        role = PersonRole.CONTACT.value if sort == "contact" else PersonRole.CHILD.value
+        query = query.outerjoin(person, (person.case_id == Case.id) & (person.role == role))
+        column = person.name_key
+    elif sort == "category":
+        query = query.outerjoin(Category, Category.id == Case.category_id)
+        column = Category.name
+    elif sort == "officer":
+        query = query.outerjoin(Staff, Staff.id == Case.officer_id)
+        column = Staff.name
+    else:
+        column = getattr(Case, sort)
+    primary = column.desc() if descending else column.asc()
+    tiebreak = Case.id.desc() if descending else Case.id.asc()
+    return query.order_by(primary.nulls_last(), tiebreak)
