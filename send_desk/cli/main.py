@@ -1,0 +1,65 @@
+"""Entry point of `send-desk`: no command opens the desk; commands serve scripts and scheduled tasks."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from send_desk import __version__
+from send_desk.cli.common import CliError, Globals, OneLineParser
+from send_desk.domain.errors import SendDeskError
+
+COMMAND_MODULES = (
+    "send_desk.cli.deadline",
+    "send_desk.cli.cases",
+    "send_desk.cli.closures",
+    "send_desk.cli.demo",
+)
+"""Each module has `register(subparsers)`, which adds its commands with a `handler` default."""
+
+
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
+    """Build the whole command-line parser from the command modules."""
+    parser = OneLineParser(prog="send-desk", description="SEND Desk: enquiries and complaints for a SEND service.")
+    parser.add_argument("--version", action="version", version=f"SEND Desk {__version__}")
+    parser.add_argument("--database", metavar="URL", help="SQLAlchemy URL or SQLite file (default: your data folder)")
+    parser.add_argument(
+        "--allow-network-share", action="store_true", help="open a SQLite file on a network share anyway"
+    )
+    parser.add_argument("--self-check", action="store_true", help="check the installation works, then exit")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
+    for name in modules:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    g = Globals(database=args.database, allow_network_share=args.allow_network_share)
+    try:
+        if args.self_check:
+            from send_desk.selfcheck import run_self_check
+
+            return run_self_check()
+        if args.command is None:
+            from send_desk.app import run_desk
+
+            return run_desk(g.database, allow_network_share=g.allow_network_share)
+        return int(args.handler(args, g))
+    except CliError as exc:
+        print(f"send-desk: error: {exc}", file=sys.stderr)
+        return exc.code
+    except SendDeskError as exc:
+        print(f"send-desk: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("send-desk: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
