@@ -13,9 +13,12 @@ from send_desk.db.migrate import upgrade
 from send_desk.db.session import Database
 from send_desk.domain.errors import DatabaseUnavailableError, SendDeskError
 from send_desk.services.cases import CaseService
+from send_desk.services.closures import ClosureService
 from send_desk.services.context import Clock, ServiceContext, current_login, system_clock
+from send_desk.services.deadlines import DeadlineService
 from send_desk.services.policies import seed_reference_data
 from send_desk.services.register import RegisterService
+from send_desk.services.staff import StaffService
 
 
 class NetworkShareError(SendDeskError):
@@ -31,11 +34,17 @@ class Desk:
     backup: Path | None = None
     cases: CaseService = field(init=False)
     register: RegisterService = field(init=False)
+    deadlines: DeadlineService = field(init=False)
+    closures: ClosureService = field(init=False)
+    staff: StaffService = field(init=False)
 
     def __post_init__(self) -> None:
         """Build the services over the shared context."""
         self.cases = CaseService(self.ctx)
         self.register = RegisterService(self.ctx)
+        self.deadlines = DeadlineService(self.ctx)
+        self.closures = ClosureService(self.ctx)
+        self.staff = StaffService(self.ctx)
 
     def close(self) -> None:
         """Release the database connections."""
