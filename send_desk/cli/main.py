@@ -22,9 +22,13 @@ COMMAND_MODULES = (
 
 def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     """Build the whole command-line parser from the command modules."""
-    parser = OneLineParser(prog="send-desk", description="SEND Desk: enquiries and complaints for a SEND service.")
+    parser = OneLineParser(
+        prog="send-desk", description="SEND Desk: enquiries and complaints for a SEND service."
+    )
     parser.add_argument("--version", action="version", version=f"SEND Desk {__version__}")
-    parser.add_argument("--database", metavar="URL", help="SQLAlchemy URL or SQLite file (default: your data folder)")
+    parser.add_argument(
+        "--database", metavar="URL", help="SQLAlchemy URL or SQLite file (default: your data folder)"
+    )
     parser.add_argument(
         "--allow-network-share", action="store_true", help="open a SQLite file on a network share anyway"
     )
@@ -59,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("send-desk: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":
