@@ -1,4 +1,14 @@
-"""Shared fixtures: a migrated template database copied per test, an injected clock, a desk."""
+"""Shared fixtures: a migrated template database copied per test, an injected clock, a desk.
+
+The database fixtures run on SQLite unless SEND_DESK_TEST_BACKEND=postgres, when a real PostgreSQL
+server (tests/postgres_server.py) is started once per run and every test gets its own database made
+from a migrated, seeded template (CREATE DATABASE ... TEMPLATE). Use `database_url` (a string open_desk
+and `--database` accept on both backends); `database_path` is a SQLite file and skips under PostgreSQL.
+Mark tests that only make sense for a SQLite file with `@pytest.mark.sqlite_only`. Tests marked
+`postgres` (or using `postgres_url`) always run against the server, on either backend.
+When PostgreSQL cannot start the PostgreSQL tests are skipped, unless CI or
+SEND_DESK_REQUIRE_POSTGRES=1 is set: then they fail.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +27,12 @@ from send_desk.bootstrap import Desk, open_desk
 from send_desk.domain.kinds import CaseKind, Channel, Role
 from send_desk.services.dto import CaseDetail, CaseInput, PersonInput
 from send_desk.services.staff import StaffService
+from tests.postgres_server import PostgresServer, PostgresUnavailableError, start_server
+
+BACKEND = os.environ.get("SEND_DESK_TEST_BACKEND", "sqlite").strip().lower() or "sqlite"
+if BACKEND not in ("sqlite", "postgres"):
+    raise pytest.UsageError(f"SEND_DESK_TEST_BACKEND must be sqlite or postgres, not {BACKEND!r}")
+TEMPLATE_DATABASE_NAME = "send_desk_template"
 
 TODAY = date(2026, 11, 27)  # a Friday
 
@@ -48,6 +64,69 @@ def clock() -> FakeClock:
     return FakeClock(datetime.combine(TODAY, time(10, 0), tzinfo=UTC))
 
 
+def postgres_required() -> bool:
+    """Tell whether a PostgreSQL that cannot start must fail the run instead of skipping tests."""
+    return bool(os.environ.get("CI")) or os.environ.get("SEND_DESK_REQUIRE_POSTGRES") == "1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: needs a SQLite file (raw file checks); skipped under PostgreSQL"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if BACKEND != "postgres":
+        return
+    skip = pytest.mark.skip(reason="SQLite-only test (SEND_DESK_TEST_BACKEND=postgres)")
+    for item in items:
+        if item.get_closest_marker("sqlite_only") is not None:
+            item.add_marker(skip)
+
+
+_postgres_failure: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """Start a PostgreSQL server once per run; skip without one (fail in CI)."""
+    if _postgres_failure:
+        _postgres_unavailable(_postgres_failure[0])
+    try:
+        server = start_server()
+    except PostgresUnavailableError as exc:
+        _postgres_failure.append(str(exc))
+        _postgres_unavailable(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _postgres_unavailable(reason: str) -> None:
+    if postgres_required():
+        pytest.fail(f"PostgreSQL is required here (CI) but could not start: {reason}", pytrace=False)
+    pytest.skip(f"PostgreSQL is not available: {reason}")
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: PostgresServer) -> str:
+    """Return the name of a migrated, seeded PostgreSQL database used as the per-test template."""
+    url = postgres_server.create_database(TEMPLATE_DATABASE_NAME)
+    opened = open_desk(url, login="template")
+    opened.close()
+    return TEMPLATE_DATABASE_NAME
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer, postgres_template: str) -> Iterator[str]:
+    """Return the URL of a fresh PostgreSQL database copied from the template (on either backend)."""
+    name = postgres_server.unique_name()
+    url = postgres_server.create_database(name, template=postgres_template)
+    yield url
+    postgres_server.drop_database(name)
+
+
 @pytest.fixture(scope="session")
 def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Return a migrated, seeded SQLite database file made once per test run."""
@@ -59,16 +138,32 @@ def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def database_path(tmp_path: Path, template_database: Path) -> Path:
-    """Return a fresh copy of the template database for one test."""
+    """Return a fresh copy of the template SQLite database for one test (skips under PostgreSQL)."""
+    if BACKEND == "postgres":
+        pytest.skip("needs a SQLite file; use the database_url fixture to run on PostgreSQL too")
     target = tmp_path / "desk.sqlite3"
     shutil.copy(template_database, target)
     return target
 
 
 @pytest.fixture
-def desk(database_path: Path, clock: FakeClock) -> Iterator[Desk]:
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Return a fresh database for one test: a SQLite file path, or a PostgreSQL URL under postgres."""
+    if BACKEND == "postgres":
+        return str(request.getfixturevalue("postgres_url"))
+    return str(request.getfixturevalue("database_path"))
+
+
+@pytest.fixture
+def backend() -> str:
+    """Return the backend this run's database fixtures use: "sqlite" or "postgres"."""
+    return BACKEND
+
+
+@pytest.fixture
+def desk(database_url: str, clock: FakeClock) -> Iterator[Desk]:
     """Return the services over a fresh database, acting as sam.patel (an admin) with the test clock."""
-    opened = open_desk(str(database_path), clock=clock, login="sam.patel")
+    opened = open_desk(database_url, clock=clock, login="sam.patel")
     staff = StaffService(opened.ctx)
     staff.me()
     staff.add_staff("alex.jones", "Alex Jones", role=Role.OFFICER, team="SEND casework")
@@ -78,9 +173,9 @@ def desk(database_path: Path, clock: FakeClock) -> Iterator[Desk]:
 
 
 @pytest.fixture
-def other_desk(database_path: Path, clock: FakeClock, desk: Desk) -> Iterator[Desk]:
+def other_desk(database_url: str, clock: FakeClock, desk: Desk) -> Iterator[Desk]:
     """Return a second desk on the same database acting as alex.jones (a second PC)."""
-    opened = open_desk(str(database_path), clock=clock, login="alex.jones")
+    opened = open_desk(database_url, clock=clock, login="alex.jones")
     yield opened
     opened.close()
 
