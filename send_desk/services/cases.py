@@ -731,7 +731,6 @@ def snapshot(case: Case) -> dict[str, Any]:
         "closed_on": case.closed_on,
         "paused": case.paused,
         "clarified_on": stage.clarified_on if stage else None,
-        "handler": stage.handler_id if stage else None,
     }
 
 

@@ -1,0 +1,64 @@
+"""Migrations: head matches the models, start-up migrates and backs up, the audit table is append-only."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
+
+from send_desk.bootstrap import Desk
+from send_desk.db.engine import make_engine
+from send_desk.db.migrate import current_revision, head_revision, upgrade
+from send_desk.db.models import Base
+
+
+def test_upgrade_head_matches_the_models(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.sqlite3'}")
+    assert upgrade(engine) is None  # a new file needs no backup
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    fts_tables = {"case_fts", "case_fts_data", "case_fts_idx", "case_fts_docsize", "case_fts_config"}
+    diff = [d for d in diff if not (d[0] == "remove_table" and d[1].name in fts_tables)]
+    assert diff == []
+
+
+def test_sqlite_settings(desk: Desk) -> None:
+    with desk.ctx.db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
+def test_older_database_is_backed_up_before_migrating(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    from alembic import command
+
+    from send_desk.db.migrate import alembic_config
+
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    backup = upgrade(engine, backup_dir=tmp_path / "backups")
+    assert backup is not None and backup.exists()
+    with sqlite3.connect(backup) as copy:
+        assert copy.execute("select version_num from alembic_version").fetchone() == ("0001",)
+    assert current_revision(engine) == head_revision()
+
+
+def test_audit_entries_cannot_be_changed_or_deleted(desk: Desk, complaint: object) -> None:
+    for statement in ("UPDATE audit_entry SET login = 'someone'", "DELETE FROM audit_entry"):
+        with (
+            pytest.raises(DatabaseError, match="audit entries cannot be"),
+            desk.ctx.db.engine.begin() as conn,
+        ):
+            conn.execute(text(statement))
+    with desk.ctx.db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM audit_entry WHERE login = 'sam.patel'")).scalar() >= 1

@@ -1,0 +1,104 @@
+"""The register's filters, search, sorting and the dashboard counts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from send_desk.bootstrap import Desk
+from send_desk.domain.kinds import CaseKind, ClosureCode, Rag
+from send_desk.services.dto import CaseFilter, CaseInput, DashboardCounts, PersonInput
+from tests.conftest import complaint_input
+
+
+@pytest.fixture
+def register_cases(desk: Desk) -> dict[str, int]:
+    """Log five cases whose next targets fall on known days around Friday 27/11/2026."""
+    ids = {}
+    # acknowledge by 26/11 (overdue)
+    ids["overdue"] = desk.cases.log_case(complaint_input(received=date(2026, 11, 19))).id
+    # acknowledge by 27/11 (due today)
+    ids["today"] = desk.cases.log_case(
+        complaint_input(received=date(2026, 11, 20), contact=PersonInput(name="O'Brien-Smith (Mrs)"))
+    ).id
+    # councillor enquiry received 26/11: acknowledge by 27/11 → acknowledged; respond by 10/12
+    c = desk.cases.log_case(
+        CaseInput(
+            kind=CaseKind.COUNCILLOR_ENQUIRY,
+            received_on=date(2026, 11, 26),
+            summary="Cllr asks about transport",
+        )
+    )
+    desk.cases.acknowledge(c.id, on=date(2026, 11, 26), expected_version=c.version)
+    ids["councillor"] = c.id
+    # enquiry received 16/11: respond by 30/11 (due soon: 1 WD away)
+    ids["soon"] = desk.cases.log_case(
+        CaseInput(kind=CaseKind.ENQUIRY, received_on=date(2026, 11, 16), officer_login="priya.shah")
+    ).id
+    closed = desk.cases.log_case(CaseInput(kind=CaseKind.ENQUIRY, received_on=date(2026, 11, 2)))
+    desk.cases.close(closed.id, code=ClosureCode.WITHDRAWN, on=date(2026, 11, 3), expected_version=1)
+    ids["closed"] = closed.id
+    return ids
+
+
+def test_dashboard_counts(desk: Desk, register_cases: dict[str, int]) -> None:
+    assert desk.register.counts() == DashboardCounts(
+        overdue=1, due_today=1, due_soon=1, awaiting_acknowledgement=2, open=4
+    )
+
+
+def test_filters_select_the_right_cases(desk: Desk, register_cases: dict[str, int]) -> None:
+    ids = register_cases
+    assert desk.register.ids(CaseFilter(overdue=True)) == [ids["overdue"]]
+    assert desk.register.ids(CaseFilter(due_today=True)) == [ids["today"]]
+    assert set(desk.register.ids(CaseFilter(due_within=2))) == {ids["overdue"], ids["today"], ids["soon"]}
+    assert set(desk.register.ids(CaseFilter(awaiting_acknowledgement=True))) == {ids["overdue"], ids["today"]}
+    assert desk.register.ids(CaseFilter(status="closed")) == [ids["closed"]]
+    assert len(desk.register.ids(CaseFilter(status="all"))) == 5
+    assert desk.register.ids(CaseFilter(kinds=(CaseKind.COUNCILLOR_ENQUIRY,))) == [ids["councillor"]]
+    assert desk.register.ids(CaseFilter(officer_login="priya.shah")) == [ids["soon"]]
+    assert desk.register.ids(
+        CaseFilter(received_from=date(2026, 11, 20), received_to=date(2026, 11, 25))
+    ) == [ids["today"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("o'brien", ["today"]),
+        ("O'Brien-Smith (Mrs)", ["today"]),
+        ('"unbalanced', []),
+        ("transp", ["councillor"]),
+        ("*", ["overdue", "today", "councillor", "soon"]),
+        ("- NOT OR AND ( ) ^", []),
+        ("SD-2026-00001", ["overdue"]),
+        ("sd202600002", ["today"]),
+        ("07700900123", ["overdue"]),
+        ("07700 900123", ["overdue"]),
+    ],
+)
+def test_search_is_safe_for_any_text(
+    desk: Desk, register_cases: dict[str, int], text: str, expected: list[str]
+) -> None:
+    found = desk.register.ids(CaseFilter(text=text), sort="reference", descending=False)
+    assert found == [register_cases[name] for name in expected]
+
+
+def test_sorting_in_the_database(desk: Desk, register_cases: dict[str, int]) -> None:
+    ids = register_cases
+    by_received = desk.register.ids(CaseFilter(), sort="received_on", descending=False)
+    assert by_received == [ids["soon"], ids["overdue"], ids["today"], ids["councillor"]]
+    by_next_due = desk.register.ids(CaseFilter(), sort="next_due", descending=False)
+    assert by_next_due == [ids["overdue"], ids["today"], ids["soon"], ids["councillor"]]
+    by_officer = desk.register.ids(CaseFilter(), sort="officer", descending=False)
+    # Alex Jones (two cases, then by id), Priya Shah, and the unassigned case last
+    assert by_officer == [ids["overdue"], ids["today"], ids["soon"], ids["councillor"]]
+
+
+def test_rows_carry_the_rag_state(desk: Desk, register_cases: dict[str, int]) -> None:
+    ids = register_cases
+    rows = desk.register.rows([ids["overdue"], ids["today"], ids["soon"], ids["councillor"], ids["closed"]])
+    assert [row.rag for row in rows] == [Rag.OVERDUE, Rag.DUE_SOON, Rag.DUE_SOON, Rag.ON_TRACK, Rag.DONE]
+    assert rows[0].contact_name == "Jo Bloggs" and rows[0].child_name == "Amy Bloggs"
+    assert rows[0].officer == "Alex Jones" and rows[0].category == "Assessment delay"
