@@ -93,7 +93,8 @@ def test_log_then_cases_json(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     )
     assert capsys.readouterr().out.strip().startswith("SD-")
     cases = run_json([*db, "cases", "--json"], capsys)
-    assert isinstance(cases, list) and len(cases) == 1
+    assert isinstance(cases, list)
+    assert len(cases) == 1
     case = cases[0]
     assert {
         k: case[k]
@@ -217,6 +218,7 @@ def test_demo_fills_the_database(tmp_path: Path, capsys: pytest.CaptureFixture[s
     out = run_json([*db, "demo", "--cases", "300", "--seed", "7", "--json"], capsys)
     assert out["cases"] == 300  # type: ignore[index]
     everything = run_json([*db, "cases", "--status", "all", "--json"], capsys)
-    assert isinstance(everything, list) and len(everything) == 300
+    assert isinstance(everything, list)
+    assert len(everything) == 300
     assert {c["rag"] for c in everything} <= {"overdue", "due-soon", "on-track", "done"}
     assert len({c["reference"] for c in everything}) == 300

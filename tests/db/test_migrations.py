@@ -47,7 +47,8 @@ def test_older_database_is_backed_up_before_migrating(tmp_path: Path) -> None:
         config.attributes["connection"] = conn
         command.upgrade(config, "0001")
     backup = upgrade(engine, backup_dir=tmp_path / "backups")
-    assert backup is not None and backup.exists()
+    assert backup is not None
+    assert backup.exists()
     with sqlite3.connect(backup) as copy:
         assert copy.execute("select version_num from alembic_version").fetchone() == ("0001",)
     assert current_revision(engine) == head_revision()

@@ -42,10 +42,14 @@ def test_log_complaint_computes_and_stores_due_dates(desk: Desk) -> None:
     assert case.respond_by == date(2026, 12, 11)  # 10 WD after the acknowledge-by date
     assert case.next_due == date(2026, 11, 27)
     assert case.rag is Rag.DUE_SOON  # due today
-    assert case.officer is not None and case.officer.name == "Alex Jones"
-    assert case.contact is not None and case.contact.email == "jo.bloggs@example.org"
-    assert case.child is not None and case.child.date_of_birth == date(2015, 3, 9)
-    assert case.stages[0].acknowledge is not None and case.stages[0].acknowledge.met is None
+    assert case.officer is not None
+    assert case.officer.name == "Alex Jones"
+    assert case.contact is not None
+    assert case.contact.email == "jo.bloggs@example.org"
+    assert case.child is not None
+    assert case.child.date_of_birth == date(2015, 3, 9)
+    assert case.stages[0].acknowledge is not None
+    assert case.stages[0].acknowledge.met is None
     assert case.version == 1
     assert desk.cases.log_case(complaint_input()).reference == "SD-2026-00002"
 
@@ -101,7 +105,8 @@ def test_full_complaint_lifecycle_is_audited(desk: Desk, complaint: CaseDetail, 
         case.id, amount=10, reason="Awaiting school report", expected_version=case.version
     )
     assert case.respond_by == date(2026, 12, 21)
-    assert case.stages[0].respond is not None and case.stages[0].respond.extended_from == date(2026, 12, 7)
+    assert case.stages[0].respond is not None
+    assert case.stages[0].respond.extended_from == date(2026, 12, 7)
     with pytest.raises(ValidationError, match="already been extended once"):
         desk.cases.extend(case.id, amount=1, reason="again", expected_version=case.version)
     case = desk.cases.add_note(case.id, text="Called mum, explained the delay")
@@ -118,7 +123,8 @@ def test_full_complaint_lifecycle_is_audited(desk: Desk, complaint: CaseDetail, 
         actions=[ActionInput("Issue the final plan", "alex.jones", date(2027, 1, 8))],
     )
     assert case.rag is Rag.DONE
-    assert case.stages[0].respond is not None and case.stages[0].respond.met is True
+    assert case.stages[0].respond is not None
+    assert case.stages[0].respond.met is True
     assert case.stages[0].remedies[1].amount_pence == 15000
     with pytest.raises(ValidationError, match="Alex Jones handled stage 1"):
         desk.cases.escalate(
@@ -132,7 +138,8 @@ def test_full_complaint_lifecycle_is_audited(desk: Desk, complaint: CaseDetail, 
     )
     assert case.stage == 2
     assert (case.acknowledge_by, case.respond_by) == (date(2026, 12, 29), date(2027, 1, 27))
-    assert case.officer is not None and case.officer.login == "priya.shah"
+    assert case.officer is not None
+    assert case.officer.login == "priya.shah"
     clock.set_date(date(2027, 1, 20))
     case = desk.cases.acknowledge(case.id, on=date(2026, 12, 21), expected_version=case.version)
     case = desk.cases.respond(
@@ -141,7 +148,8 @@ def test_full_complaint_lifecycle_is_audited(desk: Desk, complaint: CaseDetail, 
     case = desk.cases.close(
         case.id, code=ClosureCode.RESPONDED, on=date(2027, 1, 20), expected_version=case.version
     )
-    assert case.status is CaseStatus.CLOSED and case.next_due is None
+    assert case.status is CaseStatus.CLOSED
+    assert case.next_due is None
     case = desk.cases.reopen(
         case.id, reason="Family replied with new information", expected_version=case.version
     )
@@ -188,7 +196,8 @@ def test_late_response_needs_reason_and_complaint_needs_outcome(
         missed_reason="Complex case",
     )
     respond = case.stages[0].respond
-    assert respond is not None and (respond.met, respond.missed_reason) == (False, "Complex case")
+    assert respond is not None
+    assert (respond.met, respond.missed_reason) == (False, "Complex case")
 
 
 def test_stale_save_is_refused_and_newer_data_survives(
@@ -206,7 +215,8 @@ def test_stale_save_is_refused_and_newer_data_survives(
     )
     after = desk.cases.get(complaint.id)
     assert after.acknowledged_on == date(2026, 11, 23)
-    assert after.officer is not None and after.officer.login == "alex.jones"
+    assert after.officer is not None
+    assert after.officer.login == "alex.jones"
     assert after.version == saved.version
 
 
@@ -256,7 +266,8 @@ def test_pause_and_resume_an_foi(desk: Desk, clock: FakeClock) -> None:
     )
     assert case.respond_by == date(2026, 7, 6)
     case = desk.cases.pause(case.id, start=date(2026, 6, 12), reason="Fees notice sent", expected_version=1)
-    assert case.respond_by is None and case.stages[0].paused
+    assert case.respond_by is None
+    assert case.stages[0].paused
     with pytest.raises(ValidationError, match="already paused"):
         desk.cases.pause(case.id, start=date(2026, 6, 12), reason="x", expected_version=case.version)
     case = desk.cases.resume(case.id, end=date(2026, 6, 19), expected_version=case.version)
@@ -315,7 +326,8 @@ def test_close_needs_a_response_or_another_code(desk: Desk, complaint: CaseDetai
     closed = desk.cases.close(
         complaint.id, code=ClosureCode.WITHDRAWN, on=date(2026, 11, 27), expected_version=1
     )
-    assert closed.status is CaseStatus.CLOSED and closed.rag is Rag.DONE
+    assert closed.status is CaseStatus.CLOSED
+    assert closed.rag is Rag.DONE
     with pytest.raises(ValidationError, match="The case is closed"):
         desk.cases.acknowledge(closed.id, on=date(2026, 11, 27), expected_version=closed.version)
 

@@ -100,5 +100,7 @@ def test_rows_carry_the_rag_state(desk: Desk, register_cases: dict[str, int]) ->
     ids = register_cases
     rows = desk.register.rows([ids["overdue"], ids["today"], ids["soon"], ids["councillor"], ids["closed"]])
     assert [row.rag for row in rows] == [Rag.OVERDUE, Rag.DUE_SOON, Rag.DUE_SOON, Rag.ON_TRACK, Rag.DONE]
-    assert rows[0].contact_name == "Jo Bloggs" and rows[0].child_name == "Amy Bloggs"
-    assert rows[0].officer == "Alex Jones" and rows[0].category == "Assessment delay"
+    assert rows[0].contact_name == "Jo Bloggs"
+    assert rows[0].child_name == "Amy Bloggs"
+    assert rows[0].officer == "Alex Jones"
+    assert rows[0].category == "Assessment delay"
