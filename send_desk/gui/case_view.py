@@ -1,0 +1,394 @@
+"""The case view: details, every clock of every stage, the timeline, and the actions."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from send_desk.bootstrap import Desk
+from send_desk.domain.errors import SendDeskError, to_display_time
+from send_desk.domain.kinds import CaseKind, CaseStatus, Rag
+from send_desk.gui import actions
+from send_desk.gui.errors import show_error
+from send_desk.gui.style import RAG_STYLES, app_icon, kind_stage, rag_icon, uk_date
+from send_desk.services.dto import CaseDetail, ClockView, PersonView, StaffView, StageView
+from send_desk.services.gui_queries import GuiQueries
+
+TARGET_HEADERS = ("Stage", "Target", "Due", "Done on", "Result", "Extended from", "Paused", "Reason missed")
+
+
+def clock_result(clock: ClockView) -> tuple[str, Rag]:
+    """Return the words and RAG state of one clock: met, missed, or its live state."""
+    if clock.met is True:
+        return "Met", Rag.DONE
+    if clock.met is False:
+        return "Missed", Rag.OVERDUE
+    if clock.done_on is not None:
+        return "Done", Rag.DONE
+    return RAG_STYLES[clock.rag].label, clock.rag
+
+
+def _person_html(title: str, person: PersonView | None) -> str:
+    if person is None:
+        return ""
+    bits = [html.escape(person.name or "(no name)")]
+    if person.relationship:
+        bits.append(html.escape(person.relationship.replace("-", " ")))
+    if person.organisation:
+        bits.append(html.escape(person.organisation))
+    if person.date_of_birth:
+        bits.append(f"born {uk_date(person.date_of_birth)}")
+    if person.identifier:
+        bits.append(f"ref {html.escape(person.identifier)}")
+    if person.email:
+        bits.append(html.escape(person.email))
+    if person.phone:
+        bits.append(html.escape(person.phone))
+    return f"<tr><th align=left>{title}</th><td>{' · '.join(bits)}</td></tr>"
+
+
+class CaseView(QDialog):
+    """One case in its own window; every action is a button with a shortcut."""
+
+    caseChanged = Signal(int)
+
+    def __init__(self, parent: QWidget | None, desk: Desk, case_id: int, *, queries: GuiQueries | None = None) -> None:
+        """Load the case and build the view."""
+        super().__init__(parent)
+        self.desk = desk
+        self.queries = queries or GuiQueries(desk.ctx)
+        self._case = desk.cases.get(case_id)
+        self._staff: list[StaffView] | None = None
+        self.setWindowIcon(app_icon())
+        self.setSizeGripEnabled(True)
+        self._build()
+        self.show_case(self._case)
+        self.resize(1080, 680)
+
+    # ----- CaseHost ----------------------------------------------------------------------
+    @property
+    def case(self) -> CaseDetail:
+        """Return the case as last loaded."""
+        return self._case
+
+    def reload_case(self) -> CaseDetail:
+        """Load the case again and show it."""
+        self.show_case(self.desk.cases.get(self._case.id))
+        return self._case
+
+    def staff(self) -> Sequence[StaffView]:
+        """Return the active staff (loaded once)."""
+        if self._staff is None:
+            self._staff = self.queries.staff()
+        return self._staff
+
+    # ----- building ----------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 12)
+        layout.setSpacing(8)
+        top = QHBoxLayout()
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.badge = QLabel()
+        self.badge.setAccessibleName("Case state")
+        top.addWidget(self.title)
+        top.addSpacing(12)
+        top.addWidget(self.badge)
+        top.addStretch(1)
+        layout.addLayout(top)
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("muted")
+        self.subtitle.setWordWrap(True)
+        layout.addWidget(self.subtitle)
+        self.appeal = QLabel()
+        self.appeal.setObjectName("duePanel")
+        self.appeal.setWordWrap(True)
+        layout.addWidget(self.appeal)
+
+        body = QHBoxLayout()
+        left = QVBoxLayout()
+        targets_title = QLabel("&Targets")
+        targets_title.setObjectName("sectionTitle")
+        self.targets = QTableWidget(0, len(TARGET_HEADERS))
+        self.targets.setHorizontalHeaderLabels(list(TARGET_HEADERS))
+        self.targets.setAccessibleName("Targets of every stage")
+        self.targets.verticalHeader().hide()
+        self.targets.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.targets.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.targets.setTabKeyNavigation(False)
+        self.targets.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.targets.horizontalHeader().setStretchLastSection(True)
+        targets_title.setBuddy(self.targets)
+        left.addWidget(targets_title)
+        left.addWidget(self.targets)
+        self.tabs = QTabWidget()
+        self.details = QTextBrowser()
+        self.details.setAccessibleName("Case details")
+        self.details.setOpenLinks(False)
+        self.timeline = QTextBrowser()
+        self.timeline.setAccessibleName("Timeline")
+        self.stages_info = QTextBrowser()
+        self.stages_info.setAccessibleName("Stages: outcomes, extensions, pauses and actions")
+        self.tabs.addTab(self.details, "&Details")
+        self.tabs.addTab(self.timeline, "Time&line")
+        self.tabs.addTab(self.stages_info, "Stages && &outcomes")
+        left.addWidget(self.tabs, 1)
+        body.addLayout(left, 1)
+
+        panel = QVBoxLayout()
+        panel.setSpacing(4)
+        panel_title = QLabel("Actions")
+        panel_title.setObjectName("sectionTitle")
+        panel.addWidget(panel_title)
+        self.buttons: dict[str, QPushButton] = {}
+        specs: tuple[tuple[str, str, str, Callable[[], object]], ...] = (
+            ("acknowledge", "&Acknowledge…", "Ctrl+Shift+A", lambda: self.run(actions.AcknowledgeDialog)),
+            ("contact", "Record &contact…", "Ctrl+Shift+C", lambda: self.run(actions.ContactDialog)),
+            ("note", "Add &note…", "Ctrl+Shift+N", lambda: self.run(actions.NoteDialog)),
+            ("assign", "Assi&gn…", "Ctrl+Shift+G", lambda: self.run(actions.AssignDialog)),
+            ("extend", "E&xtend…", "Ctrl+Shift+X", lambda: self.run(actions.ExtendDialog)),
+            ("pause", "&Pause clock…", "Ctrl+Shift+P", self._pause_or_resume),
+            ("respond", "&Respond…", "Ctrl+Shift+R", lambda: self.run(actions.RespondDialog)),
+            ("escalate", "&Escalate to stage 2…", "Ctrl+Shift+E", lambda: self.run(actions.EscalateDialog)),
+            ("close", "Clo&se case…", "Ctrl+Shift+S", lambda: self.run(actions.CloseDialog)),
+            ("reopen", "Reope&n case…", "Ctrl+Shift+O", lambda: self.run(actions.ReopenDialog)),
+            ("link", "Lin&k case…", "Ctrl+Shift+K", lambda: self.run(actions.LinkDialog)),
+        )
+        for key, text, shortcut, slot in specs:
+            button = QPushButton(text)
+            button.setAutoDefault(False)
+            button.setToolTip(f"{text.replace('&', '').rstrip('…')} ({shortcut})")
+            button.clicked.connect(lambda _checked=False, s=slot: s())
+            QShortcut(QKeySequence(shortcut), self, activated=lambda b=button: b.isEnabled() and b.click())
+            panel.addWidget(button)
+            self.buttons[key] = button
+        panel.addStretch(1)
+        refresh = QPushButton("Re&load")
+        refresh.setAutoDefault(False)
+        refresh.clicked.connect(self.reload_case)
+        QShortcut(QKeySequence("F5"), self, activated=self.reload_case)
+        close = QPushButton("Close window")
+        close.setAutoDefault(False)
+        close.clicked.connect(self.reject)
+        panel.addWidget(refresh)
+        panel.addWidget(close)
+        body.addLayout(panel)
+        layout.addLayout(body, 1)
+
+    # ----- showing -----------------------------------------------------------------------
+    def show_case(self, case: CaseDetail) -> None:
+        """Show a (re)loaded case."""
+        self._case = case
+        self.setWindowTitle(f"{case.reference} — {kind_stage(case.kind, case.stage)}")
+        self.title.setText(f"{case.reference}  ·  {kind_stage(case.kind, case.stage)}")
+        style = RAG_STYLES[case.rag]
+        status = "Open" if case.status is CaseStatus.OPEN else f"Closed {uk_date(case.closed_on)}"
+        next_due = f" · next target {uk_date(case.next_due)}" if case.next_due else ""
+        self.badge.setText(f"{status} · {style.label}{next_due}")
+        self.badge.setStyleSheet(
+            f"QLabel {{ background: {style.background}; color: {style.foreground}; border: 1px solid "
+            f"{style.accent}; border-radius: 4px; padding: 3px 8px; font-weight: 600; }}"
+        )
+        people = " / ".join(p.name for p in (case.child, case.contact) if p and p.name)
+        officer = case.officer.name if case.officer else "Unassigned"
+        self.subtitle.setText(
+            f"{case.summary or '(no summary)'}  —  {people or 'no names'}  ·  officer {officer}  ·  "
+            f"received {uk_date(case.received_on)}"
+        )
+        self.appeal.setVisible(case.appealable)
+        self.appeal.setText(
+            "This category covers decisions that can be appealed to the SEND Tribunal: signpost the family "
+            "to their right of appeal (not the Ombudsman)."
+        )
+        self._fill_targets(case)
+        self.details.setHtml(self._details_html(case))
+        self.timeline.setHtml(self._timeline_html(case))
+        self.stages_info.setHtml(self._stages_html(case))
+        self._update_buttons(case)
+
+    def _fill_targets(self, case: CaseDetail) -> None:
+        rows: list[tuple[StageView, ClockView]] = []
+        for stage in case.stages:
+            for clock in (stage.acknowledge, stage.respond):
+                if clock is not None:
+                    rows.append((stage, clock))
+        self.targets.setRowCount(len(rows))
+        for r, (stage, clock) in enumerate(rows):
+            words, rag = clock_result(clock)
+            paused = "Paused" if stage.paused and clock.name == "Respond" else ""
+            if not paused and stage.pauses and clock.name == "Respond":
+                paused = f"{len(stage.pauses)} pause{'s' if len(stage.pauses) > 1 else ''}"
+            values = (
+                f"Stage {stage.stage}",
+                clock.name,
+                uk_date(clock.due, "—") if clock.due or not stage.paused else "stopped",
+                uk_date(clock.done_on, "—"),
+                words,
+                uk_date(clock.extended_from, ""),
+                paused,
+                clock.missed_reason,
+            )
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if c == 4:
+                    s = RAG_STYLES[rag]
+                    item.setIcon(rag_icon(rag))
+                    item.setBackground(QBrush(QColor(s.background)))
+                    item.setForeground(QBrush(QColor(s.foreground)))
+                if c == 1:
+                    item.setToolTip(stage.target)
+                self.targets.setItem(r, c, item)
+        height = self.targets.horizontalHeader().height() + 6
+        height += sum(self.targets.rowHeight(r) for r in range(len(rows)))
+        self.targets.setFixedHeight(max(height, 60))
+
+    def _details_html(self, case: CaseDetail) -> str:
+        def row(title: str, value: str) -> str:
+            return f"<tr><th align=left>{title}</th><td>{value}</td></tr>" if value else ""
+
+        officer = case.officer.name if case.officer else "Unassigned"
+        received = uk_date(case.received_on)
+        if case.received_at:
+            received += f" {to_display_time(case.received_at):%H:%M}"
+        parts = [
+            "<table cellspacing=0 cellpadding=4>",
+            row("Kind", html.escape(kind_stage(case.kind, case.stage))),
+            row("Received", f"{received} by {html.escape(case.channel.replace('-', ' '))}"),
+            row("Logged by", html.escape(case.logged_by)),
+            row("Officer", html.escape(officer)),
+            row("Category", html.escape(case.category) + (" (appealable decision)" if case.appealable else "")),
+            row("Service area", html.escape(case.service_area)),
+            _person_html("Contact", case.contact),
+            _person_html("Child", case.child),
+            _person_html("Representative", case.representative),
+            row("Adjustments", html.escape(case.adjustments)),
+            row("Summary", html.escape(case.summary)),
+            row("Description", html.escape(case.description).replace("\n", "<br>")),
+            row("Ombudsman ref", html.escape(case.ombudsman_reference)),
+            row("Outcome", html.escape((case.outcome or "").replace("-", " ").capitalize())),
+            row(
+                "Closed",
+                f"{uk_date(case.closed_on)} — {html.escape((case.closure_code or '').replace('-', ' '))}"
+                + (f": {html.escape(case.closure_reason)}" if case.closure_reason else "")
+                if case.closure_code
+                else "",
+            ),
+            row(
+                "Linked cases",
+                "<br>".join(
+                    f"{html.escape(link.reference)} ({html.escape(link.kind)}, {html.escape(link.status)})"
+                    f" {html.escape(link.summary)}"
+                    for link in case.links
+                ),
+            ),
+            row(
+                "Last saved",
+                f"{to_display_time(case.updated_at):%d/%m/%Y %H:%M} by {html.escape(case.updated_by)}",
+            ),
+            "</table>",
+        ]
+        return "".join(parts)
+
+    def _timeline_html(self, case: CaseDetail) -> str:
+        if not case.timeline:
+            return "<p>No notes or contacts yet.</p>"
+        entries = []
+        for entry in sorted(case.timeline, key=lambda t: t.at, reverse=True):
+            when = to_display_time(entry.at)
+            what = {"note": "Note", "contact": "Contact", "change": "Change"}.get(entry.entry_type, entry.entry_type)
+            if entry.entry_type == "contact":
+                direction = "to the family" if entry.direction == "out" else "from the family"
+                what = f"{entry.channel.replace('-', ' ').capitalize()} {direction}"
+            entries.append(
+                f"<p><b>{when:%d/%m/%Y %H:%M}</b> · {html.escape(what)} · {html.escape(entry.author)}<br>"
+                f"{html.escape(entry.text).replace(chr(10), '<br>')}</p>"
+            )
+        return "".join(entries)
+
+    def _stages_html(self, case: CaseDetail) -> str:
+        parts = []
+        for stage in case.stages:
+            handler = stage.handler.name if stage.handler else "no handler"
+            parts.append(
+                f"<h3>Stage {stage.stage}</h3><p>Started {uk_date(stage.started_on)} · {html.escape(handler)}"
+                f"<br><i>{html.escape(stage.target)}</i></p>"
+            )
+            if stage.outcome:
+                parts.append(f"<p><b>Outcome:</b> {html.escape(stage.outcome.replace('-', ' '))}</p>")
+            if stage.reasons:
+                parts.append(f"<p><b>Response:</b> {html.escape(stage.reasons)}</p>")
+            for ext in stage.extensions:
+                told = f", told {uk_date(ext.told_on)}" if ext.told_on else ""
+                parts.append(
+                    f"<p><b>Extended</b> by {ext.amount} to {uk_date(ext.new_due)}{told}: {html.escape(ext.reason)}</p>"
+                )
+            for pause in stage.pauses:
+                end = uk_date(pause.end) if pause.end else "still paused"
+                parts.append(f"<p><b>Paused</b> {uk_date(pause.start)} → {end}: {html.escape(pause.reason)}</p>")
+            for remedy in stage.remedies:
+                amount = f" £{remedy.amount_pence / 100:,.2f}" if remedy.amount_pence else ""
+                parts.append(f"<p><b>Remedy:</b> {html.escape(remedy.kind.replace('-', ' '))}{amount}</p>")
+            for action in stage.actions:
+                state = f"done {uk_date(action.done_on)}" if action.done_on else f"due {uk_date(action.due, '—')}"
+                parts.append(f"<p><b>Action:</b> {html.escape(action.what)} ({state})</p>")
+            if stage.learning:
+                parts.append(f"<p><b>Learning:</b> {html.escape(stage.learning)}</p>")
+        return "".join(parts)
+
+    def _update_buttons(self, case: CaseDetail) -> None:
+        stage = case.current_stage
+        is_open = case.status is CaseStatus.OPEN
+        responded = stage.respond is not None and stage.respond.done_on is not None
+        enabled = {
+            "acknowledge": is_open and stage.acknowledge is not None and stage.acknowledge.done_on is None,
+            "contact": True,
+            "note": True,
+            "assign": is_open,
+            "extend": is_open and stage.extension_allowed,
+            "pause": is_open and (stage.paused or (stage.pause_allowed and not responded)),
+            "respond": is_open and not responded and case.kind is not CaseKind.COMPLIMENT,
+            "escalate": case.kind is CaseKind.COMPLAINT and case.stage == 1 and responded,
+            "close": is_open,
+            "reopen": not is_open,
+            "link": True,
+        }
+        for key, value in enabled.items():
+            self.buttons[key].setEnabled(value)
+        self.buttons["pause"].setText("Resume &clock…" if stage.paused else "&Pause clock…")
+
+    # ----- actions -----------------------------------------------------------------------
+    def run(self, dialog: type[actions.ActionDialog]) -> CaseDetail | None:
+        """Run one action dialog; show the saved case and tell the register."""
+        try:
+            result = dialog.ask(self, self)
+        except SendDeskError as exc:
+            show_error(self, exc)
+            return None
+        if result is not None:
+            self.show_case(result)
+            self.caseChanged.emit(result.id)
+        return result
+
+    def _pause_or_resume(self) -> CaseDetail | None:
+        if self._case.current_stage.paused:
+            return self.run(actions.ResumeDialog)
+        return self.run(actions.PauseDialog)

@@ -1,0 +1,557 @@
+"""The desk's main window: dashboard strip, filters, instant search and the register."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from send_desk.bootstrap import Desk
+from send_desk.domain.errors import SendDeskError
+from send_desk.domain.kinds import CaseKind
+from send_desk.gui.errors import show_error
+from send_desk.gui.register_model import COLUMNS, RegisterModel
+from send_desk.gui.settings import desk_settings, team_name
+from send_desk.gui.style import RAG_STYLES, app_icon
+from send_desk.gui.tasks import TaskRunner
+from send_desk.gui.widgets import DateField, combo, select_data
+from send_desk.services.dto import CaseDetail, CaseFilter, DashboardCounts
+from send_desk.services.gui_queries import GuiQueries
+
+SEARCH_DEBOUNCE_MS = 150
+POLL_MS = 15000
+
+
+@dataclass(frozen=True)
+class Card:
+    """One dashboard count: its key, words, and the RAG style that marks it."""
+
+    key: str
+    label: str
+    field: str
+    accent: str
+
+
+CARDS: tuple[Card, ...] = (
+    Card("overdue", "Overdue", "overdue", RAG_STYLES[next(iter(RAG_STYLES))].accent),
+    Card("due_today", "Due today", "due_today", "#B26A00"),
+    Card("due_soon", "Due in next 2 working days", "due_soon", "#8A5A00"),
+    Card("awaiting", "Awaiting acknowledgement", "awaiting_acknowledgement", "#1D4E89"),
+    Card("open", "Open", "open", "#3A3F45"),
+)
+
+
+class DashboardStrip(QWidget):
+    """The counts across the top; each is a button that filters the register."""
+
+    cardClicked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        """Make one checkable button per count."""
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        self.buttons: dict[str, QPushButton] = {}
+        self.values: dict[str, int] = {}
+        for card in CARDS:
+            button = QPushButton(self)
+            button.setObjectName("dashCard")
+            button.setCheckable(True)
+            button.setMinimumHeight(58)
+            button.setAccessibleName(card.label)
+            button.setToolTip(f"Show only: {card.label.lower()}")
+            button.clicked.connect(lambda _checked=False, key=card.key: self.cardClicked.emit(key))
+            layout.addWidget(button, 1)
+            self.buttons[card.key] = button
+            self._paint(card, None)
+
+    def set_counts(self, counts: DashboardCounts) -> None:
+        """Show the latest counts."""
+        for card in CARDS:
+            self._paint(card, int(getattr(counts, card.field)))
+
+    def set_active(self, key: str | None) -> None:
+        """Mark the card whose filter is on."""
+        for card_key, button in self.buttons.items():
+            button.setChecked(card_key == key)
+
+    def _paint(self, card: Card, value: int | None) -> None:
+        button = self.buttons[card.key]
+        shown = "–" if value is None else f"{value:,}"
+        if value is not None:
+            self.values[card.key] = value
+        button.setText(f"{shown}\n{card.label}")
+        button.setAccessibleName(f"{card.label}: {shown}")
+        button.setStyleSheet(f"QPushButton#dashCard {{ border-left: 5px solid {card.accent}; }}")
+        font = button.font()
+        font.setPointSizeF(max(font.pointSizeF(), 10.0))
+        button.setFont(font)
+
+
+class MainWindow(QMainWindow):
+    """The register window staff keep open all day."""
+
+    registerLoaded = Signal()
+
+    def __init__(
+        self,
+        desk: Desk,
+        *,
+        settings: QSettings | None = None,
+        runner: TaskRunner | None = None,
+        poll: bool = True,
+    ) -> None:
+        """Build the window over an open desk; load the register."""
+        super().__init__()
+        self.desk = desk
+        self.queries = GuiQueries(desk.ctx)
+        self.settings = settings or desk_settings()
+        self.runner = runner or TaskRunner(self)
+        self.me = self.queries.me()
+        self.quick: str | None = None
+        self._generation = 0
+        self._restoring = False
+        self._last_counter = -1
+        self.case_views: dict[int, QWidget] = {}
+        self.setWindowIcon(app_icon())
+        self._update_title()
+        self.model = RegisterModel(desk.register.rows)
+        self._build()
+        self._build_menus()
+        self._restore()
+        self.model.sortRequested.connect(lambda *_: self.reload())
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self.search_timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(lambda _t: self.search_timer.start())
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(POLL_MS)
+        self.poll_timer.timeout.connect(self._poll)
+        if poll:
+            self.poll_timer.start()
+        self.reload()
+
+    # ----- building ----------------------------------------------------------------------
+    def _build(self) -> None:
+        central = QWidget(self)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(12, 10, 12, 6)
+        outer.setSpacing(8)
+        self.dashboard = DashboardStrip(central)
+        self.dashboard.cardClicked.connect(self.apply_card)
+        outer.addWidget(self.dashboard)
+
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        self.search = QLineEdit(central)
+        self.search.setPlaceholderText("Search reference, names, email, phone, summary (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search cases")
+        self.search.setMinimumWidth(260)
+        search_label = QLabel("&Search:", central)
+        search_label.setBuddy(self.search)
+        bar.addWidget(search_label)
+        bar.addWidget(self.search, 3)
+
+        self.kind = combo(
+            [("All kinds", None), *((k.label, k.value) for k in CaseKind)], name="Kind", parent=central
+        )
+        self.status = combo(
+            [("Open", "open"), ("Closed", "closed"), ("All", "all")], name="Status", parent=central
+        )
+        self.officer = combo(
+            [("Anyone", None), ("Unassigned", "__unassigned__"), *((s.name, s.login) for s in self.queries.staff())],
+            name="Officer",
+            parent=central,
+        )
+        self.category = combo(
+            [("All categories", None), *((c.name, c.name) for c in self.queries.categories())],
+            name="Category",
+            parent=central,
+        )
+        self.category.setMaximumWidth(220)
+        self.received_from = DateField(name="Received from", parent=central)
+        self.received_to = DateField(name="Received to", parent=central)
+        for field in (self.received_from, self.received_to):
+            field.setFixedWidth(92)
+            field.setPlaceholderText("any")
+        self.mine = QCheckBox("&Mine", central)
+        self.mine.setToolTip(f"Only cases assigned to {self.me.name}")
+        self.mine.setAccessibleName("Only my cases")
+        for caption, widget in (
+            ("&Kind:", self.kind),
+            ("S&tatus:", self.status),
+            ("&Officer:", self.officer),
+            ("C&ategory:", self.category),
+            ("&From:", self.received_from),
+            ("T&o:", self.received_to),
+        ):
+            label = QLabel(caption, central)
+            label.setBuddy(widget)
+            bar.addWidget(label)
+            bar.addWidget(widget)
+        bar.addWidget(self.mine)
+        self.clear_button = QPushButton("C&lear", central)
+        self.clear_button.setToolTip("Clear the search and every filter")
+        self.clear_button.clicked.connect(self.clear_filters)
+        bar.addWidget(self.clear_button)
+        outer.addLayout(bar)
+        for box in (self.kind, self.status, self.officer, self.category):
+            box.currentIndexChanged.connect(self._filters_changed)
+        self.mine.toggled.connect(self._filters_changed)
+        for field in (self.received_from, self.received_to):
+            field.editingFinished.connect(self._filters_changed)
+
+        self.table = QTableView(central)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Register of cases")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        widths = (118, 150, 86, 140, 130, 190, 110, 62, 118, 108, 98)
+        for column, width in enumerate(widths):
+            self.table.setColumnWidth(column, width)
+        header.setSortIndicator(self.model.sort_column, self.model.sort_order)
+        self.table.activated.connect(self._activated)
+        outer.addWidget(self.table, 1)
+        self.setCentralWidget(central)
+
+        self.status_counts = QLabel(self)
+        self.status_user = QLabel(f"Signed in as {self.me.name}", self)
+        self.statusBar().addWidget(self.status_counts, 1)
+        self.statusBar().addPermanentWidget(self.status_user)
+        self.setTabOrder(self.search, self.kind)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.new_action = self._action(file_menu, "&New case…", QKeySequence.StandardKey.New, self.new_case)
+        file_menu.addSeparator()
+        self.export_action = self._action(file_menu, "&Export…", QKeySequence("Ctrl+E"), self.export)
+        self.import_action = self._action(file_menu, "&Import…", None, self.import_cases)
+        self.print_action = self._action(file_menu, "&Print…", QKeySequence.StandardKey.Print, self.print_)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        view_menu = self.menuBar().addMenu("&View")
+        self.refresh_action = self._action(view_menu, "&Refresh", QKeySequence.StandardKey.Refresh, self.reload)
+        self.refresh_action.setShortcuts([QKeySequence("F5")])
+        self.search_action = self._action(view_menu, "&Search", QKeySequence.StandardKey.Find, self.focus_search)
+        self.search_action.setShortcuts([QKeySequence("Ctrl+F")])
+        self.open_action = self._action(view_menu, "&Open selected case", None, self.open_selected)
+        view_menu.addSeparator()
+        self._action(view_menu, "Show &all open cases", None, lambda: self.apply_card("open"))
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&About SEND Desk", None, self._about)
+
+    def _action(
+        self, menu: Any, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | None, slot: Callable[[], Any]
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    # ----- filters -----------------------------------------------------------------------
+    def current_filter(self) -> CaseFilter:
+        """Return the filter the controls describe."""
+        officer = self.officer.currentData()
+        kind = self.kind.currentData()
+        quick = self.quick
+        return CaseFilter(
+            status="open" if quick else str(self.status.currentData()),
+            kinds=(CaseKind(kind),) if kind else (),
+            officer_login=self.me.login if self.mine.isChecked() else (
+                officer if officer and officer != "__unassigned__" else None
+            ),
+            unassigned=officer == "__unassigned__" and not self.mine.isChecked(),
+            category=self.category.currentData(),
+            received_from=self.received_from.date_or_none(),
+            received_to=self.received_to.date_or_none(),
+            text=self.search.text(),
+            overdue=quick == "overdue",
+            due_today=quick == "due_today",
+            awaiting_acknowledgement=quick == "awaiting",
+        )
+
+    def apply_card(self, key: str) -> None:
+        """Filter the register to a dashboard count (clicking the active one again turns it off)."""
+        if key == "open" or key == self.quick:
+            self.quick = None
+            if key == "open":
+                self._restoring = True
+                select_data(self.status, "open")
+                self._restoring = False
+        else:
+            self.quick = key
+        self.dashboard.set_active(self.quick or ("open" if self.status.currentData() == "open" else None))
+        self.reload()
+
+    def clear_filters(self) -> None:
+        """Clear the search, the dashboard filter and every filter control."""
+        self._restoring = True
+        self.quick = None
+        self.search.clear()
+        for box in (self.kind, self.officer, self.category):
+            box.setCurrentIndex(0)
+        select_data(self.status, "open")
+        self.mine.setChecked(False)
+        self.received_from.clear()
+        self.received_to.clear()
+        self._restoring = False
+        self.search_timer.stop()
+        self.dashboard.set_active("open")
+        self.reload()
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search box with its text selected."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _filters_changed(self, *_args: object) -> None:
+        if self._restoring:
+            return
+        if self.sender() is self.status:
+            self.quick = None
+        self.dashboard.set_active(self.quick or ("open" if self.status.currentData() == "open" else None))
+        self.reload()
+
+    # ----- loading -----------------------------------------------------------------------
+    def reload(self) -> None:
+        """Fetch the ids and counts again (off the GUI thread) and show them."""
+        self.search_timer.stop()
+        self._generation += 1
+        generation = self._generation
+        case_filter = self.current_filter()
+        key, descending = self.model.sort_key()
+        due_soon = self.quick == "due_soon"
+        queries, register = self.queries, self.desk.register
+
+        def work() -> tuple[list[int], DashboardCounts, int]:
+            ids = queries.register_ids(case_filter, key, descending, due_soon_only=due_soon)
+            return ids, register.counts(), queries.change_counter()
+
+        self.runner.run(
+            work,
+            on_done=lambda result: self._loaded(generation, result),
+            label="Loading the register…",
+        )
+
+    def _loaded(self, generation: int, result: tuple[list[int], DashboardCounts, int]) -> None:
+        if generation != self._generation:
+            return
+        ids, counts, counter = result
+        self._last_counter = counter
+        selected = self.selected_case_id()
+        self.model.set_ids(ids)
+        if selected is not None and (row := self.model.row_of(selected)) is not None:
+            self.table.selectRow(row)
+        elif ids and self.table.hasFocus():
+            self.table.selectRow(0)
+        self.dashboard.set_counts(counts)
+        self.counts = counts
+        shown = len(ids)
+        self.status_counts.setText(
+            f"Showing {shown:,} case{'s' if shown != 1 else ''}  ·  {counts.open:,} open  ·  "
+            f"{counts.overdue:,} overdue  ·  {counts.due_today:,} due today"
+        )
+        self.registerLoaded.emit()
+
+    def _poll(self) -> None:
+        try:
+            counter = self.queries.change_counter()
+        except SendDeskError:
+            return
+        if counter != self._last_counter and not self.runner.busy:
+            self.model.refresh_rows()
+            self.reload()
+
+    # ----- cases -------------------------------------------------------------------------
+    def selected_case_id(self) -> int | None:
+        """Return the id of the selected case."""
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.model.case_id(rows[0].row()) if rows else None
+
+    def new_case(self) -> CaseDetail | None:
+        """Ask for a new case and, once saved, show it selected in the register."""
+        from send_desk.gui.new_case import NewCaseDialog
+
+        detail = NewCaseDialog.ask(self, self.desk, self.queries)
+        if detail is not None:
+            self.statusBar().showMessage(f"Logged {detail.reference}", 8000)
+            self.reload()
+            if (row := self.model.row_of(detail.id)) is not None:
+                self.table.selectRow(row)
+        return detail
+
+    def open_selected(self) -> QWidget | None:
+        """Open the selected case."""
+        case_id = self.selected_case_id()
+        return self.open_case(case_id) if case_id is not None else None
+
+    def open_case(self, case_id: int) -> QWidget | None:
+        """Open a case in its own window (or bring it forward if it is open already)."""
+        from send_desk.gui.case_view import CaseView
+
+        existing = self.case_views.get(case_id)
+        if existing is not None and existing.isVisible():
+            existing.raise_()
+            existing.activateWindow()
+            return existing
+        try:
+            view = CaseView(self, self.desk, case_id, queries=self.queries)
+        except SendDeskError as exc:
+            show_error(self, exc)
+            return None
+        view.caseChanged.connect(self._case_changed)
+        view.finished.connect(lambda _r, cid=case_id: self.case_views.pop(cid, None))
+        self.case_views[case_id] = view
+        view.show()
+        return view
+
+    def _case_changed(self, _case_id: int) -> None:
+        self.model.refresh_rows()
+        self.reload()
+
+    def _activated(self, index: QModelIndex) -> None:
+        case_id = self.model.case_id(index.row())
+        if case_id is not None:
+            self.open_case(case_id)
+
+    # ----- optional modules (other engineers' dialogs) -----------------------------------
+    def export(self) -> None:
+        """Open the export dialog for the cases the filters select."""
+        self._optional("send_desk.gui.export_dialog", "ExportDialog", "Export")
+
+    def import_cases(self) -> None:
+        """Open the spreadsheet import wizard."""
+        if self._optional("send_desk.gui.import_wizard", "ImportWizard", "Import"):
+            self.reload()
+
+    def print_(self) -> None:
+        """Open the print preview."""
+        self._optional("send_desk.gui.print_preview", "PrintPreview", "Printing")
+
+    def _optional(self, module_name: str, class_name: str, what: str) -> Any:
+        module = _load_optional(module_name)
+        entry = getattr(getattr(module, class_name, None), "ask", None) if module else None
+        if entry is None:
+            QMessageBox.information(self, "Not available yet", f"{what} is not available in this version yet.")
+            return None
+        try:
+            return entry(self, self.desk, case_filter=self.current_filter())
+        except TypeError:
+            return entry(self, self.desk)
+        except SendDeskError as exc:
+            show_error(self, exc)
+            return None
+
+    def _about(self) -> None:
+        from send_desk import __version__
+
+        QMessageBox.about(
+            self,
+            "About SEND Desk",
+            f"SEND Desk {__version__}\nEnquiries and complaints for a SEND service.\n\n"
+            f"Database: {self.desk.url.render_as_string(hide_password=True)}",
+        )
+
+    # ----- settings ----------------------------------------------------------------------
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"SEND Desk — {team_name(self.settings)}")
+
+    def _restore(self) -> None:
+        s = self.settings
+        self._restoring = True
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1240, 760)
+        header_state = s.value("register/header")
+        if isinstance(header_state, QByteArray) and not header_state.isEmpty():
+            self.table.horizontalHeader().restoreState(header_state)
+            header = self.table.horizontalHeader()
+            section = header.sortIndicatorSection()
+            if 0 <= section < len(COLUMNS):
+                self.model.sort_column = section
+                self.model.sort_order = header.sortIndicatorOrder()
+        select_data(self.kind, s.value("filters/kind"))
+        select_data(self.status, s.value("filters/status", "open"))
+        select_data(self.officer, s.value("filters/officer"))
+        select_data(self.category, s.value("filters/category"))
+        self.mine.setChecked(str(s.value("filters/mine", "false")).lower() == "true")
+        self.received_from.setText(str(s.value("filters/from", "") or ""))
+        self.received_to.setText(str(s.value("filters/to", "") or ""))
+        self.dashboard.set_active("open" if self.status.currentData() == "open" else None)
+        self._restoring = False
+
+    def save_settings(self) -> None:
+        """Remember geometry, column widths, sort and filters."""
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("register/header", self.table.horizontalHeader().saveState())
+        s.setValue("filters/kind", self.kind.currentData() or "")
+        s.setValue("filters/status", self.status.currentData())
+        s.setValue("filters/officer", self.officer.currentData() or "")
+        s.setValue("filters/category", self.category.currentData() or "")
+        s.setValue("filters/mine", "true" if self.mine.isChecked() else "false")
+        s.setValue("filters/from", self.received_from.text())
+        s.setValue("filters/to", self.received_to.text())
+        s.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Start with the cursor in the search box."""
+        super().showEvent(event)
+        QTimer.singleShot(0, self.search.setFocus)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Save settings and close open case windows."""
+        self.save_settings()
+        for view in list(self.case_views.values()):
+            view.close()
+        self.poll_timer.stop()
+        super().closeEvent(event)
+
+
+def _load_optional(name: str) -> ModuleType | None:
+    """Import a module that may not be written yet."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and name.startswith(exc.name):
+            return None
+        raise

@@ -1,0 +1,432 @@
+"""The new-case form: keyboard first, fields follow the kind, live due dates, earlier cases shown."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from send_desk.bootstrap import Desk
+from send_desk.domain.errors import SendDeskError, ValidationError
+from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, Relationship
+from send_desk.gui.style import app_icon, kind_stage, uk_date, uk_day
+from send_desk.gui.widgets import DateField, FieldError, add_row, combo
+from send_desk.services.dto import CaseDetail, CaseInput, CaseRow, PersonInput
+from send_desk.services.gui_queries import GuiQueries
+
+LOOKUP_DELAY_MS = 300
+REPRESENTED = {CaseKind.MP_ENQUIRY, CaseKind.COUNCILLOR_ENQUIRY}
+DEFAULT_CHANNEL = {
+    CaseKind.MP_ENQUIRY: Channel.VIA_MP,
+    CaseKind.COUNCILLOR_ENQUIRY: Channel.VIA_COUNCILLOR,
+    CaseKind.OMBUDSMAN: Channel.VIA_OMBUDSMAN,
+}
+
+
+def _section(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("sectionTitle")
+    return label
+
+
+class NewCaseDialog(QDialog):
+    """Log a case: type, Tab, type, Enter."""
+
+    def __init__(self, parent: QWidget | None, desk: Desk, queries: GuiQueries | None = None) -> None:
+        """Build the form over an open desk."""
+        super().__init__(parent)
+        self.desk = desk
+        self.queries = queries or GuiQueries(desk.ctx)
+        self.result_case: CaseDetail | None = None
+        self.earlier: list[CaseRow] = []
+        self.setWindowTitle("New case")
+        self.setWindowIcon(app_icon())
+        self.setSizeGripEnabled(True)
+        self._build()
+        self.lookup_timer = QTimer(self)
+        self.lookup_timer.setSingleShot(True)
+        self.lookup_timer.setInterval(LOOKUP_DELAY_MS)
+        self.lookup_timer.timeout.connect(self.look_up_earlier)
+        for field in (self.child_name, self.child_dob, self.contact_name, self.contact_email, self.contact_phone):
+            field.textChanged.connect(lambda _t: self.lookup_timer.start())
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.stage.valueChanged.connect(lambda _v: self.update_due_dates())
+        self.received.textChanged.connect(lambda _t: self.update_due_dates())
+        self.ombudsman_due.textChanged.connect(lambda _t: self.update_due_dates())
+        self._kind_changed()
+        self.kind.setFocus()
+
+    # ----- building ----------------------------------------------------------------------
+    def _build(self) -> None:
+        today = self.desk.ctx.today()
+        self.errors: dict[str, FieldError] = {}
+
+        def err(key: str) -> FieldError:
+            self.errors[key] = FieldError()
+            return self.errors[key]
+
+        self.kind = combo(((k.label, k.value) for k in CaseKind), name="Kind of case")
+        self.stage = QSpinBox()
+        self.stage.setRange(1, 2)
+        self.stage.setAccessibleName("Complaint stage")
+        self.channel = combo(((c.label, c.value) for c in Channel), name="How it arrived")
+        self.channel.setCurrentIndex(self.channel.findData(Channel.EMAIL.value))
+        self.received = DateField(today, name="Date received")
+        self.ombudsman_reference = QLineEdit()
+        self.ombudsman_due = DateField(name="Deadline in the Ombudsman's letter")
+        self.contact_name = QLineEdit()
+        self.relationship = combo(
+            [("", ""), *((r.value.replace("-", " ").capitalize(), r.value) for r in Relationship)],
+            name="Relationship to the child",
+        )
+        self.contact_email = QLineEdit()
+        self.contact_phone = QLineEdit()
+        self.child_name = QLineEdit()
+        self.child_dob = DateField(name="Child's date of birth")
+        self.child_identifier = QLineEdit()
+        self.rep_name = QLineEdit()
+        self.rep_organisation = QLineEdit()
+        self.category = combo(
+            [("", ""), *((c.name, c.name) for c in self.queries.categories())], name="Category"
+        )
+        self.officer = combo(
+            [("Unassigned", None), *((s.name, s.login) for s in self.queries.staff())], name="Officer"
+        )
+        self.summary = QLineEdit()
+        self.summary.setMaxLength(300)
+        self.description = QPlainTextEdit()
+        self.description.setTabChangesFocus(True)
+        self.description.setFixedHeight(64)
+        self.adjustments = QLineEdit()
+        self.adjustments.setPlaceholderText("e.g. large print, interpreter, phone calls only")
+
+        left = QFormLayout()
+        left.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        left.addRow(_section("The case"))
+        add_row(left, "&Kind:", self.kind, err("kind"))
+        self.stage_row = add_row(left, "Sta&ge:", self.stage, err("stage"))
+        add_row(left, "C&hannel:", self.channel)
+        add_row(left, "&Received:", self.received, err("received_on"))
+        self.omb_ref_row = add_row(left, "Ombudsman r&ef:", self.ombudsman_reference)
+        self.omb_due_row = add_row(left, "Letter &deadline:", self.ombudsman_due, err("ombudsman_due"))
+        left.addRow(_section("Contact"))
+        add_row(left, "&Name:", self.contact_name, err("contact_name"))
+        add_row(left, "Rela&tionship:", self.relationship)
+        add_row(left, "E&mail:", self.contact_email, err("contact_email"))
+        add_row(left, "&Phone:", self.contact_phone, err("contact_phone"))
+
+        right = QFormLayout()
+        right.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        right.addRow(_section("Child or young person"))
+        add_row(right, "Ch&ild's name:", self.child_name, err("child_name"))
+        add_row(right, "Date of &birth:", self.child_dob, err("child_dob"))
+        add_row(right, "EHC/&UPN ref:", self.child_identifier)
+        self.rep_title = _section("Representative")
+        right.addRow(self.rep_title)
+        self.rep_name_row = add_row(right, "Representati&ve:", self.rep_name)
+        self.rep_org_row = add_row(right, "Or&ganisation:", self.rep_organisation)
+        right.addRow(_section("Classification"))
+        add_row(right, "C&ategory:", self.category, err("category"))
+        add_row(right, "&Officer:", self.officer, err("officer"))
+        add_row(right, "&Summary:", self.summary, err("summary"))
+        add_row(right, "Descri&ption:", self.description)
+        add_row(right, "Ad&justments:", self.adjustments)
+        self.left_form, self.right_form = left, right
+
+        body = QWidget()
+        grid = QGridLayout(body)
+        grid.setContentsMargins(4, 0, 4, 0)
+        grid.setHorizontalSpacing(24)
+        grid.addLayout(left, 0, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addLayout(right, 0, 1, Qt.AlignmentFlag.AlignTop)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        self.due_panel = QLabel()
+        self.due_panel.setObjectName("duePanel")
+        self.due_panel.setWordWrap(True)
+        self.due_panel.setAccessibleName("Due dates")
+        self.due_panel.setTextFormat(Qt.TextFormat.RichText)
+
+        self.earlier_title = QLabel("Earlier cases for this child or contact — tick to &link:")
+        self.earlier_list = QListWidget()
+        self.earlier_list.setAccessibleName("Earlier cases; tick to link")
+        self.earlier_list.setMaximumHeight(90)
+        self.earlier_title.setBuddy(self.earlier_list)
+        self.earlier_title.hide()
+        self.earlier_list.hide()
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setText("&Save case")
+        save.setDefault(True)
+        save.setAutoDefault(True)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 12)
+        title = QLabel("Log a new case")
+        title.setObjectName("pageTitle")
+        hint = QLabel("Tab moves between fields; Enter or Ctrl+S saves; Esc cancels.")
+        hint.setObjectName("muted")
+        heading = QHBoxLayout()
+        heading.addWidget(title)
+        heading.addStretch(1)
+        heading.addWidget(hint)
+        layout.addLayout(heading)
+        layout.addWidget(self.banner)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.due_panel)
+        layout.addWidget(self.earlier_title)
+        layout.addWidget(self.earlier_list)
+        layout.addWidget(self.buttons)
+        order: list[QWidget] = [
+            self.kind, self.stage, self.channel, self.received, self.ombudsman_reference, self.ombudsman_due,
+            self.contact_name, self.relationship, self.contact_email, self.contact_phone,
+            self.child_name, self.child_dob, self.child_identifier, self.rep_name, self.rep_organisation,
+            self.category, self.officer, self.summary, self.description, self.adjustments,
+            self.earlier_list, save, self.buttons.button(QDialogButtonBox.StandardButton.Cancel),
+        ]  # fmt: skip
+        for first, second in zip(order, order[1:], strict=False):
+            self.setTabOrder(first, second)
+        self.resize(940, 640)
+
+    # ----- behaviour ---------------------------------------------------------------------
+    def current_kind(self) -> CaseKind:
+        """Return the kind chosen."""
+        return CaseKind(self.kind.currentData())
+
+    def _kind_changed(self) -> None:
+        kind = self.current_kind()
+        rules = self.queries.kind_rules(kind, 1)
+        self.left_form.setRowVisible(self.stage_row, kind is CaseKind.COMPLAINT)
+        if kind is not CaseKind.COMPLAINT:
+            self.stage.setValue(1)
+        self.left_form.setRowVisible(self.omb_ref_row, rules.manual_due)
+        self.left_form.setRowVisible(self.omb_due_row, rules.manual_due)
+        represented = kind in REPRESENTED
+        self.right_form.setRowVisible(self.rep_title, represented)
+        self.right_form.setRowVisible(self.rep_name_row, represented)
+        self.right_form.setRowVisible(self.rep_org_row, represented)
+        label = "MP" if kind is CaseKind.MP_ENQUIRY else "Councillor"
+        self.rep_name.setAccessibleName(f"{label}'s name")
+        self.rep_name.setPlaceholderText(f"{label}'s name")
+        self.rep_organisation.setPlaceholderText("Office or ward" if represented else "")
+        if kind in DEFAULT_CHANNEL:
+            self.channel.setCurrentIndex(self.channel.findData(DEFAULT_CHANNEL[kind].value))
+        self.update_due_dates()
+
+    def update_due_dates(self) -> None:
+        """Show the due dates this case would get, as the kind and received date are typed."""
+        kind = self.current_kind()
+        try:
+            received = self.received.date()
+        except ValueError:
+            self.due_panel.setText("Type the received date as day/month/year to see the due dates.")
+            return
+        if received is None:
+            self.due_panel.setText("Type the received date to see the due dates.")
+            return
+        try:
+            deadline = self.queries.deadline(
+                kind, self.stage.value(), received, manual_due=self.ombudsman_due.date_or_none()
+            )
+        except SendDeskError as exc:
+            self.due_panel.setText(str(exc))
+            return
+        parts = []
+        if deadline.acknowledge_by:
+            parts.append(f"Acknowledge by <b>{uk_day(deadline.acknowledge_by)}</b>")
+        if deadline.respond_by:
+            parts.append(f"Respond by <b>{uk_day(deadline.respond_by)}</b>")
+        elif kind is CaseKind.OMBUDSMAN:
+            parts.append("Respond by the date in the Ombudsman's letter (type it above)")
+        if not parts:
+            parts.append("No target")
+        self.due = deadline
+        self.due_panel.setText(" &nbsp;·&nbsp; ".join(parts) + f"<br><small>{deadline.target}</small>")
+
+    def _people(self) -> tuple[PersonInput, PersonInput]:
+        child = PersonInput(
+            name=self.child_name.text().strip(),
+            date_of_birth=self.child_dob.date_or_none(),
+            identifier=self.child_identifier.text().strip(),
+        )
+        contact = PersonInput(
+            name=self.contact_name.text().strip(),
+            relationship=str(self.relationship.currentData() or ""),
+            email=self.contact_email.text().strip(),
+            phone=self.contact_phone.text().strip(),
+        )
+        return child, contact
+
+    def look_up_earlier(self) -> None:
+        """Show earlier cases for the same child or contact, so a repeat is linked, not re-keyed."""
+        self.lookup_timer.stop()
+        child, contact = self._people()
+        try:
+            rows = self.desk.cases.find_earlier(child, contact, limit=8)
+        except SendDeskError:
+            rows = []
+        ticked = set(self.linked_references())
+        self.earlier = rows
+        self.earlier_list.clear()
+        for row in rows:
+            status = "open" if row.status is CaseStatus.OPEN else "closed"
+            people = " / ".join(p for p in (row.child_name, row.contact_name) if p)
+            item = QListWidgetItem(
+                f"{row.reference} · {kind_stage(row.kind, row.stage)} · received {uk_date(row.received_on)}"
+                f" · {people} · {status}" + (f" · {row.summary}" if row.summary else "")
+            )
+            item.setData(Qt.ItemDataRole.UserRole, row.reference)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if row.reference in ticked else Qt.CheckState.Unchecked)
+            self.earlier_list.addItem(item)
+        visible = bool(rows)
+        self.earlier_title.setVisible(visible)
+        self.earlier_list.setVisible(visible)
+        if visible:
+            self.earlier_title.setText(
+                f"{len(rows)} earlier case{'s' if len(rows) != 1 else ''} for this child or contact — "
+                "tick to &link (Space):"
+            )
+
+    def linked_references(self) -> list[str]:
+        """Return the references of the earlier cases ticked for linking."""
+        refs = []
+        for i in range(self.earlier_list.count()):
+            item = self.earlier_list.item(i)
+            if item.checkState() == Qt.CheckState.Checked:
+                refs.append(str(item.data(Qt.ItemDataRole.UserRole)))
+        return refs
+
+    def clear_errors(self) -> None:
+        """Hide every error message."""
+        self.banner.hide()
+        for error in self.errors.values():
+            error.clear_message()
+
+    def show_error(self, error: SendDeskError, field: str | None = None) -> None:
+        """Show an error next to its field (or at the top) and put the cursor there."""
+        key = field or (error.field if isinstance(error, ValidationError) else None)
+        target = self.errors.get(key or "")
+        if target is not None and target.parentWidget() is not None and target.parentWidget().isVisible():
+            target.show_message(str(error))
+            focus = target.parentWidget().layout().itemAt(0).widget()
+            focus.setFocus()
+        else:
+            self.banner.setText(str(error))
+            self.banner.show()
+
+    def _date(self, field: DateField, key: str) -> date | None:
+        try:
+            return field.date()
+        except ValueError as exc:
+            raise _FieldProblem(key, str(exc)) from exc
+
+    def build_input(self) -> CaseInput:
+        """Return what was typed as a CaseInput; raise ValidationError for a date that is not a date."""
+        kind = self.current_kind()
+        try:
+            received = self._date(self.received, "received_on")
+            child_dob = self._date(self.child_dob, "child_dob")
+            ombudsman_due = self._date(self.ombudsman_due, "ombudsman_due")
+        except _FieldProblem as problem:
+            raise ValidationError(problem.message, field=problem.key) from None
+        if received is None:
+            raise ValidationError("Enter the date the case was received.", field="received_on")
+        if kind is CaseKind.OMBUDSMAN and ombudsman_due is None:
+            raise ValidationError("Enter the deadline given in the Ombudsman's letter.", field="ombudsman_due")
+        child, contact = self._people()
+        child = PersonInput(name=child.name, date_of_birth=child_dob, identifier=child.identifier)
+        representative = None
+        if kind in REPRESENTED and (self.rep_name.text().strip() or self.rep_organisation.text().strip()):
+            representative = PersonInput(
+                name=self.rep_name.text().strip(),
+                organisation=self.rep_organisation.text().strip(),
+                relationship="MP" if kind is CaseKind.MP_ENQUIRY else "councillor",
+            )
+        return CaseInput(
+            kind=kind,
+            received_on=received,
+            stage=self.stage.value() if kind is CaseKind.COMPLAINT else 1,
+            channel=Channel(self.channel.currentData()),
+            contact=contact,
+            child=child,
+            representative=representative,
+            category=str(self.category.currentData() or ""),
+            summary=self.summary.text().strip(),
+            description=self.description.toPlainText().strip(),
+            adjustments=self.adjustments.text().strip(),
+            officer_login=self.officer.currentData(),
+            ombudsman_reference=self.ombudsman_reference.text().strip() if kind is CaseKind.OMBUDSMAN else "",
+            ombudsman_due=ombudsman_due if kind is CaseKind.OMBUDSMAN else None,
+            link_to=tuple(self.linked_references()),
+        )
+
+    def save(self) -> None:
+        """Log the case; on a problem show it beside the field and keep everything typed."""
+        self.clear_errors()
+        try:
+            data = self.build_input()
+            if not (data.contact.name or data.child.name or data.summary):
+                raise ValidationError(
+                    "Enter at least the contact's name, the child's name or a summary, so the case can be found.",
+                    field="contact_name",
+                )
+            self.result_case = self.desk.cases.log_case(data)
+        except SendDeskError as exc:
+            self.show_error(exc)
+            return
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, desk: Desk, queries: GuiQueries | None = None) -> CaseDetail | None:
+        """Show the form; return the saved case, or None if cancelled."""
+        dialog = cls(parent, desk, queries)
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                return dialog.result_case
+            return None
+        finally:
+            dialog.deleteLater()
+
+
+class _FieldProblem(Exception):
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+        self.message = message
+
+
+

@@ -1,0 +1,210 @@
+"""The register table model: an ordered list of case ids with rows fetched lazily in pages."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+
+from send_desk.domain.kinds import CaseStatus
+from send_desk.gui.style import RAG_STYLES, kind_stage, rag_icon, uk_date
+from send_desk.services.dto import CaseRow
+
+PAGE_SIZE = 200
+MAX_CACHED_PAGES = 50
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    """One register column: its header, the SQL sort key and how a row shows in it."""
+
+    header: str
+    sort_key: str
+    text: Callable[[CaseRow], str]
+    tooltip: Callable[[CaseRow], str] | None = None
+
+
+def _ack_tip(row: CaseRow) -> str:
+    if row.acknowledge_by is None:
+        return "No acknowledgement target"
+    if row.acknowledged_on is not None:
+        return f"Acknowledged on {uk_date(row.acknowledged_on)}"
+    return "Not acknowledged yet"
+
+
+def _respond_tip(row: CaseRow) -> str:
+    if row.responded_on is not None:
+        return f"Responded on {uk_date(row.responded_on)}"
+    return "No response target" if row.respond_by is None else "Not responded yet"
+
+
+def _rag_tip(row: CaseRow) -> str:
+    if row.next_due is None:
+        return RAG_STYLES[row.rag].label
+    return f"{RAG_STYLES[row.rag].label}: next target {uk_date(row.next_due)}"
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("Reference", "reference", lambda r: r.reference, lambda r: r.summary or r.reference),
+    Column("Kind", "kind", lambda r: kind_stage(r.kind, r.stage)),
+    Column("Received", "received_on", lambda r: uk_date(r.received_on)),
+    Column("Contact", "contact", lambda r: r.contact_name),
+    Column("Child", "child", lambda r: r.child_name),
+    Column("Category", "category", lambda r: r.category),
+    Column("Officer", "officer", lambda r: r.officer or "Unassigned"),
+    Column("Status", "status", lambda r: "Open" if r.status is CaseStatus.OPEN else "Closed"),
+    Column(
+        "Acknowledge by",
+        "acknowledge_by",
+        lambda r: uk_date(r.acknowledge_by, "—") + (" ✓" if r.acknowledged_on else ""),
+        _ack_tip,
+    ),
+    Column(
+        "Respond by",
+        "respond_by",
+        lambda r: uk_date(r.respond_by, "—") + (" ✓" if r.responded_on else ""),
+        _respond_tip,
+    ),
+    Column("RAG", "next_due", lambda r: RAG_STYLES[r.rag].label, _rag_tip),
+)
+RAG_COLUMN = len(COLUMNS) - 1
+
+
+class RegisterModel(QAbstractTableModel):
+    """Rows of the register; only the ordered ids live here, rows come from the service page by page."""
+
+    sortRequested = Signal(str, bool)
+
+    def __init__(self, fetch_rows: Callable[[Sequence[int]], list[CaseRow]], page_size: int = PAGE_SIZE) -> None:
+        """Fetch rows with `fetch_rows(ids)` (the register service's `rows`)."""
+        super().__init__()
+        self._fetch_rows = fetch_rows
+        self.page_size = page_size
+        self._ids: list[int] = []
+        self._pages: OrderedDict[int, dict[int, CaseRow]] = OrderedDict()
+        self.sort_column = 2
+        self.sort_order = Qt.SortOrder.DescendingOrder
+        self.fetches = 0
+
+    # ----- what the window uses ----------------------------------------------------------
+    def set_ids(self, ids: Sequence[int]) -> None:
+        """Show these case ids, in this order; cached rows are dropped."""
+        self.beginResetModel()
+        self._ids = list(ids)
+        self._pages.clear()
+        self.endResetModel()
+
+    def ids(self) -> list[int]:
+        """Return the ids shown, in order."""
+        return list(self._ids)
+
+    def case_id(self, row: int) -> int | None:
+        """Return the case id at a row."""
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, case_id: int) -> int | None:
+        """Return the row showing a case, if it is shown."""
+        try:
+            return self._ids.index(case_id)
+        except ValueError:
+            return None
+
+    def case_row(self, row: int) -> CaseRow | None:
+        """Return the register row at a row number, fetching its page if needed."""
+        if not 0 <= row < len(self._ids):
+            return None
+        page = row // self.page_size
+        cached = self._pages.get(page)
+        if cached is None:
+            cached = self._load_page(page)
+        else:
+            self._pages.move_to_end(page)
+        return cached.get(self._ids[row])
+
+    def refresh_rows(self) -> None:
+        """Drop cached rows so they are fetched again (after a change), keeping the id order."""
+        self._pages.clear()
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
+
+    def sort_key(self) -> tuple[str, bool]:
+        """Return the SQL sort key and whether it is descending."""
+        return COLUMNS[self.sort_column].sort_key, self.sort_order == Qt.SortOrder.DescendingOrder
+
+    # ----- Qt model interface ------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        """Return the number of cases shown."""
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        """Return the number of columns."""
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Return what a cell shows for a role."""
+        if not index.isValid() or index.column() >= len(COLUMNS):
+            return None
+        row = self.case_row(index.row())
+        if row is None:
+            return "…" if role == Qt.ItemDataRole.DisplayRole else None
+        column = COLUMNS[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return column.text(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tooltip(row) if column.tooltip else None
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        if index.column() == RAG_COLUMN:
+            style = RAG_STYLES[row.rag]
+            if role == Qt.ItemDataRole.DecorationRole:
+                return rag_icon(row.rag)
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(QColor(style.background))
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor(style.foreground))
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Return the column headers."""
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section].header
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"Sort by {COLUMNS[section].header.lower()}"
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        """Return that rows can be selected but not edited."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Ask for the ids again, sorted in the database by this column."""
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.sort_column = column
+        self.sort_order = order
+        key, descending = self.sort_key()
+        self.sortRequested.emit(key, descending)
+
+    # ----- internals ---------------------------------------------------------------------
+    def _load_page(self, page: int) -> dict[int, CaseRow]:
+        start = page * self.page_size
+        ids = self._ids[start : start + self.page_size]
+        self.fetches += 1
+        rows = {row.id: row for row in self._fetch_rows(ids)}
+        self._pages[page] = rows
+        while len(self._pages) > MAX_CACHED_PAGES:
+            self._pages.popitem(last=False)
+        return rows

@@ -1,0 +1,113 @@
+"""Small widgets the forms share: a typed UK date field, inline field errors and pick-list combos."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from send_desk.gui.style import uk_date
+
+DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %m %Y")
+
+
+def parse_uk_date(text: str) -> date | None:
+    """Return the date typed as dd/mm/yyyy (or ISO); None when blank; raise ValueError when not a date."""
+    text = text.strip()
+    if not text:
+        return None
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{text} is not a date. Type it as day/month/year, for example 27/11/2026.")
+
+
+class DateField(QLineEdit):
+    """A date typed as dd/mm/yyyy: quick by keyboard, and blank when optional."""
+
+    def __init__(self, value: date | None = None, parent: QWidget | None = None, *, name: str = "") -> None:
+        """Show `value` (or nothing) and describe the expected format."""
+        super().__init__(parent)
+        self.setPlaceholderText("dd/mm/yyyy")
+        self.setMaxLength(10)
+        if name:
+            self.setAccessibleName(name)
+            self.setAccessibleDescription("A date, typed as day/month/year")
+        self.set_date(value)
+
+    def set_date(self, value: date | None) -> None:
+        """Show a date, or nothing."""
+        self.setText(uk_date(value))
+
+    def date(self) -> date | None:
+        """Return the date typed; raise ValueError when it is not a date."""
+        return parse_uk_date(self.text())
+
+    def date_or_none(self) -> date | None:
+        """Return the date typed, or None when it is blank or not (yet) a date."""
+        try:
+            return self.date()
+        except ValueError:
+            return None
+
+
+class FieldError(QLabel):
+    """A plain-words error shown under a field; hidden when there is nothing to say."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        """Start hidden."""
+        super().__init__(parent)
+        self.setProperty("role", "error")
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_message(self, message: str) -> None:
+        """Show a message."""
+        self.setText(message)
+        self.setVisible(bool(message))
+
+    def clear_message(self) -> None:
+        """Hide the message."""
+        self.clear()
+        self.hide()
+
+
+def combo(items: Iterable[tuple[str, Any]], *, name: str, parent: QWidget | None = None) -> QComboBox:
+    """Return a combo box of (label, value) items with an accessible name."""
+    box = QComboBox(parent)
+    for label, value in items:
+        box.addItem(label, value)
+    box.setAccessibleName(name)
+    return box
+
+
+def select_data(box: QComboBox, value: Any) -> None:
+    """Select the item whose data equals `value`, if there is one."""
+    index = box.findData(value)
+    if index >= 0:
+        box.setCurrentIndex(index)
+
+
+def add_row(form: QFormLayout, label: str, field: QWidget, error: FieldError | None = None) -> QWidget:
+    """Add a labelled field (the label is the field's buddy) with an optional error line under it."""
+    caption = QLabel(label)
+    caption.setBuddy(field)
+    if not field.accessibleName():
+        field.setAccessibleName(label.replace("&", "").rstrip(":"))
+    if error is None:
+        form.addRow(caption, field)
+        return field
+    holder = QWidget()
+    box = QVBoxLayout(holder)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.setSpacing(2)
+    box.addWidget(field)
+    box.addWidget(error)
+    form.addRow(caption, holder)
+    return holder

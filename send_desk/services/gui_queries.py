@@ -1,0 +1,120 @@
+"""Small read queries the desk window needs: pick lists, the signed-in person and live due dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import select
+
+from send_desk.db.models import Case, Category, ChangeCounter
+from send_desk.domain.kinds import CaseKind
+from send_desk.domain.policy import ClockRule
+from send_desk.domain.targets import StageClock, compute_deadlines
+from send_desk.services.context import ServiceContext
+from send_desk.services.dto import CaseFilter, Deadline, StaffView
+from send_desk.services.policies import current_policy_row, load_closures, policy_from_row
+from send_desk.services.register import RegisterService, _sorted
+from send_desk.services.staff import StaffService
+from send_desk.services.views import rag_window
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    """A SEND category as a pick list shows it."""
+
+    name: str
+    appealable: bool
+
+
+@dataclass(frozen=True)
+class KindRules:
+    """What the new-case form needs to know about a kind at a stage."""
+
+    kind: CaseKind
+    stage: int
+    description: str
+    has_acknowledgement: bool
+    manual_due: bool
+    no_target: bool
+
+
+class GuiQueries:
+    """Read-only look-ups behind pick lists and the new-case form."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        """Use the given database, clock and acting login."""
+        self.ctx = ctx
+        self._staff = StaffService(ctx)
+        self._register = RegisterService(ctx)
+
+    def register_ids(
+        self, case_filter: CaseFilter, sort: str, descending: bool, *, due_soon_only: bool = False
+    ) -> list[int]:
+        """Return the register's ids; `due_soon_only` keeps cases due after today within the due-soon window.
+
+        The dashboard's "due in the next 2 working days" count excludes today and overdue cases, which
+        `CaseFilter.due_within` includes; until CaseFilter has its own flag this adds the missing bound.
+        """
+        if not due_soon_only:
+            return self._register.ids(case_filter, sort, descending)
+        with self.ctx.db.read() as session:
+            window = rag_window(session, self.ctx.today())
+            f = replace(case_filter, due_within=2)
+            query = self._register._filtered(session, select(Case.id), f, window)
+            query = _sorted(query.where(Case.next_due > window.today), sort, descending)
+            return list(session.scalars(query))
+
+    def categories(self) -> list[CategoryView]:
+        """Return the active SEND categories in name order."""
+        with self.ctx.db.read() as session:
+            rows = session.execute(
+                select(Category.name, Category.appealable).where(Category.active).order_by(Category.name)
+            ).all()
+            return [CategoryView(name, bool(appealable)) for name, appealable in rows]
+
+    def staff(self) -> list[StaffView]:
+        """Return the active members of staff in name order."""
+        return self._staff.list_staff()
+
+    def me(self) -> StaffView:
+        """Return the person using the desk (their record is made on first use)."""
+        return self._staff.me()
+
+    def change_counter(self) -> int:
+        """Return the number other desks bump on every save, to notice changes cheaply."""
+        with self.ctx.db.read() as session:
+            return int(session.scalar(select(ChangeCounter.value).where(ChangeCounter.id == 1)) or 0)
+
+    def version(self, case_id: int) -> int | None:
+        """Return the saved version of a case, or None if it is gone."""
+        with self.ctx.db.read() as session:
+            return session.scalar(select(Case.version).where(Case.id == case_id))
+
+    def kind_rules(self, kind: CaseKind, stage: int = 1) -> KindRules:
+        """Return the current target rules of a kind at a stage, for the form to follow."""
+        with self.ctx.db.read() as session:
+            policy = policy_from_row(current_policy_row(session, kind, stage))
+        return KindRules(
+            kind=kind,
+            stage=stage,
+            description=policy.describe(),
+            has_acknowledgement=policy.acknowledge_days is not None,
+            manual_due=policy.respond_rule is ClockRule.MANUAL,
+            no_target=policy.respond_rule is ClockRule.NONE and policy.acknowledge_days is None,
+        )
+
+    def deadline(
+        self, kind: CaseKind, stage: int, received: date, *, manual_due: date | None = None
+    ) -> Deadline:
+        """Return the due dates a new case would get under the current policy and closure days."""
+        with self.ctx.db.read() as session:
+            policy = policy_from_row(current_policy_row(session, kind, stage))
+            calendar = load_closures(session).calendar_for(policy)
+        deadlines = compute_deadlines(policy, calendar, StageClock(started_on=received, manual_due=manual_due))
+        return Deadline(
+            acknowledge_by=deadlines.acknowledge_by,
+            respond_by=deadlines.respond_by,
+            respond_by_unextended=deadlines.respond_by_unextended,
+            target=policy.describe(),
+        )
