@@ -48,11 +48,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.self_check:
             from send_desk.selfcheck import run_self_check
 
-            return run_self_check()
+            return int(run_self_check())
         if args.command is None:
             from send_desk.app import run_desk
 
-            return run_desk(g.database, allow_network_share=g.allow_network_share)
+            return int(run_desk(g.database, allow_network_share=g.allow_network_share))
         return int(args.handler(args, g))
     except CliError as exc:
         print(f"send-desk: error: {exc}", file=sys.stderr)

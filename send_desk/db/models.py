@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -166,7 +165,7 @@ class Case(Base):
     updated_by: Mapped[str] = mapped_column(String(200), default="")
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own declaration
 
     category: Mapped[Category | None] = relationship(lazy="joined")
     officer: Mapped[Staff | None] = relationship(foreign_keys=[officer_id], lazy="joined")

@@ -12,11 +12,10 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from send_desk.db.models import (
+    Base,
     Case,
     CaseStage,
     Category,
-    Extension,
-    Person,
     ReferenceCounter,
     Staff,
     TargetPolicyRow,
@@ -246,11 +245,11 @@ class DemoService:
                 next_stage_id += 2
                 next_id += 1
             with self.ctx.db.write() as session:
-                session.execute(insert(Case.__table__), cases)
-                session.execute(insert(CaseStage.__table__), stages)
-                session.execute(insert(Person.__table__), people)
+                session.execute(insert(Base.metadata.tables["case_record"]), cases)
+                session.execute(insert(Base.metadata.tables["case_stage"]), stages)
+                session.execute(insert(Base.metadata.tables["person"]), people)
                 if builder.extensions:
-                    session.execute(insert(Extension.__table__), builder.extensions)
+                    session.execute(insert(Base.metadata.tables["extension"]), builder.extensions)
                 for year, last in builder.counters.items():
                     row = session.get(ReferenceCounter, year)
                     if row is None:
