@@ -126,9 +126,10 @@ def reporting_year_start(day: date, start_month: int = YEAR_START_MONTH) -> date
 
 def _label(enum_type: Any, value: str) -> str:
     try:
-        return str(enum_type(value).label)
+        label = getattr(enum_type(value), "label", None)
     except ValueError:
-        return value.replace("-", " ").capitalize()
+        label = None
+    return str(label) if label else value.replace("-", " ").capitalize()
 
 
 def _counts(
@@ -513,8 +514,8 @@ def _lookups(session: Session) -> _Lookups:
         for row in session.scalars(select(TargetPolicyRow))
     }
     return _Lookups(
-        staff=dict(session.execute(select(Staff.id, Staff.name)).tuples().all()),
-        categories=dict(session.execute(select(Category.id, Category.name)).tuples().all()),
+        staff={row[0]: row[1] for row in session.execute(select(Staff.id, Staff.name))},
+        categories={row[0]: row[1] for row in session.execute(select(Category.id, Category.name))},
         calendars=calendars,
         office=office_calendar(closures),
     )

@@ -1,0 +1,107 @@
+"""`send-desk report`: the weekly summary, annual complaints figures and a case print-out (PDF or JSON)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from send_desk.cli.common import CliError, Globals, desk_for, print_json
+from send_desk.reports.htmlkit import DEFAULT_TEAM
+from send_desk.services.reporting import ReportingService
+
+
+def register(subparsers: Any) -> None:
+    """Add the report command and its weekly, annual and case reports."""
+    parser = subparsers.add_parser("report", help="print the weekly summary, annual figures or a case")
+    reports = parser.add_subparsers(dest="report", metavar="REPORT", required=True, parser_class=type(parser))
+
+    weekly = reports.add_parser("weekly", help="the weekly summary of an ISO week (default: last week)")
+    weekly.add_argument("--week", metavar="YYYY-Www", help="for example 2026-W48")
+    _outputs(weekly)
+    weekly.set_defaults(handler=run_weekly)
+
+    annual = reports.add_parser("annual", help="the complaints figures of a reporting year (April to March)")
+    annual.add_argument(
+        "--year", type=int, metavar="YYYY", help="the year it starts in (default: the last complete year)"
+    )
+    _outputs(annual)
+    annual.set_defaults(handler=run_annual)
+
+    case = reports.add_parser("case", help="a whole case: every field, stage, clock and the timeline")
+    case.add_argument("reference", metavar="REFERENCE")
+    case.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
+    case.add_argument("--team", default=DEFAULT_TEAM, metavar="NAME", help="team name for the page header")
+    case.set_defaults(handler=run_case)
+
+
+def _outputs(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", type=Path, metavar="FILE.pdf", help="write the printable PDF here")
+    where.add_argument("--json", action="store_true", help="print the figures as one JSON document")
+    parser.add_argument("--team", default=DEFAULT_TEAM, metavar="NAME", help="team name for the page header")
+
+
+def _check_out(path: Path) -> None:
+    if path.suffix.lower() != ".pdf":
+        raise CliError(f"{path} should end in .pdf")
+    if not path.parent.exists():
+        raise CliError(f"the folder {path.parent} does not exist")
+
+
+def _written(path: Path, pages: int) -> None:
+    print(f"Wrote {path} ({pages} page{'s' if pages != 1 else ''}).", file=sys.stderr)
+
+
+def run_weekly(args: argparse.Namespace, g: Globals) -> int:
+    """Print the weekly summary's figures as JSON or write it as a PDF."""
+    if args.out is not None:
+        _check_out(args.out)
+    desk = desk_for(g)
+    try:
+        summary = ReportingService(desk.ctx).weekly_summary(args.week)
+    finally:
+        desk.close()
+    if args.json:
+        print_json(summary.to_json())
+        return 0
+    from send_desk.gui.printing import weekly_job, write_pdf
+
+    _written(args.out, write_pdf(weekly_job(summary, team=args.team), args.out))
+    return 0
+
+
+def run_annual(args: argparse.Namespace, g: Globals) -> int:
+    """Print the annual complaints figures as JSON or write them as a PDF."""
+    if args.out is not None:
+        _check_out(args.out)
+    desk = desk_for(g)
+    try:
+        figures = ReportingService(desk.ctx).annual_figures(args.year)
+    finally:
+        desk.close()
+    if args.json:
+        print_json(figures.to_json())
+        return 0
+    from send_desk.gui.printing import annual_job, write_pdf
+
+    _written(args.out, write_pdf(annual_job(figures, team=args.team), args.out))
+    return 0
+
+
+def run_case(args: argparse.Namespace, g: Globals) -> int:
+    """Write a whole case as a PDF."""
+    _check_out(args.out)
+    desk = desk_for(g)
+    try:
+        detail = desk.cases.get_by_reference(args.reference)
+        reporting = ReportingService(desk.ctx)
+        printed_by, printed_at = reporting.generated_by(), desk.ctx.now()
+    finally:
+        desk.close()
+    from send_desk.gui.printing import case_job, write_pdf
+
+    job = case_job(detail, team=args.team, printed_by=printed_by, printed_at=printed_at)
+    _written(args.out, write_pdf(job, args.out))
+    return 0
