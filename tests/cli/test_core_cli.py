@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -43,18 +42,18 @@ def run_json(args: list[str], capsys: pytest.CaptureFixture[str]) -> object:
 
 @pytest.mark.parametrize(("args", "acknowledge_by", "respond_by"), WORKED_EXAMPLES)
 def test_deadline_worked_examples(
-    tmp_path: Path,
+    database_url: str,
     capsys: pytest.CaptureFixture[str],
     args: list[str],
     acknowledge_by: str | None,
     respond_by: str | None,
 ) -> None:
-    out = run_json(["--database", str(tmp_path / "d.sqlite3"), "deadline", *args, "--json"], capsys)
+    out = run_json(["--database", database_url, "deadline", *args, "--json"], capsys)
     assert out == {"acknowledge_by": acknowledge_by, "respond_by": respond_by}
 
 
-def test_closures_change_deadlines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = ["--database", str(tmp_path / "d.sqlite3")]
+def test_closures_change_deadlines(database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    db = ["--database", database_url]
     added = run_json([*db, "closures", "add", "2025-12-29", "2025-12-30", "2025-12-31", "--json"], capsys)
     assert added == {"added": ["2025-12-29", "2025-12-30", "2025-12-31"]}
     out = run_json([*db, "deadline", "--kind", "complaint", "--received", "2025-12-22", "--json"], capsys)
@@ -68,8 +67,8 @@ def test_closures_change_deadlines(tmp_path: Path, capsys: pytest.CaptureFixture
     assert removed == {"removed": ["2025-12-30"]}
 
 
-def test_log_then_cases_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = ["--database", str(tmp_path / "d.sqlite3")]
+def test_log_then_cases_json(database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    db = ["--database", database_url]
     assert (
         main(
             [
@@ -146,9 +145,9 @@ def test_log_then_cases_json(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     ],
 )
 def test_bad_input_gives_one_line_error_and_writes_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+    database_url: str, capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
-    db = ["--database", str(tmp_path / "d.sqlite3")]
+    db = ["--database", database_url]
     code = exit_code([*db, *args])
     err = capsys.readouterr().err
     assert code != 0
@@ -165,14 +164,14 @@ def exit_code(args: list[str]) -> int:
         return int(exc.code or 0)
 
 
-def test_entry_point_runs_as_a_program(tmp_path: Path) -> None:
+def test_entry_point_runs_as_a_program(database_url: str) -> None:
     result = subprocess.run(
         [
             sys.executable,
             "-m",
             "send_desk",
             "--database",
-            str(tmp_path / "d.sqlite3"),
+            database_url,
             "deadline",
             "--kind",
             "foi",
@@ -193,7 +192,7 @@ def test_entry_point_runs_as_a_program(tmp_path: Path) -> None:
             "-m",
             "send_desk",
             "--database",
-            str(tmp_path / "d.sqlite3"),
+            database_url,
             "deadline",
             "--kind",
             "foi",
@@ -213,8 +212,8 @@ def test_entry_point_runs_as_a_program(tmp_path: Path) -> None:
     )
 
 
-def test_demo_fills_the_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = ["--database", str(tmp_path / "d.sqlite3")]
+def test_demo_fills_the_database(database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    db = ["--database", database_url]
     out = run_json([*db, "demo", "--cases", "300", "--seed", "7", "--json"], capsys)
     assert out["cases"] == 300  # type: ignore[index]
     everything = run_json([*db, "cases", "--status", "all", "--json"], capsys)

@@ -28,6 +28,7 @@ def test_upgrade_head_matches_the_models(tmp_path: Path) -> None:
     assert diff == []
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_settings(desk: Desk) -> None:
     with desk.ctx.db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
