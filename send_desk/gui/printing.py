@@ -165,8 +165,10 @@ def paint_job(job: PrintJob, device: QPagedPaintDevice) -> int:
     if not painter.begin(device):
         raise OSError("The printer or PDF file could not be opened for writing.")
     try:
-        small = QFont(FONT_FAMILY, 7.5)
-        bold = QFont(FONT_FAMILY, 8.5)
+        small = QFont(FONT_FAMILY)
+        small.setPointSizeF(7.5)
+        bold = QFont(FONT_FAMILY)
+        bold.setPointSizeF(8.5)
         bold.setBold(True)
         pen = QPen(QColor("#000000"))
         pen.setWidthF(max(1.0, dpi / 150))
@@ -332,7 +334,7 @@ def draw_trend_chart(trend: Sequence[TrendPoint], width: int, height: int) -> QI
 def _nice_step(peak: int) -> int:
     """Return a round step giving about five gridlines up to `peak`."""
     raw = max(1, peak // 5)
-    magnitude = 10 ** (len(str(raw)) - 1)
+    magnitude = int(10 ** (len(str(raw)) - 1))
     for factor in (1, 2, 5, 10):
         if raw <= factor * magnitude:
             return factor * magnitude
