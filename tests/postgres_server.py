@@ -194,7 +194,8 @@ class PostgresServer:
 
         statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
         if template:
-            statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            # FILE_COPY copies a small template about three times faster than the default WAL_LOG
+            statement = sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
                 sql.Identifier(name), sql.Identifier(template)
             )
         with self.connect() as conn:

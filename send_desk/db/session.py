@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -14,6 +14,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from send_desk.db.engine import is_sqlite
 from send_desk.db.models import ChangeCounter
 from send_desk.domain.errors import ConflictError, DatabaseUnavailableError, SendDeskError
+
+CHANGE_CHANNEL = "send_desk_changes"
+"""The PostgreSQL LISTEN/NOTIFY channel every committed write notifies."""
 
 
 class Database:
@@ -53,12 +56,15 @@ class Database:
 
 
 def bump_change_counter(session: Session) -> None:
-    """Add one to the change counter other desks poll to notice a change."""
+    """Add one to the change counter other desks poll; on PostgreSQL also NOTIFY them on commit."""
     result = session.execute(
         update(ChangeCounter).where(ChangeCounter.id == 1).values(value=ChangeCounter.value + 1)
     )
     if result.rowcount == 0:  # type: ignore[attr-defined]
         session.add(ChangeCounter(id=1, value=1))
+    if session.get_bind().dialect.name == "postgresql":
+        # NOTIFY is transactional: listeners hear it only when (and if) this transaction commits
+        session.execute(select(func.pg_notify(CHANGE_CHANNEL, "")))
 
 
 @contextmanager
