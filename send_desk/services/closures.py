@@ -9,9 +9,10 @@ from datetime import date
 from sqlalchemy import select
 
 from send_desk.db.models import ClosureDay
+from send_desk.domain.errors import ValidationError
 from send_desk.services import audit
 from send_desk.services.context import ServiceContext
-from send_desk.services.identity import staff_for_login
+from send_desk.services.permissions import Action, require
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class ClosureService:
     def add(self, days: Sequence[date], *, description: str = "", national: bool = False) -> list[date]:
         """Add closure days (ignoring ones already there) and return those added."""
         with self.ctx.db.write() as session:
-            actor = staff_for_login(session, self.ctx.actor_login(), at=self.ctx.now())
+            actor = require(session, self.ctx.actor_login(), Action.MANAGE_CLOSURES, at=self.ctx.now())
             existing = set(session.scalars(select(ClosureDay.day).where(ClosureDay.day.in_(list(days)))))
             added = sorted({d for d in days if d not in existing})
             for day in added:
@@ -55,10 +56,18 @@ class ClosureService:
                 )
             return added
 
+    def add_national_holiday(self, day: date, description: str) -> list[date]:
+        """Add a one-off national bank holiday, which counts for every kind of case."""
+        if not description.strip():
+            raise ValidationError(
+                "Say what the holiday is, for example 'State funeral'.", field="description"
+            )
+        return self.add([day], description=description, national=True)
+
     def remove(self, days: Sequence[date]) -> list[date]:
         """Remove closure days and return those that were there."""
         with self.ctx.db.write() as session:
-            actor = staff_for_login(session, self.ctx.actor_login(), at=self.ctx.now())
+            actor = require(session, self.ctx.actor_login(), Action.MANAGE_CLOSURES, at=self.ctx.now())
             rows = list(session.scalars(select(ClosureDay).where(ClosureDay.day.in_(list(days)))))
             for row in rows:
                 session.delete(row)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from send_desk.db.models import Staff
-from send_desk.domain.errors import ValidationError
+from send_desk.domain.errors import NotFoundError, ValidationError
 from send_desk.domain.kinds import Role
 from send_desk.services import audit
 from send_desk.services.context import ServiceContext
 from send_desk.services.dto import StaffView
 from send_desk.services.identity import find_staff, staff_for_login, staff_view
+from send_desk.services.permissions import Action, require
 
 
 class StaffService:
@@ -41,7 +45,7 @@ class StaffService:
         if not login or not name.strip():
             raise ValidationError("Enter both the login and the name of the member of staff.", field="login")
         with self.ctx.db.write() as session:
-            actor = staff_for_login(session, self.ctx.actor_login(), at=self.ctx.now())
+            actor = require(session, self.ctx.actor_login(), Action.MANAGE_STAFF, at=self.ctx.now())
             if find_staff(session, login) is not None:
                 raise ValidationError(
                     f"There is already a member of staff with the login {login}.", field="login"
@@ -67,3 +71,79 @@ class StaffService:
             view = staff_view(staff)
             assert view is not None
             return view
+
+    def change_role(self, login: str, role: Role) -> StaffView:
+        """Give a member of staff another role (the last active admin keeps theirs)."""
+        return self._change(login, role=role.value)
+
+    def update_details(
+        self, login: str, *, name: str | None = None, team: str | None = None, email: str | None = None
+    ) -> StaffView:
+        """Change a member of staff's name, team or email address."""
+        if name is not None and not name.strip():
+            raise ValidationError("The name of the member of staff cannot be empty.", field="name")
+        values: dict[str, Any] = {}
+        if name is not None:
+            values["name"] = name.strip()
+        if team is not None:
+            values["team"] = team.strip()
+        if email is not None:
+            values["email"] = email.strip()
+        return self._change(login, **values)
+
+    def deactivate(self, login: str) -> StaffView:
+        """Switch off a member of staff who has left; their cases and history stay."""
+        return self._change(login, active=False)
+
+    def reactivate(self, login: str) -> StaffView:
+        """Switch a member of staff back on."""
+        return self._change(login, active=True)
+
+    def _change(self, login: str, **values: Any) -> StaffView:
+        with self.ctx.db.write() as session:
+            actor = require(session, self.ctx.actor_login(), Action.MANAGE_STAFF, at=self.ctx.now())
+            staff = find_staff(session, login.strip())
+            if staff is None:
+                raise NotFoundError(f"There is no member of staff with the login {login.strip()}.")
+            if staff.id == actor.id and (values.get("active") is False or "role" in values):
+                raise ValidationError(
+                    "You cannot switch off your own account or change your own role. Ask another admin.",
+                    field="role",
+                )
+            before = {key: getattr(staff, key) for key in values}
+            loses_admin = (
+                staff.role == Role.ADMIN.value
+                and staff.active
+                and (
+                    values.get("role", Role.ADMIN.value) != Role.ADMIN.value or values.get("active") is False
+                )
+            )
+            if loses_admin and active_admins(session) <= 1:
+                raise ValidationError(
+                    f"{staff.name} is the only admin. Make someone else an admin first, so that somebody "
+                    "can still manage staff, targets and closure days.",
+                    field="role",
+                )
+            for key, value in values.items():
+                setattr(staff, key, value)
+            changes = audit.diff(before, values)
+            if changes:
+                audit.record(
+                    session,
+                    at=self.ctx.now(),
+                    login=actor.login,
+                    actor_name=actor.name,
+                    action="staff-change",
+                    changes=changes,
+                    details={"login": staff.login},
+                )
+            session.flush()
+            view = staff_view(staff)
+            assert view is not None
+            return view
+
+
+def active_admins(session: Session) -> int:
+    """Return how many active admins there are."""
+    query = select(func.count(Staff.id)).where(Staff.role == Role.ADMIN.value, Staff.active)
+    return int(session.scalar(query) or 0)

@@ -1,0 +1,176 @@
+"""Governed corrections of recorded dates: managers only, with a reason, audited old → new."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from send_desk.db.models import Case, CaseStage, TimelineEntry
+from send_desk.domain.errors import ConflictError, NotFoundError, ValidationError
+from send_desk.services import audit
+from send_desk.services.cases import build_search_text, snapshot, uk_date
+from send_desk.services.clocks import refresh
+from send_desk.services.context import ServiceContext
+from send_desk.services.dto import CaseDetail
+from send_desk.services.permissions import Action, require
+from send_desk.services.policies import load_closures
+from send_desk.services.views import case_detail, rag_window
+
+
+class DateField(StrEnum):
+    """A recorded date a manager may correct."""
+
+    RECEIVED_ON = "received_on"
+    ACKNOWLEDGED_ON = "acknowledged_on"
+    RESPONDED_ON = "responded_on"
+
+    @property
+    def label(self) -> str:
+        """Return the name a person reads."""
+        return {
+            "received_on": "received date",
+            "acknowledged_on": "acknowledgement date",
+            "responded_on": "response date",
+        }[self.value]
+
+
+class RecordedDateService:
+    """Correct a date recorded on a case, recompute its clocks and audit the change."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        """Use the given database, clock and acting login."""
+        self.ctx = ctx
+
+    def correct_date(
+        self,
+        case_id: int,
+        field: DateField | str,
+        new_date: date,
+        reason: str,
+        expected_version: int,
+    ) -> CaseDetail:
+        """Change a recorded date (received, acknowledged or responded) with a reason; clocks follow."""
+        try:
+            which = DateField(field)
+        except ValueError:
+            raise ValidationError(
+                f"{field} is not a date that can be corrected. Choose the received, acknowledgement "
+                "or response date.",
+                field="field",
+            ) from None
+        if not reason.strip():
+            raise ValidationError(
+                "Give the reason for correcting the date; it is kept in the audit trail.", field="reason"
+            )
+        with self.ctx.db.write() as session:
+            actor = require(session, self.ctx.actor_login(), Action.CORRECT_DATES, at=self.ctx.now())
+            case = session.get(Case, case_id)
+            if case is None:
+                raise NotFoundError("That case could not be found. Someone may have removed it.")
+            if case.version != expected_version:
+                raise ConflictError(changed_by=case.updated_by or "another user", changed_at=case.updated_at)
+            if case.anonymised:
+                raise ValidationError("This case has been anonymised, so its dates can no longer be changed.")
+            if new_date > self.ctx.today():
+                raise ValidationError(
+                    f"The new {which.label} {uk_date(new_date)} is in the future.", field=which.value
+                )
+            stage = case.stages[-1]
+            first = case.stages[0]
+            old = self._validate(case, stage, first, which, new_date)
+            before = snapshot(case)
+            before["received_on"] = case.received_on
+            if which is DateField.RECEIVED_ON:
+                case.received_on = new_date
+                first.started_on = new_date
+                refresh(case, first, load_closures(session))
+                if stage is not first:
+                    refresh(case, stage, load_closures(session))
+            elif which is DateField.ACKNOWLEDGED_ON:
+                stage.acknowledged_on = new_date
+                refresh(case, stage, load_closures(session))
+            else:
+                stage.responded_on = new_date
+                refresh(case, stage, load_closures(session))
+            case.timeline.append(
+                TimelineEntry(
+                    at=self.ctx.now(),
+                    entry_type="change",
+                    text=f"The {which.label} was corrected from {uk_date(old)} to {uk_date(new_date)}: "
+                    f"{reason.strip()}",
+                    author=actor.name,
+                )
+            )
+            case.updated_at = self.ctx.now()
+            case.updated_by = actor.name
+            case.search_text = build_search_text(case, case.people)
+            after = snapshot(case)
+            after["received_on"] = case.received_on
+            audit.record(
+                session,
+                at=self.ctx.now(),
+                login=actor.login,
+                actor_name=actor.name,
+                action="correct-date",
+                case=case,
+                changes=audit.diff(before, after),
+                details={"field": which.value, "reason": reason.strip()},
+            )
+            session.flush()
+            return self._detail(session, case)
+
+    def _validate(
+        self, case: Case, stage: CaseStage, first: CaseStage, which: DateField, new_date: date
+    ) -> date:
+        if which is DateField.RECEIVED_ON:
+            old = case.received_on
+            recorded = [
+                (d, what)
+                for d, what in (
+                    (first.acknowledged_on, "acknowledgement"),
+                    (first.responded_on, "response"),
+                    (case.closed_on, "closure"),
+                )
+                if d is not None
+            ]
+            for recorded_on, what in recorded:
+                if new_date > recorded_on:
+                    raise ValidationError(
+                        f"The received date cannot be after the {what} date {uk_date(recorded_on)}.",
+                        field=which.value,
+                    )
+            return old
+        current = stage.acknowledged_on if which is DateField.ACKNOWLEDGED_ON else stage.responded_on
+        if current is None:
+            raise ValidationError(
+                f"No {which.label} has been recorded yet, so there is nothing to correct. "
+                "Record it on the case instead.",
+                field=which.value,
+            )
+        if new_date < stage.started_on:
+            raise ValidationError(
+                f"The {which.label} {uk_date(new_date)} is before {uk_date(stage.started_on)}, "
+                "when this stage began.",
+                field=which.value,
+            )
+        if which is DateField.ACKNOWLEDGED_ON and stage.responded_on and new_date > stage.responded_on:
+            raise ValidationError(
+                f"The acknowledgement cannot be after the response ({uk_date(stage.responded_on)}).",
+                field=which.value,
+            )
+        if which is DateField.RESPONDED_ON and stage.acknowledged_on and new_date < stage.acknowledged_on:
+            raise ValidationError(
+                f"The response cannot be before the acknowledgement ({uk_date(stage.acknowledged_on)}).",
+                field=which.value,
+            )
+        if which is DateField.RESPONDED_ON and case.closed_on and new_date > case.closed_on:
+            raise ValidationError(
+                f"The response cannot be after the case was closed ({uk_date(case.closed_on)}).",
+                field=which.value,
+            )
+        return current
+
+    def _detail(self, session: Session, case: Case) -> CaseDetail:
+        return case_detail(session, case, rag_window(session, self.ctx.today()))

@@ -1,0 +1,351 @@
+"""Retention: anonymise cases closed long ago, keeping every figure the reports use.
+
+What is removed (set to empty) for each case closed before the cut-off:
+- people named on the case: name, date of birth, identifier (EHC plan / UPN), organisation, email, phone,
+  address, preferred contact method (the row stays with its role and relationship, so "who contacted us"
+  counts still work);
+- the case's summary, description, reasonable adjustments, closure reason, Ombudsman reference and
+  decision text, and the free-text search index;
+- every free-text field of its stages: missed-target reasons, response reasons, learning, extension and
+  pause reasons, remedy descriptions and outstanding-action text. Extension reasons are removed too:
+  they are written to the family and often name people or schools, so they cannot be assumed anonymous;
+- the text of every timeline entry (the entry, its time, type, channel and direction stay);
+- the body of its audit entries when that body holds anything but dates, statuses, kinds and staff
+  logins (the entry itself, who, when and what action, always stays; see migration 0004).
+
+What is kept: reference, kind, stage, channel, category, service area, officer, every date (received,
+due, done, closed), outcome, closure code, remedy kinds and amounts, extension lengths, links between
+cases. So weekly and annual figures are the same before and after.
+
+On SQLite the file is then compacted so removed text does not linger in free pages, the write-ahead log
+or the full-text index: secure_delete, an FTS 'rebuild', VACUUM and a truncating WAL checkpoint.
+On PostgreSQL the affected tables are vacuumed; removed row versions are unreachable but a base backup
+or WAL archive taken earlier still holds them, so retention there also relies on the backup policy.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine, and_, func, select, text, update
+from sqlalchemy.orm import Session
+
+from send_desk.db.models import (
+    AuditEntry,
+    Case,
+    CaseStage,
+    Extension,
+    OutstandingAction,
+    Pause,
+    Person,
+    Remedy,
+    TimelineEntry,
+)
+from send_desk.domain.errors import ValidationError
+from send_desk.domain.kinds import CaseKind, CaseStatus
+from send_desk.services import audit
+from send_desk.services.context import ServiceContext
+from send_desk.services.permissions import Action, require
+
+RETENTION_YEARS = 6
+BATCH = 500
+REDACTED = '{"redacted": true}'
+"""The audit body the database accepts as a replacement, and only for anonymised cases."""
+
+SAFE_CHANGE_KEYS = frozenset(
+    {
+        "status",
+        "stage",
+        "officer",
+        "acknowledge_by",
+        "acknowledged_on",
+        "respond_by",
+        "responded_on",
+        "outcome",
+        "closure_code",
+        "closed_on",
+        "paused",
+        "clarified_on",
+        "handler",
+        "received_on",
+        "next_due",
+        "policy_version",
+    }
+)
+"""Audit change keys whose values are dates, statuses, codes or staff ids, never about a family."""
+
+SAFE_DETAIL_KEYS = frozenset(
+    {
+        "kind",
+        "stage",
+        "received_on",
+        "acknowledge_by",
+        "respond_by",
+        "officer",
+        "amount",
+        "remedies",
+        "channel",
+        "direction",
+        "requested_on",
+        "clarified_on",
+        "start",
+        "end",
+        "linked",
+        "field",
+        "version",
+    }
+)
+"""Audit detail keys that hold no free text; anything else (reasons, notes, names) is redacted."""
+
+
+@dataclass(frozen=True)
+class RetentionItem:
+    """A case that retention would anonymise."""
+
+    case_id: int
+    reference: str
+    kind: CaseKind
+    closed_on: date
+
+
+@dataclass(frozen=True)
+class RetentionPreview:
+    """The cases closed before the cut-off that are not yet anonymised."""
+
+    cutoff: date
+    items: tuple[RetentionItem, ...]
+
+    @property
+    def count(self) -> int:
+        """Return how many cases would be anonymised."""
+        return len(self.items)
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    """What an anonymising run did."""
+
+    cutoff: date
+    references: tuple[str, ...]
+    audit_entries_redacted: int
+    compacted: bool
+
+    @property
+    def count(self) -> int:
+        """Return how many cases were anonymised."""
+        return len(self.references)
+
+
+def years_before(day: date, years: int) -> date:
+    """Return the same date `years` earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def needs_redaction(body_text: str) -> bool:
+    """Tell whether an audit body holds anything beyond dates, statuses, kinds and staff logins."""
+    if body_text == REDACTED:
+        return False
+    try:
+        body = json.loads(body_text or "{}")
+    except ValueError:
+        return True
+    if not isinstance(body, dict):
+        return True
+    if set(body) - {"changes", "details"}:
+        return True
+    changes = body.get("changes") or {}
+    details = body.get("details") or {}
+    if not isinstance(changes, dict) or not isinstance(details, dict):
+        return True
+    return bool(set(changes) - SAFE_CHANGE_KEYS or set(details) - SAFE_DETAIL_KEYS)
+
+
+class RetentionService:
+    """Preview and run the anonymising of old closed cases (admins only)."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        """Use the given database, clock and acting login."""
+        self.ctx = ctx
+
+    def default_cutoff(self) -> date:
+        """Return the date six years before today: cases closed before it are due for anonymising."""
+        return years_before(self.ctx.today(), RETENTION_YEARS)
+
+    def preview(self, closed_before: date | None = None) -> RetentionPreview:
+        """List the cases that anonymising with this cut-off would change."""
+        cutoff = self._cutoff(closed_before)
+        with self.ctx.db.read() as session:
+            require(session, self.ctx.actor_login(), Action.RETENTION, at=self.ctx.now())
+            rows = session.execute(
+                select(Case.id, Case.reference, Case.kind, Case.closed_on)
+                .where(self._due(cutoff))
+                .order_by(Case.closed_on, Case.id)
+            ).all()
+            return RetentionPreview(
+                cutoff,
+                tuple(RetentionItem(r[0], r[1], CaseKind(r[2]), r[3]) for r in rows if r[3] is not None),
+            )
+
+    def anonymise(self, closed_before: date | None = None, *, compact: bool = True) -> RetentionResult:
+        """Remove personal data from cases closed before the cut-off, audit the run, then compact."""
+        cutoff = self._cutoff(closed_before)
+        sqlite = self.ctx.db.engine.dialect.name == "sqlite"
+        with self.ctx.db.write() as session:
+            actor = require(session, self.ctx.actor_login(), Action.RETENTION, at=self.ctx.now())
+            if sqlite:
+                session.execute(text("PRAGMA secure_delete=ON"))
+            due = session.execute(
+                select(Case.id, Case.reference).where(self._due(cutoff)).order_by(Case.closed_on, Case.id)
+            ).all()
+            ids = [row[0] for row in due]
+            references = tuple(row[1] for row in due)
+            redacted = 0
+            for start in range(0, len(ids), BATCH):
+                chunk = ids[start : start + BATCH]
+                self._scrub(session, chunk, actor.name)
+                redacted += self._redact_audit(session, chunk)
+            if references:
+                audit.record(
+                    session,
+                    at=self.ctx.now(),
+                    login=actor.login,
+                    actor_name=actor.name,
+                    action="retention-anonymise",
+                    details={
+                        "cutoff": cutoff,
+                        "count": len(references),
+                        "references": list(references),
+                        "audit_entries_redacted": redacted,
+                    },
+                )
+        compacted = compact_database(self.ctx.db.engine) if compact and references else False
+        return RetentionResult(cutoff, references, redacted, compacted)
+
+    def _cutoff(self, closed_before: date | None) -> date:
+        cutoff = closed_before or self.default_cutoff()
+        if cutoff > self.ctx.today():
+            raise ValidationError("The cut-off date cannot be in the future.", field="closed_before")
+        return cutoff
+
+    @staticmethod
+    def _due(cutoff: date) -> Any:
+        return and_(
+            Case.status == CaseStatus.CLOSED.value,
+            Case.closed_on.is_not(None),
+            Case.closed_on < cutoff,
+            Case.anonymised.is_(False),
+        )
+
+    def _scrub(self, session: Session, ids: Sequence[int], actor_name: str) -> None:
+        options = {"synchronize_session": False}
+        session.execute(
+            update(Person)
+            .where(Person.case_id.in_(ids))
+            .values(
+                name="",
+                name_key="",
+                date_of_birth=None,
+                identifier="",
+                organisation="",
+                email="",
+                email_key="",
+                phone="",
+                phone_key="",
+                address="",
+                preferred_contact="",
+            ),
+            execution_options=options,
+        )
+        session.execute(
+            update(TimelineEntry).where(TimelineEntry.case_id.in_(ids)).values(text=""),
+            execution_options=options,
+        )
+        session.execute(
+            update(CaseStage)
+            .where(CaseStage.case_id.in_(ids))
+            .values(acknowledge_missed_reason="", respond_missed_reason="", reasons="", learning=""),
+            execution_options=options,
+        )
+        stage_ids = select(CaseStage.id).where(CaseStage.case_id.in_(ids)).scalar_subquery()
+        for model, values in (
+            (Extension, {"reason": ""}),
+            (Pause, {"reason": ""}),
+            (Remedy, {"description": ""}),
+            (OutstandingAction, {"what": ""}),
+        ):
+            session.execute(
+                update(model).where(model.stage_id.in_(stage_ids)).values(**values),
+                execution_options=options,
+            )
+        session.execute(
+            update(Case)
+            .where(Case.id.in_(ids))
+            .values(
+                summary="",
+                description="",
+                adjustments="",
+                closure_reason="",
+                ombudsman_reference="",
+                ombudsman_decision="",
+                search_text=Case.reference + " " + func.replace(Case.reference, "-", ""),
+                anonymised=True,
+                version=Case.version + 1,
+                updated_at=self.ctx.now(),
+                updated_by=actor_name,
+            ),
+            execution_options=options,
+        )
+
+    def _redact_audit(self, session: Session, ids: Sequence[int]) -> int:
+        rows = session.execute(
+            select(AuditEntry.id, AuditEntry.changes).where(AuditEntry.case_id.in_(ids))
+        ).all()
+        to_redact = [entry_id for entry_id, body in rows if needs_redaction(body)]
+        for start in range(0, len(to_redact), BATCH):
+            session.execute(
+                update(AuditEntry)
+                .where(AuditEntry.id.in_(to_redact[start : start + BATCH]))
+                .values(changes=REDACTED),
+                execution_options={"synchronize_session": False},
+            )
+        return len(to_redact)
+
+
+def compact_database(engine: Engine) -> bool:
+    """Make removed text unrecoverable from the file: rebuild the search index, VACUUM, checkpoint."""
+    if engine.dialect.name == "sqlite":
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("PRAGMA secure_delete=ON")
+            cursor.execute("INSERT INTO case_fts(case_fts) VALUES('rebuild')")
+            cursor.execute("VACUUM")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy = cursor.fetchone()
+            cursor.close()
+        finally:
+            raw.close()
+        return not (busy and busy[0])
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table in (
+                "person",
+                "case_record",
+                "case_stage",
+                "timeline_entry",
+                "audit_entry",
+                "extension",
+                "pause",
+                "remedy",
+                "outstanding_action",
+            ):
+                conn.execute(text(f"VACUUM {table}"))
+        return True
+    return False
