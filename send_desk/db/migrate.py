@@ -66,11 +66,14 @@ def upgrade(
 def online_backup(source: Path, target: Path) -> None:
     """Copy a live SQLite database consistently with SQLite's online backup API."""
     tmp = target.with_suffix(target.suffix + ".part")
-    src = sqlite3.connect(str(source))
+    tmp.unlink(missing_ok=True)
+    src = sqlite3.connect(str(source), timeout=30)
     try:
         dst = sqlite3.connect(str(tmp))
         try:
             src.backup(dst)
+            # a self-contained file: no -wal/-shm companions needed to read the copy
+            dst.execute("PRAGMA journal_mode=DELETE")
         finally:
             dst.close()
     finally:
