@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
@@ -46,12 +48,32 @@ def sqlite_path(url: URL) -> Path | None:
 
 
 _UNC = re.compile(r"^(\\\\|//)[^\\/]+[\\/]")
+_DRIVE = re.compile(r"^([A-Za-z]):[\\/]")
+DRIVE_REMOTE = 4
+"""GetDriveTypeW's answer for a mapped network drive."""
 
 
-def looks_like_network_share(path: Path, mounts_file: Path = Path("/proc/mounts")) -> bool:
-    """Tell whether a path is on a network share (UNC path or a network file system mount)."""
+def windows_drive_is_remote(letter: str) -> bool:
+    """Tell whether a Windows drive letter is a mapped network drive (False elsewhere)."""
+    if sys.platform != "win32":
+        return False
+    import ctypes
+
+    drive_type = ctypes.windll.kernel32.GetDriveTypeW(f"{letter}:\\")
+    return bool(drive_type == DRIVE_REMOTE)
+
+
+def looks_like_network_share(
+    path: Path,
+    mounts_file: Path = Path("/proc/mounts"),
+    drive_is_remote: Callable[[str], bool] = windows_drive_is_remote,
+) -> bool:
+    """Tell whether a path is on a network share (UNC path, mapped drive or network mount)."""
     text = str(path)
     if _UNC.match(text):
+        return True
+    drive = _DRIVE.match(text)
+    if drive and drive_is_remote(drive.group(1).upper()):
         return True
     network_types = {"cifs", "smbfs", "smb3", "nfs", "nfs4", "sshfs", "fuse.sshfs", "9p", "afs", "davfs"}
     try:
