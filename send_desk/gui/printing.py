@@ -63,10 +63,16 @@ class PrintJob:
 
 
 def ensure_gui_application() -> QGuiApplication:
-    """Return the running Qt application, or start an offscreen QGuiApplication (for the command line)."""
+    """Return the running Qt application, or start an offscreen one (for the command line).
+
+    A widgets QApplication is started rather than a bare QGuiApplication, so that a window opened later
+    in the same process (the desk, or a test) still finds the kind of application it needs.
+    """
     app = QGuiApplication.instance()
     if app is None:
-        app = QGuiApplication([sys.argv[0] if sys.argv else "send-desk", "-platform", "offscreen"])
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication([sys.argv[0] if sys.argv else "send-desk", "-platform", "offscreen"])
     assert isinstance(app, QGuiApplication)
     return app
 

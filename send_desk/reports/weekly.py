@@ -65,7 +65,7 @@ def weekly_summary_html(summary: WeeklySummary, *, team: str, chart: bool = True
                 ("Responded on time (without extensions)", week.responded_unextended_ratio.text),
                 ("Open at the end of the week", s.open_at_end),
                 ("Overdue at the end of the week", _overdue_count(s)),
-                ("Due next week", len(s.due_next_week)),
+                ("Targets due next week", sum(c.count for c in s.due_next_week)),
                 ("Escalations to stage 2", s.escalations),
                 ("Ombudsman contacts", s.ombudsman_contacts),
             ],
@@ -133,10 +133,16 @@ def weekly_summary_html(summary: WeeklySummary, *, team: str, chart: bool = True
         ),
         "<h2>Workload by officer</h2>",
         table(
-            ["Officer", "Open at end of week", "Overdue at end of week", "Responded this week"],
-            [[o.officer, o.open, o.overdue, o.responded] for o in s.officers],
-            numeric=(1, 2, 3),
-            widths=(40, 20, 20, 20),
+            [
+                "Officer",
+                "Open at end of week",
+                "Overdue at end of week",
+                "Targets due next week",
+                "Responded this week",
+            ],
+            [[o.officer, o.open, o.overdue, o.due_next_week, o.responded] for o in s.officers],
+            numeric=(1, 2, 3, 4),
+            widths=(32, 17, 17, 17, 17),
             empty="No open cases and no responses.",
         ),
     ]
@@ -184,20 +190,12 @@ def weekly_summary_html(summary: WeeklySummary, *, team: str, chart: bool = True
             widths=(14, 17, 12, 15, 11, 9, 22),
             empty="Nothing was overdue.",
         ),
-        f"<h2>Due next week ({len(s.due_next_week)})</h2>",
+        f"<h2>Targets due next week ({sum(c.count for c in s.due_next_week)})</h2>",
         table(
-            ["Reference", "Kind / stage", "Target", "Officer", "Due"],
-            [
-                [
-                    i.reference,
-                    f"{i.kind_label} / {i.stage}",
-                    TARGET_LABELS.get(i.target, i.target),
-                    i.officer,
-                    uk_date(i.due),
-                ]
-                for i in s.due_next_week
-            ],
-            widths=(20, 25, 15, 25, 15),
+            ["Kind", "Targets"],
+            [[c.label, c.count] for c in s.due_next_week],
+            numeric=(1,),
+            widths=(70, 30),
             empty="Nothing falls due next week.",
         ),
         f'<p class="note">Generated on {esc(uk_datetime(s.generated_at))} by {esc(s.generated_by)}.</p>',

@@ -24,12 +24,12 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import case, func, select, union
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from send_desk.db.models import (
@@ -220,7 +220,7 @@ class ResponseTimes:
 
 @dataclass(frozen=True)
 class TargetItem:
-    """An outstanding target of a case at the position date (overdue, or due next week)."""
+    """A target of a case that was overdue at the position date."""
 
     case_id: int
     reference: str
@@ -232,7 +232,6 @@ class TargetItem:
     officer: str
     due: date
     working_days_overdue: int
-    """0 for a target that is not overdue."""
     missed_reason: str
 
     def to_json(self) -> dict[str, Any]:
@@ -251,11 +250,12 @@ class TargetItem:
 
 @dataclass(frozen=True)
 class OfficerLoad:
-    """One officer's open and overdue cases at the end of the week and responses sent in it."""
+    """One officer's open and overdue cases and targets due next week (at `as_of`), and responses sent."""
 
     officer: str
     open: int
     overdue: int
+    due_next_week: int
     responded: int
 
 
@@ -295,7 +295,8 @@ class WeeklySummary:
     response_times: tuple[ResponseTimes, ...]
     open_at_end: int
     overdue: tuple[TargetItem, ...]
-    due_next_week: tuple[TargetItem, ...]
+    due_next_week: tuple[Count, ...]
+    """Targets still outstanding at `as_of` that fall due in the week after, by kind."""
     escalations: int
     ombudsman_contacts: int
     outcomes: tuple[Count, ...]
@@ -329,7 +330,8 @@ class WeeklySummary:
             "open_at_end": self.open_at_end,
             "overdue": self.overdue_references,
             "overdue_details": [item.to_json() for item in self.overdue],
-            "due_next_week": [item.to_json() for item in self.due_next_week],
+            "due_next_week": sum(c.count for c in self.due_next_week),
+            "due_next_week_by_kind": {c.key: c.count for c in self.due_next_week},
             "timeliness": {
                 "this_week": week.to_json(),
                 "last_4_weeks": self.last_4_weeks.to_json(),
@@ -349,7 +351,13 @@ class WeeklySummary:
             "outcomes": {c.key: c.count for c in self.outcomes},
             "top_categories": [{"category": c.key, "received": c.count} for c in self.top_categories],
             "officers": [
-                {"officer": o.officer, "open": o.open, "overdue": o.overdue, "responded": o.responded}
+                {
+                    "officer": o.officer,
+                    "open": o.open,
+                    "overdue": o.overdue,
+                    "due_next_week": o.due_next_week,
+                    "responded": o.responded,
+                }
                 for o in self.officers
             ],
             "trend": [
@@ -490,13 +498,14 @@ class AnnualFigures:
 # ----- the service -----------------------------------------------------------------------------
 @dataclass
 class _Lookups:
-    """Small tables read once per report: staff names, categories and policy calendars."""
+    """Small tables read once per report: staff names, categories, policy kinds and calendars."""
 
     staff: dict[int, str]
     categories: dict[int, str]
     calendars: dict[int, WorkingCalendar]
+    policy_kinds: dict[int, str]
+    kind_calendars: dict[str, WorkingCalendar]
     office: WorkingCalendar
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def officer(self, staff_id: int | None) -> str:
         """Return the name of a member of staff, or "Unassigned"."""
@@ -506,19 +515,46 @@ class _Lookups:
         """Return the calendar a policy version counts in."""
         return self.calendars.get(policy_id, self.office)
 
+    def kind_calendar(self, kind: str) -> WorkingCalendar:
+        """Return the calendar the current policy of a kind counts in."""
+        return self.kind_calendars.get(kind, self.office)
+
 
 def _lookups(session: Session) -> _Lookups:
     closures: ClosureSets = load_closures(session)
-    calendars = {
-        row.id: closures.calendar_for(policy_from_row(row))
-        for row in session.scalars(select(TargetPolicyRow))
-    }
+    calendars: dict[int, WorkingCalendar] = {}
+    policy_kinds: dict[int, str] = {}
+    kind_calendars: dict[str, WorkingCalendar] = {}
+    for row in session.scalars(select(TargetPolicyRow).order_by(TargetPolicyRow.version)):
+        calendars[row.id] = closures.calendar_for(policy_from_row(row))
+        policy_kinds[row.id] = row.kind
+        if row.current:
+            kind_calendars[row.kind] = calendars[row.id]
     return _Lookups(
         staff={row[0]: row[1] for row in session.execute(select(Staff.id, Staff.name))},
         categories={row[0]: row[1] for row in session.execute(select(Category.id, Category.name))},
         calendars=calendars,
+        policy_kinds=policy_kinds,
+        kind_calendars=kind_calendars,
         office=office_calendar(closures),
     )
+
+
+@dataclass(frozen=True)
+class _Position:
+    """The end-of-week position, before it is put into the summary."""
+
+    open_count: int
+    overdue: tuple[TargetItem, ...]
+    due_next_week: tuple[Count, ...]
+    open_by_officer: Counter[str]
+    overdue_by_officer: Counter[str]
+    due_by_officer: Counter[str]
+
+
+def _chunks(ids: Sequence[int], size: int = 900) -> list[Sequence[int]]:
+    """Split ids into chunks small enough for one IN (...) list."""
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 def _median(values: Sequence[int]) -> float:
@@ -566,7 +602,7 @@ class ReportingService:
             response_times, outcomes, responded_by_officer = self._responses_in_week(
                 session, monday, sunday, look
             )
-            open_count, overdue, due_next, open_by_officer, overdue_by_officer = self._position(
+            position = self._position(
                 session, as_of, monday + timedelta(days=7), sunday + timedelta(days=7), look
             )
             escalations = int(
@@ -577,9 +613,20 @@ class ReportingService:
                 )
                 or 0
             )
-        names = set(open_by_officer) | set(overdue_by_officer) | set(responded_by_officer)
+        names = (
+            set(position.open_by_officer)
+            | set(position.overdue_by_officer)
+            | set(position.due_by_officer)
+            | set(responded_by_officer)
+        )
         officers = tuple(
-            OfficerLoad(name, open_by_officer[name], overdue_by_officer[name], responded_by_officer[name])
+            OfficerLoad(
+                name,
+                position.open_by_officer[name],
+                position.overdue_by_officer[name],
+                position.due_by_officer[name],
+                responded_by_officer[name],
+            )
             for name in sorted(names, key=lambda n: (n == UNASSIGNED, n.lower()))
         )
         return WeeklySummary(
@@ -596,9 +643,9 @@ class ReportingService:
             last_4_weeks=periods[1],
             year_to_date=periods[2],
             response_times=response_times,
-            open_at_end=open_count,
-            overdue=overdue,
-            due_next_week=due_next,
+            open_at_end=position.open_count,
+            overdue=position.overdue,
+            due_next_week=position.due_next_week,
             escalations=escalations,
             ombudsman_contacts=ombudsman,
             outcomes=outcomes,
@@ -703,28 +750,32 @@ class ReportingService:
     def _responses_in_week(
         self, session: Session, monday: date, sunday: date, look: _Lookups
     ) -> tuple[tuple[ResponseTimes, ...], tuple[Count, ...], Counter[str]]:
-        """Work out response times by kind, outcomes and responses by officer for the week's responses."""
-        rows = session.execute(
-            select(
-                Case.kind,
-                CaseStage.started_on,
-                CaseStage.responded_on,
-                CaseStage.policy_id,
-                CaseStage.outcome,
-                func.coalesce(CaseStage.handler_id, Case.officer_id),
-            )
-            .join(Case, Case.id == CaseStage.case_id)
-            .where(CaseStage.responded_on.between(monday, sunday), CaseStage.respond_by.is_not(None))
-        ).all()
+        """Work out response times by kind, outcomes and responses by handler for the week's responses.
+
+        Reads case_stage only (the kind comes from the stage's policy version), so a busy week costs one
+        range over the responded-on dates and no lookups in the wide case table.
+        """
+        in_week = (CaseStage.responded_on.between(monday, sunday), CaseStage.respond_by.is_not(None))
         days: dict[str, list[int]] = defaultdict(list)
+        for policy_id, started_on, responded_on, n in session.execute(
+            select(CaseStage.policy_id, CaseStage.started_on, CaseStage.responded_on, func.count())
+            .where(*in_week)
+            .group_by(CaseStage.policy_id, CaseStage.started_on, CaseStage.responded_on)
+        ):
+            assert responded_on is not None
+            kind = look.policy_kinds.get(policy_id, "")
+            taken = look.calendar(policy_id).working_days_between(started_on, responded_on)
+            days[kind].extend([taken] * int(n))
         outcomes: Counter[str] = Counter()
         by_officer: Counter[str] = Counter()
-        for kind, started_on, responded_on, policy_id, outcome, officer_id in rows:
-            assert responded_on is not None
-            days[kind].append(look.calendar(policy_id).working_days_between(started_on, responded_on))
+        for outcome, handler_id, n in session.execute(
+            select(CaseStage.outcome, CaseStage.handler_id, func.count())
+            .where(*in_week)
+            .group_by(CaseStage.outcome, CaseStage.handler_id)
+        ):
             if outcome:
-                outcomes[outcome] += 1
-            by_officer[look.officer(officer_id)] += 1
+                outcomes[outcome] += int(n)
+            by_officer[look.officer(handler_id)] += int(n)
         order = [k.value for k in CaseKind]
         times = tuple(
             ResponseTimes(kind, _label(CaseKind, kind), len(v), _median(v), statistics.fmean(v))
@@ -734,74 +785,182 @@ class ReportingService:
 
     def _position(
         self, session: Session, as_of: date, next_monday: date, next_sunday: date, look: _Lookups
-    ) -> tuple[int, tuple[TargetItem, ...], tuple[TargetItem, ...], Counter[str], Counter[str]]:
-        """Find the cases open at the start of `as_of` and their outstanding targets then.
+    ) -> _Position:
+        """Work out the position at the start of `as_of`: open cases, overdue targets, targets due next week.
 
-        The open cases are those open now (ix_case_status_next_due) plus those closed on or after
-        `as_of` (ix_case_closed_on), in both cases received before `as_of`.
+        Every query is an indexed range whose size follows the activity since `as_of`, not the size of the
+        database. Cases received on or after `as_of` are all either open now or closed since, so
+        open then = open now + closed since − received since (per officer too). Targets outstanding then and
+        due by next Sunday are (1) outstanding now on open cases (ix_case_status_next_due), (2) done since
+        `as_of` (case_stage responded_on / acknowledged_on ranges) or (3) never done on cases closed since
+        (ix_case_closed_on). Only overdue targets need the case's reference, so only they are looked up.
         """
-        open_now = select(Case.id).where(Case.status == CaseStatus.OPEN.value, Case.received_on < as_of)
-        closed_since = select(Case.id).where(Case.closed_on >= as_of, Case.received_on < as_of)
-        ids = union(open_now, closed_since).subquery()
-        rows = session.execute(
+        is_open = Case.status == CaseStatus.OPEN.value
+        officer_key = func.coalesce(Case.officer_id, 0)  # an expression: SQLite keeps the range index
+        open_by_officer: Counter[str] = Counter()
+        staff_open = select(func.count()).where(Case.officer_id == Staff.id, is_open).scalar_subquery()
+        for staff_id, n in session.execute(select(Staff.id, staff_open)):
+            open_by_officer[look.officer(staff_id)] += int(n)
+        open_by_officer[UNASSIGNED] += int(
+            session.scalar(select(func.count()).where(Case.officer_id.is_(None), is_open)) or 0
+        )
+        for officer_id, n in session.execute(
+            select(officer_key, func.count()).where(Case.closed_on >= as_of).group_by(officer_key)
+        ):
+            open_by_officer[look.officer(officer_id)] += int(n)
+        for officer_id, n in session.execute(
+            select(officer_key, func.count()).where(Case.received_on >= as_of).group_by(officer_key)
+        ):
+            open_by_officer[look.officer(officer_id)] -= int(n)
+        open_count = sum(open_by_officer.values())
+
+        clock_columns = (
+            Case.id,
+            Case.reference,
+            Case.kind,
+            Case.officer_id,
+            Case.received_on,
+            Case.stage,
+            Case.acknowledge_by,
+            Case.acknowledged_on,
+            Case.respond_by,
+            Case.responded_on,
+        )
+        never_done = or_(
+            and_(Case.acknowledge_by <= next_sunday, Case.acknowledged_on.is_(None)),
+            and_(Case.respond_by <= next_sunday, Case.responded_on.is_(None)),
+        )
+        case_rows = [
+            *session.execute(select(*clock_columns).where(is_open, Case.next_due <= next_sunday)),
+            *session.execute(select(*clock_columns).where(Case.closed_on >= as_of, never_done)),
+        ]
+        # (case id, stage) -> (kind, officer id, acknowledge by, acknowledged on, respond by, responded on)
+        stages: dict[
+            tuple[int, int], tuple[str, int | None, date | None, date | None, date | None, date | None]
+        ]
+        stages = {}
+        references: dict[int, str] = {}
+        later_stages: list[int] = []
+        for row in case_rows:
+            if row.received_on >= as_of:
+                continue
+            references[row.id] = row.reference
+            stages[(row.id, row.stage)] = (
+                row.kind,
+                row.officer_id,
+                row.acknowledge_by,
+                row.acknowledged_on,
+                row.respond_by,
+                row.responded_on,
+            )
+            if row.stage > 1:
+                later_stages.append(row.id)
+        # a stage that began on or after as_of was not the stage current then: drop it
+        for chunk in _chunks(later_stages):
+            for case_id, stage_no in session.execute(
+                select(CaseStage.case_id, CaseStage.stage).where(
+                    CaseStage.case_id.in_(chunk), CaseStage.stage > 1, CaseStage.started_on >= as_of
+                )
+            ):
+                stages.pop((case_id, stage_no), None)
+        for row in session.execute(
             select(
-                Case.id,
-                Case.reference,
-                Case.kind,
-                Case.officer_id,
+                CaseStage.case_id,
                 CaseStage.stage,
                 CaseStage.policy_id,
                 CaseStage.handler_id,
                 CaseStage.acknowledge_by,
                 CaseStage.acknowledged_on,
-                CaseStage.acknowledge_missed_reason,
                 CaseStage.respond_by,
                 CaseStage.responded_on,
-                CaseStage.respond_missed_reason,
+            ).where(
+                CaseStage.started_on < as_of,
+                or_(
+                    and_(CaseStage.responded_on >= as_of, CaseStage.respond_by <= next_sunday),
+                    and_(CaseStage.acknowledged_on >= as_of, CaseStage.acknowledge_by <= next_sunday),
+                ),
             )
-            .join(ids, ids.c.id == Case.id)
-            .join(CaseStage, CaseStage.case_id == Case.id)
-            .where(CaseStage.started_on < as_of)
-            .order_by(Case.id, CaseStage.stage)
-        ).all()
-        current: dict[int, Any] = {}
-        for row in rows:
-            current[row.id] = row  # the last stage begun before as_of is the stage current then
+        ):
+            kind = look.policy_kinds.get(row.policy_id, "")
+            stages[(row.case_id, row.stage)] = (
+                kind,
+                row.handler_id,
+                row.acknowledge_by,
+                row.acknowledged_on,
+                row.respond_by,
+                row.responded_on,
+            )
+
         overdue: list[TargetItem] = []
-        due_next: list[TargetItem] = []
-        open_by_officer: Counter[str] = Counter()
-        overdue_by_officer: Counter[str] = Counter()
-        for row in current.values():
-            officer = look.officer(row.handler_id or row.officer_id)
-            open_by_officer[officer] += 1
-            calendar = look.calendar(row.policy_id)
-            late_here = False
-            for target, due, done, reason in (
-                ("acknowledge", row.acknowledge_by, row.acknowledged_on, row.acknowledge_missed_reason),
-                ("respond", row.respond_by, row.responded_on, row.respond_missed_reason),
-            ):
-                if due is None or (done is not None and done < as_of):
+        due_by_kind: Counter[str] = Counter()
+        due_by_officer: Counter[str] = Counter()
+        for (case_id, stage_no), (kind, owner_id, ack_by, ack_on, resp_by, resp_on) in stages.items():
+            for target, due, done in (("acknowledge", ack_by, ack_on), ("respond", resp_by, resp_on)):
+                if due is None or (done is not None and done < as_of) or due > next_sunday:
                     continue
-                item_args = (
-                    row.id,
-                    row.reference,
-                    row.kind,
-                    _label(CaseKind, row.kind),
-                    row.stage,
-                    target,
-                    officer,
-                )
                 if due < as_of:
-                    days = max(1, calendar.working_days_between(due, as_of))
-                    overdue.append(TargetItem(*item_args, due, days, reason))
-                    late_here = True
-                elif next_monday <= due <= next_sunday:
-                    due_next.append(TargetItem(*item_args, due, 0, ""))
-            if late_here:
-                overdue_by_officer[officer] += 1
+                    days = max(1, look.kind_calendar(kind).working_days_between(due, as_of))
+                    officer = look.officer(owner_id)
+                    overdue.append(
+                        TargetItem(
+                            case_id,
+                            "",
+                            kind,
+                            _label(CaseKind, kind),
+                            stage_no,
+                            target,
+                            officer,
+                            due,
+                            days,
+                            "",
+                        )
+                    )
+                elif due >= next_monday:
+                    due_by_kind[kind] += 1
+                    due_by_officer[look.officer(owner_id)] += 1
+        missing = sorted({i.case_id for i in overdue if i.case_id not in references})
+        for chunk in _chunks(missing):
+            references.update(
+                {
+                    row[0]: row[1]
+                    for row in session.execute(select(Case.id, Case.reference).where(Case.id.in_(chunk)))
+                }
+            )
+        overdue = [replace(i, reference=references[i.case_id]) for i in overdue]
+        overdue = self._with_reasons(session, overdue)
         overdue.sort(key=lambda i: (i.due, i.reference, i.target))
-        due_next.sort(key=lambda i: (i.due, i.reference, i.target))
-        return len(current), tuple(overdue), tuple(due_next), open_by_officer, overdue_by_officer
+        overdue_by_officer: Counter[str] = Counter(
+            officer for officer, _ in {(i.officer, i.case_id) for i in overdue}
+        )
+        return _Position(
+            open_count=open_count,
+            overdue=tuple(overdue),
+            due_next_week=_counts(due_by_kind, CaseKind, order=[k.value for k in CaseKind]),
+            open_by_officer=+open_by_officer,
+            overdue_by_officer=overdue_by_officer,
+            due_by_officer=due_by_officer,
+        )
+
+    @staticmethod
+    def _with_reasons(session: Session, items: list[TargetItem]) -> list[TargetItem]:
+        """Return the overdue items with any missed-target reason recorded since on their stage."""
+        wanted = {(i.case_id, i.stage) for i in items}
+        reasons: dict[tuple[int, int], tuple[str, str]] = {}
+        for chunk in _chunks(sorted({case_id for case_id, _ in wanted})):
+            for case_id, stage_no, ack_reason, resp_reason in session.execute(
+                select(
+                    CaseStage.case_id,
+                    CaseStage.stage,
+                    CaseStage.acknowledge_missed_reason,
+                    CaseStage.respond_missed_reason,
+                ).where(CaseStage.case_id.in_(chunk))
+            ):
+                if (case_id, stage_no) in wanted:
+                    reasons[(case_id, stage_no)] = (ack_reason or "", resp_reason or "")
+        return [
+            replace(i, missed_reason=reasons.get((i.case_id, i.stage), ("", ""))[i.target == "respond"])
+            for i in items
+        ]
 
     # -- annual ---------------------------------------------------------------------------------
     def annual_figures(

@@ -28,7 +28,7 @@ def test_weekly_html_shows_every_section_with_its_working(desk: Desk) -> None:
         "Workload by officer",
         "Twelve-week trend",
         "Overdue at the end of the week: 2 cases (3 targets)",
-        "Due next week (4)",
+        "Targets due next week (4)",
     ):
         assert heading in html
     assert "2 of 3, 67%" in html  # responded on time, with the numerator and denominator
