@@ -80,34 +80,36 @@ class RecordedDateService:
             stage = case.stages[-1]
             first = case.stages[0]
             old = self._validate(case, stage, first, which, new_date)
-            before = snapshot(case)
-            before["received_on"] = case.received_on
-            if which is DateField.RECEIVED_ON:
-                case.received_on = new_date
-                first.started_on = new_date
-                refresh(case, first, load_closures(session))
-                if stage is not first:
-                    refresh(case, stage, load_closures(session))
-            elif which is DateField.ACKNOWLEDGED_ON:
-                stage.acknowledged_on = new_date
-                refresh(case, stage, load_closures(session))
-            else:
-                stage.responded_on = new_date
-                refresh(case, stage, load_closures(session))
-            case.timeline.append(
-                TimelineEntry(
-                    at=self.ctx.now(),
-                    entry_type="change",
-                    text=f"The {which.label} was corrected from {uk_date(old)} to {uk_date(new_date)}: "
-                    f"{reason.strip()}",
-                    author=actor.name,
+            closures = load_closures(session)
+            with session.no_autoflush:
+                before = snapshot(case)
+                before["received_on"] = case.received_on
+                if which is DateField.RECEIVED_ON:
+                    case.received_on = new_date
+                    first.started_on = new_date
+                    refresh(case, first, closures)
+                    if stage is not first:
+                        refresh(case, stage, closures)
+                elif which is DateField.ACKNOWLEDGED_ON:
+                    stage.acknowledged_on = new_date
+                    refresh(case, stage, closures)
+                else:
+                    stage.responded_on = new_date
+                    refresh(case, stage, closures)
+                case.timeline.append(
+                    TimelineEntry(
+                        at=self.ctx.now(),
+                        entry_type="change",
+                        text=f"The {which.label} was corrected from {uk_date(old)} to {uk_date(new_date)}: "
+                        f"{reason.strip()}",
+                        author=actor.name,
+                    )
                 )
-            )
-            case.updated_at = self.ctx.now()
-            case.updated_by = actor.name
-            case.search_text = build_search_text(case, case.people)
-            after = snapshot(case)
-            after["received_on"] = case.received_on
+                case.updated_at = self.ctx.now()
+                case.updated_by = actor.name
+                case.search_text = build_search_text(case, case.people)
+                after = snapshot(case)
+                after["received_on"] = case.received_on
             audit.record(
                 session,
                 at=self.ctx.now(),

@@ -6,9 +6,8 @@ What is removed (set to empty) for each case closed before the cut-off:
   counts still work);
 - the case's summary, description, reasonable adjustments, closure reason, Ombudsman reference and
   decision text, and the free-text search index;
-- every free-text field of its stages: missed-target reasons, response reasons, learning, extension and
-  pause reasons, remedy descriptions and outstanding-action text. Extension reasons are removed too:
-  they are written to the family and often name people or schools, so they cannot be assumed anonymous;
+- the free text of its stages that is about the family: missed-target reasons, response reasons, pause
+  reasons, remedy descriptions and outstanding-action text;
 - the text of every timeline entry (the entry, its time, type, channel and direction stay);
 - the body of its audit entries when that body holds anything but dates, statuses, kinds and staff
   logins (the entry itself, who, when and what action, always stays; see migration 0004).
@@ -16,6 +15,11 @@ What is removed (set to empty) for each case closed before the cut-off:
 What is kept: reference, kind, stage, channel, category, service area, officer, every date (received,
 due, done, closed), outcome, closure code, remedy kinds and amounts, extension lengths, links between
 cases. So weekly and annual figures are the same before and after.
+
+Three texts are kept because the annual report counts or lists them as figures about the service, not the
+family: extension reasons (counted by reason), learning (listed) and the Ombudsman's decision (counted by
+decision). They are meant to hold no personal data; as a safeguard, any name, email address, phone number
+or identifier of a person on the case that appears in them is replaced by "[removed]" first.
 
 On SQLite the file is then compacted so removed text does not linger in free pages, the write-ahead log
 or the full-text index: secure_delete, an FTS 'rebuild', VACUUM and a truncating WAL checkpoint.
@@ -26,6 +30,7 @@ or WAL archive taken earlier still holds them, so retention there also relies on
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -167,6 +172,23 @@ def needs_redaction(body_text: str) -> bool:
     return bool(set(changes) - SAFE_CHANGE_KEYS or set(details) - SAFE_DETAIL_KEYS)
 
 
+def person_mentions(name: str, email: str, phone: str, identifier: str) -> list[str]:
+    """Return the strings that identify a person: full name, name parts, email, phone, identifier."""
+    found = [name.strip(), email.strip(), phone.strip(), identifier.strip()]
+    found += [part for part in re.split(r"[\s,.'()-]+", name) if len(part) >= 3]
+    phone_digits = "".join(ch for ch in phone if ch.isdigit())
+    if len(phone_digits) >= 6:
+        found.append(phone_digits)
+    return [text for text in found if len(text) >= 3]
+
+
+def remove_mentions(text: str, mentions: Sequence[str]) -> str:
+    """Replace each mention (whole words, any case) in a text with "[removed]"."""
+    for mention in sorted(set(mentions), key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(mention)}(?!\w)", "[removed]", text, flags=re.IGNORECASE)
+    return text
+
+
 class RetentionService:
     """Preview and run the anonymising of old closed cases (admins only)."""
 
@@ -245,6 +267,7 @@ class RetentionService:
 
     def _scrub(self, session: Session, ids: Sequence[int], actor_name: str) -> None:
         options = {"synchronize_session": False}
+        self._redact_kept_text(session, ids)
         session.execute(
             update(Person)
             .where(Person.case_id.in_(ids))
@@ -270,12 +293,11 @@ class RetentionService:
         session.execute(
             update(CaseStage)
             .where(CaseStage.case_id.in_(ids))
-            .values(acknowledge_missed_reason="", respond_missed_reason="", reasons="", learning=""),
+            .values(acknowledge_missed_reason="", respond_missed_reason="", reasons=""),
             execution_options=options,
         )
         stage_ids = select(CaseStage.id).where(CaseStage.case_id.in_(ids)).scalar_subquery()
         for model, values in (
-            (Extension, {"reason": ""}),
             (Pause, {"reason": ""}),
             (Remedy, {"description": ""}),
             (OutstandingAction, {"what": ""}),
@@ -293,7 +315,6 @@ class RetentionService:
                 adjustments="",
                 closure_reason="",
                 ombudsman_reference="",
-                ombudsman_decision="",
                 search_text=Case.reference + " " + func.replace(Case.reference, "-", ""),
                 anonymised=True,
                 version=Case.version + 1,
@@ -302,6 +323,53 @@ class RetentionService:
             ),
             execution_options=options,
         )
+
+    def _redact_kept_text(self, session: Session, ids: Sequence[int]) -> None:
+        """Remove the case's own people's names and contact details from the texts retention keeps."""
+        mentions: dict[int, list[str]] = {}
+        people = session.execute(
+            select(Person.case_id, Person.name, Person.email, Person.phone, Person.identifier).where(
+                Person.case_id.in_(ids)
+            )
+        ).all()
+        for case_id, name, email, phone, identifier in people:
+            mentions.setdefault(case_id, []).extend(person_mentions(name, email, phone, identifier))
+        if not mentions:
+            return
+        options = {"synchronize_session": False}
+        for case_id, learning_id, learning in session.execute(
+            select(CaseStage.case_id, CaseStage.id, CaseStage.learning).where(
+                CaseStage.case_id.in_(list(mentions)), CaseStage.learning != ""
+            )
+        ).all():
+            cleaned = remove_mentions(learning, mentions[case_id])
+            if cleaned != learning:
+                session.execute(
+                    update(CaseStage).where(CaseStage.id == learning_id).values(learning=cleaned),
+                    execution_options=options,
+                )
+        for case_id, extension_id, reason in session.execute(
+            select(CaseStage.case_id, Extension.id, Extension.reason)
+            .join(CaseStage, CaseStage.id == Extension.stage_id)
+            .where(CaseStage.case_id.in_(list(mentions)))
+        ).all():
+            cleaned = remove_mentions(reason, mentions[case_id])
+            if cleaned != reason:
+                session.execute(
+                    update(Extension).where(Extension.id == extension_id).values(reason=cleaned),
+                    execution_options=options,
+                )
+        for case_id, decision in session.execute(
+            select(Case.id, Case.ombudsman_decision).where(
+                Case.id.in_(list(mentions)), Case.ombudsman_decision != ""
+            )
+        ).all():
+            cleaned = remove_mentions(decision, mentions[case_id])
+            if cleaned != decision:
+                session.execute(
+                    update(Case).where(Case.id == case_id).values(ombudsman_decision=cleaned),
+                    execution_options=options,
+                )
 
     def _redact_audit(self, session: Session, ids: Sequence[int]) -> int:
         rows = session.execute(
