@@ -154,6 +154,7 @@ class ActionDialog(QDialog):
         layout.addLayout(self.form)
         self.missed_reason: QComboBox | None = None
         self.missed_row: QWidget | None = None
+        self.first_field: QWidget | None = None
         self.build()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -164,6 +165,8 @@ class ActionDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
+        if self.first_field is not None:
+            self.first_field.setFocus()
 
     # ----- for subclasses ----------------------------------------------------------------
     def build(self) -> None:
@@ -176,6 +179,8 @@ class ActionDialog(QDialog):
     def field(self, label: str, widget: QWidget, key: str) -> QWidget:
         """Add a labelled field with an error line."""
         self.errors[key] = FieldError()
+        if self.first_field is None:
+            self.first_field = widget
         return add_row(self.form, label, widget, self.errors[key])
 
     def add_missed_reason(self) -> None:

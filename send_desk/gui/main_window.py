@@ -53,7 +53,7 @@ class Card:
 
 
 CARDS: tuple[Card, ...] = (
-    Card("overdue", "Overdue", "overdue", RAG_STYLES[next(iter(RAG_STYLES))].accent),
+    Card("overdue", "Overdue", "overdue", "#C62828"),
     Card("due_today", "Due today", "due_today", "#B26A00"),
     Card("due_soon", "Due in next 2 working days", "due_soon", "#8A5A00"),
     Card("awaiting", "Awaiting acknowledgement", "awaiting_acknowledgement", "#1D4E89"),
@@ -74,11 +74,24 @@ class DashboardStrip(QWidget):
         layout.setSpacing(8)
         self.buttons: dict[str, QPushButton] = {}
         self.values: dict[str, int] = {}
+        self.labels: dict[str, tuple[QLabel, QLabel]] = {}
         for card in CARDS:
             button = QPushButton(self)
             button.setObjectName("dashCard")
             button.setCheckable(True)
-            button.setMinimumHeight(58)
+            button.setStyleSheet(f"QPushButton#dashCard {{ border-left: 6px solid {card.accent}; }}")
+            inner = QVBoxLayout(button)
+            inner.setContentsMargins(12, 4, 8, 4)
+            inner.setSpacing(0)
+            number = QLabel(button)
+            number.setObjectName("dashNumber")
+            caption = QLabel(button)
+            caption.setObjectName("dashCaption")
+            for label in (number, caption):
+                label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+                inner.addWidget(label)
+            self.labels[card.key] = (number, caption)
+            button.setMinimumHeight(number.fontMetrics().height() * 2 + caption.fontMetrics().height() + 12)
             button.setAccessibleName(card.label)
             button.setToolTip(f"Show only: {card.label.lower()}")
             button.clicked.connect(lambda _checked=False, key=card.key: self.cardClicked.emit(key))
@@ -101,12 +114,10 @@ class DashboardStrip(QWidget):
         shown = "–" if value is None else f"{value:,}"
         if value is not None:
             self.values[card.key] = value
-        button.setText(f"{shown}\n{card.label}")
+        number, caption = self.labels[card.key]
+        number.setText(shown)
+        caption.setText(card.label)
         button.setAccessibleName(f"{card.label}: {shown}")
-        button.setStyleSheet(f"QPushButton#dashCard {{ border-left: 5px solid {card.accent}; }}")
-        font = button.font()
-        font.setPointSizeF(max(font.pointSizeF(), 10.0))
-        button.setFont(font)
 
 
 class MainWindow(QMainWindow):

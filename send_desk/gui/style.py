@@ -127,6 +127,8 @@ QPushButton#dashCard {{ text-align: left; padding: 6px 12px; border: 1px solid #
     border-radius: 6px; background: #FFFFFF; color: #1F2933; }}
 QPushButton#dashCard:hover {{ border-color: {ACCENT}; }}
 QPushButton#dashCard:checked {{ background: #E3ECF7; border: 2px solid {ACCENT}; }}
+QLabel#dashNumber {{ font-size: 17pt; font-weight: 700; color: #1F2933; }}
+QLabel#dashCaption {{ color: {MUTED_TEXT}; }}
 QPushButton#dashCard:focus {{ border: 2px solid {ACCENT}; }}
 """
 """The application style sheet: hierarchy through size and weight, colours with AA contrast."""
