@@ -9,6 +9,8 @@ TREND_CHART_URL = "chart://weekly-trend"
 """The image resource the renderer adds for the 12-week trend chart."""
 
 TARGET_LABELS = {"acknowledge": "Acknowledge", "respond": "Respond"}
+OVERDUE_PRINT_LIMIT = 500
+"""The most overdue targets printed; the rest are counted (all are in `--json` and the register)."""
 
 
 def weekly_title(summary: WeeklySummary) -> str:
@@ -43,7 +45,9 @@ def _period_rows(periods: tuple[Timeliness, ...]) -> list[list[str | int]]:
     return rows
 
 
-def weekly_summary_html(summary: WeeklySummary, *, team: str, chart: bool = True) -> str:
+def weekly_summary_html(
+    summary: WeeklySummary, *, team: str, chart: bool = True, overdue_limit: int = OVERDUE_PRINT_LIMIT
+) -> str:
     """Return the whole weekly summary as an HTML document (the chart is an image the renderer supplies)."""
     s = summary
     week = s.this_week
@@ -184,12 +188,13 @@ def weekly_summary_html(summary: WeeklySummary, *, team: str, chart: bool = True
                     i.working_days_overdue,
                     i.missed_reason or "–",
                 ]
-                for i in s.overdue
+                for i in s.overdue[:overdue_limit]
             ],
             numeric=(5,),
             widths=(14, 17, 12, 15, 11, 9, 22),
             empty="Nothing was overdue.",
         ),
+        _more_overdue(len(s.overdue) - overdue_limit),
         f"<h2>Targets due next week ({sum(c.count for c in s.due_next_week)})</h2>",
         table(
             ["Kind", "Targets"],
@@ -210,3 +215,12 @@ def _overdue_count(s: WeeklySummary) -> str:
 def plural(n: int, noun: str) -> str:
     """Return a count with its noun, e.g. "1 case" or "3 cases"."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _more_overdue(hidden: int) -> str:
+    if hidden <= 0:
+        return ""
+    return (
+        f"<p><b>… and {plural(hidden, 'more overdue target')}</b>, less overdue than those above. The full "
+        "list is in the register (filter: overdue) and in <i>send-desk report weekly --json</i>.</p>"
+    )

@@ -24,7 +24,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -891,7 +891,9 @@ class ReportingService:
                 row.responded_on,
             )
 
-        overdue: list[TargetItem] = []
+        # (case id, stage, target, kind, officer, due, working days overdue), made into items once the
+        # references and reasons are known
+        late: list[tuple[int, int, str, str, str, date, int]] = []
         due_by_kind: Counter[str] = Counter()
         due_by_officer: Counter[str] = Counter()
         for (case_id, stage_no), (kind, owner_id, ack_by, ack_on, resp_by, resp_on) in stages.items():
@@ -900,25 +902,11 @@ class ReportingService:
                     continue
                 if due < as_of:
                     days = max(1, look.kind_calendar(kind).working_days_between(due, as_of))
-                    officer = look.officer(owner_id)
-                    overdue.append(
-                        TargetItem(
-                            case_id,
-                            "",
-                            kind,
-                            _label(CaseKind, kind),
-                            stage_no,
-                            target,
-                            officer,
-                            due,
-                            days,
-                            "",
-                        )
-                    )
+                    late.append((case_id, stage_no, target, kind, look.officer(owner_id), due, days))
                 elif due >= next_monday:
                     due_by_kind[kind] += 1
                     due_by_officer[look.officer(owner_id)] += 1
-        missing = sorted({i.case_id for i in overdue if i.case_id not in references})
+        missing = sorted({item[0] for item in late if item[0] not in references})
         for chunk in _chunks(missing):
             references.update(
                 {
@@ -926,8 +914,23 @@ class ReportingService:
                     for row in session.execute(select(Case.id, Case.reference).where(Case.id.in_(chunk)))
                 }
             )
-        overdue = [replace(i, reference=references[i.case_id]) for i in overdue]
-        overdue = self._with_reasons(session, overdue)
+        reasons = self._reasons(session, {(item[0], item[1]) for item in late})
+        labels = {kind: _label(CaseKind, kind) for kind in {item[3] for item in late}}
+        overdue = [
+            TargetItem(
+                case_id,
+                references[case_id],
+                kind,
+                labels[kind],
+                stage_no,
+                target,
+                officer,
+                due,
+                days,
+                reasons.get((case_id, stage_no), ("", ""))[target == "respond"],
+            )
+            for case_id, stage_no, target, kind, officer, due, days in late
+        ]
         overdue.sort(key=lambda i: (i.due, i.reference, i.target))
         overdue_by_officer: Counter[str] = Counter(
             officer for officer, _ in {(i.officer, i.case_id) for i in overdue}
@@ -942,9 +945,8 @@ class ReportingService:
         )
 
     @staticmethod
-    def _with_reasons(session: Session, items: list[TargetItem]) -> list[TargetItem]:
-        """Return the overdue items with any missed-target reason recorded since on their stage."""
-        wanted = {(i.case_id, i.stage) for i in items}
+    def _reasons(session: Session, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], tuple[str, str]]:
+        """Return the recorded missed-target reasons (acknowledge, respond) of the given (case id, stage)s."""
         reasons: dict[tuple[int, int], tuple[str, str]] = {}
         for chunk in _chunks(sorted({case_id for case_id, _ in wanted})):
             for case_id, stage_no, ack_reason, resp_reason in session.execute(
@@ -953,14 +955,14 @@ class ReportingService:
                     CaseStage.stage,
                     CaseStage.acknowledge_missed_reason,
                     CaseStage.respond_missed_reason,
-                ).where(CaseStage.case_id.in_(chunk))
+                ).where(
+                    CaseStage.case_id.in_(chunk),
+                    or_(CaseStage.acknowledge_missed_reason != "", CaseStage.respond_missed_reason != ""),
+                )
             ):
                 if (case_id, stage_no) in wanted:
                     reasons[(case_id, stage_no)] = (ack_reason or "", resp_reason or "")
-        return [
-            replace(i, missed_reason=reasons.get((i.case_id, i.stage), ("", ""))[i.target == "respond"])
-            for i in items
-        ]
+        return reasons
 
     # -- annual ---------------------------------------------------------------------------------
     def annual_figures(

@@ -73,3 +73,12 @@ def test_reports_and_services_do_not_import_qt() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_long_overdue_list_is_cut_with_a_count(desk: Desk) -> None:
+    refs = build_known_weeks(desk)
+    summary = ReportingService(desk.ctx).weekly_summary("2026-W47")
+    html = weekly_summary_html(summary, team="T", overdue_limit=2)
+    assert refs["L"] in html  # the two most overdue targets: F's acknowledgement and L's response
+    assert "… and 1 more overdue target</b>" in html
+    assert "Overdue at the end of the week: 2 cases (3 targets)" in html
