@@ -156,7 +156,9 @@ class ActionDialog(QDialog):
         self.missed_row: QWidget | None = None
         self.first_field: QWidget | None = None
         self.build()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         save.setText(self.save_text)
         save.setDefault(True)

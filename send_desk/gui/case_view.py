@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -69,7 +70,9 @@ class CaseView(QDialog):
 
     caseChanged = Signal(int)
 
-    def __init__(self, parent: QWidget | None, desk: Desk, case_id: int, *, queries: GuiQueries | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None, desk: Desk, case_id: int, *, queries: GuiQueries | None = None
+    ) -> None:
         """Load the case and build the view."""
         super().__init__(parent)
         self.desk = desk
@@ -182,6 +185,12 @@ class CaseView(QDialog):
             panel.addWidget(button)
             self.buttons[key] = button
         panel.addStretch(1)
+        print_button = QPushButton("Pr&int…")
+        print_button.setAutoDefault(False)
+        print_button.setToolTip("Print the whole case or save it as PDF (Ctrl+P)")
+        print_button.clicked.connect(self.print_case)
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_case)
+        panel.addWidget(print_button)
         refresh = QPushButton("Re&load")
         refresh.setAutoDefault(False)
         refresh.clicked.connect(self.reload_case)
@@ -275,7 +284,9 @@ class CaseView(QDialog):
             row("Received", f"{received} by {html.escape(case.channel.replace('-', ' '))}"),
             row("Logged by", html.escape(case.logged_by)),
             row("Officer", html.escape(officer)),
-            row("Category", html.escape(case.category) + (" (appealable decision)" if case.appealable else "")),
+            row(
+                "Category", html.escape(case.category) + (" (appealable decision)" if case.appealable else "")
+            ),
             row("Service area", html.escape(case.service_area)),
             _person_html("Contact", case.contact),
             _person_html("Child", case.child),
@@ -314,7 +325,9 @@ class CaseView(QDialog):
         entries = []
         for entry in sorted(case.timeline, key=lambda t: t.at, reverse=True):
             when = to_display_time(entry.at)
-            what = {"note": "Note", "contact": "Contact", "change": "Change"}.get(entry.entry_type, entry.entry_type)
+            what = {"note": "Note", "contact": "Contact", "change": "Change"}.get(
+                entry.entry_type, entry.entry_type
+            )
             if entry.entry_type == "contact":
                 direction = "to the family" if entry.direction == "out" else "from the family"
                 what = f"{entry.channel.replace('-', ' ').capitalize()} {direction}"
@@ -339,16 +352,21 @@ class CaseView(QDialog):
             for ext in stage.extensions:
                 told = f", told {uk_date(ext.told_on)}" if ext.told_on else ""
                 parts.append(
-                    f"<p><b>Extended</b> by {ext.amount} to {uk_date(ext.new_due)}{told}: {html.escape(ext.reason)}</p>"
+                    f"<p><b>Extended</b> by {ext.amount} to {uk_date(ext.new_due)}{told}: "
+                    f"{html.escape(ext.reason)}</p>"
                 )
             for pause in stage.pauses:
                 end = uk_date(pause.end) if pause.end else "still paused"
-                parts.append(f"<p><b>Paused</b> {uk_date(pause.start)} → {end}: {html.escape(pause.reason)}</p>")
+                parts.append(
+                    f"<p><b>Paused</b> {uk_date(pause.start)} → {end}: {html.escape(pause.reason)}</p>"
+                )
             for remedy in stage.remedies:
                 amount = f" £{remedy.amount_pence / 100:,.2f}" if remedy.amount_pence else ""
                 parts.append(f"<p><b>Remedy:</b> {html.escape(remedy.kind.replace('-', ' '))}{amount}</p>")
             for action in stage.actions:
-                state = f"done {uk_date(action.done_on)}" if action.done_on else f"due {uk_date(action.due, '—')}"
+                state = (
+                    f"done {uk_date(action.done_on)}" if action.done_on else f"due {uk_date(action.due, '—')}"
+                )
                 parts.append(f"<p><b>Action:</b> {html.escape(action.what)} ({state})</p>")
             if stage.learning:
                 parts.append(f"<p><b>Learning:</b> {html.escape(stage.learning)}</p>")
@@ -387,6 +405,20 @@ class CaseView(QDialog):
             self.show_case(result)
             self.caseChanged.emit(result.id)
         return result
+
+    def print_case(self) -> None:
+        """Show the print preview of this case (when the printing module is installed)."""
+        try:
+            from send_desk.gui.print_preview import PrintPreview
+        except ImportError:
+            QMessageBox.information(
+                self, "Not available yet", "Printing is not available in this version yet."
+            )
+            return
+        try:
+            PrintPreview.show_case(self, self.desk, self._case.id)
+        except SendDeskError as exc:
+            show_error(self, exc)
 
     def _pause_or_resume(self) -> CaseDetail | None:
         if self._case.current_stage.paused:

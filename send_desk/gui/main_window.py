@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
@@ -13,7 +14,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,17 +29,18 @@ from PySide6.QtWidgets import (
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import SendDeskError
 from send_desk.domain.kinds import CaseKind
+from send_desk.gui.change_feed import ChangeFeed
 from send_desk.gui.errors import show_error
 from send_desk.gui.register_model import COLUMNS, RegisterModel
 from send_desk.gui.settings import desk_settings, team_name
-from send_desk.gui.style import RAG_STYLES, app_icon
+from send_desk.gui.style import app_icon
 from send_desk.gui.tasks import TaskRunner
 from send_desk.gui.widgets import DateField, combo, select_data
+from send_desk.services.changes import ChangeWatcher
 from send_desk.services.dto import CaseDetail, CaseFilter, DashboardCounts
 from send_desk.services.gui_queries import GuiQueries
 
 SEARCH_DEBOUNCE_MS = 150
-POLL_MS = 15000
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,6 @@ class MainWindow(QMainWindow):
         self.quick: str | None = None
         self._generation = 0
         self._restoring = False
-        self._last_counter = -1
         self.case_views: dict[int, QWidget] = {}
         self.setWindowIcon(app_icon())
         self._update_title()
@@ -157,11 +157,11 @@ class MainWindow(QMainWindow):
         self.search_timer.setInterval(SEARCH_DEBOUNCE_MS)
         self.search_timer.timeout.connect(self.reload)
         self.search.textChanged.connect(lambda _t: self.search_timer.start())
-        self.poll_timer = QTimer(self)
-        self.poll_timer.setInterval(POLL_MS)
-        self.poll_timer.timeout.connect(self._poll)
+        self.feed: ChangeFeed | None = None
         if poll:
-            self.poll_timer.start()
+            self.feed = ChangeFeed(ChangeWatcher(desk.ctx.db), self)
+            self.feed.changed.connect(self._external_change)
+            self.feed.start()
         self.reload()
 
     # ----- building ----------------------------------------------------------------------
@@ -193,7 +193,11 @@ class MainWindow(QMainWindow):
             [("Open", "open"), ("Closed", "closed"), ("All", "all")], name="Status", parent=central
         )
         self.officer = combo(
-            [("Anyone", None), ("Unassigned", "__unassigned__"), *((s.name, s.login) for s in self.queries.staff())],
+            [
+                ("Anyone", None),
+                ("Unassigned", "__unassigned__"),
+                *((s.name, s.login) for s in self.queries.staff()),
+            ],
             name="Officer",
             parent=central,
         )
@@ -275,9 +279,13 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         view_menu = self.menuBar().addMenu("&View")
-        self.refresh_action = self._action(view_menu, "&Refresh", QKeySequence.StandardKey.Refresh, self.reload)
+        self.refresh_action = self._action(
+            view_menu, "&Refresh", QKeySequence.StandardKey.Refresh, self.reload
+        )
         self.refresh_action.setShortcuts([QKeySequence("F5")])
-        self.search_action = self._action(view_menu, "&Search", QKeySequence.StandardKey.Find, self.focus_search)
+        self.search_action = self._action(
+            view_menu, "&Search", QKeySequence.StandardKey.Find, self.focus_search
+        )
         self.search_action.setShortcuts([QKeySequence("Ctrl+F")])
         self.open_action = self._action(view_menu, "&Open selected case", None, self.open_selected)
         view_menu.addSeparator()
@@ -286,7 +294,11 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "&About SEND Desk", None, self._about)
 
     def _action(
-        self, menu: Any, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | None, slot: Callable[[], Any]
+        self,
+        menu: Any,
+        text: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | None,
+        slot: Callable[[], Any],
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -305,9 +317,9 @@ class MainWindow(QMainWindow):
         return CaseFilter(
             status="open" if quick else str(self.status.currentData()),
             kinds=(CaseKind(kind),) if kind else (),
-            officer_login=self.me.login if self.mine.isChecked() else (
-                officer if officer and officer != "__unassigned__" else None
-            ),
+            officer_login=self.me.login
+            if self.mine.isChecked()
+            else (officer if officer and officer != "__unassigned__" else None),
             unassigned=officer == "__unassigned__" and not self.mine.isChecked(),
             category=self.category.currentData(),
             received_from=self.received_from.date_or_none(),
@@ -371,9 +383,9 @@ class MainWindow(QMainWindow):
         due_soon = self.quick == "due_soon"
         queries, register = self.queries, self.desk.register
 
-        def work() -> tuple[list[int], DashboardCounts, int]:
+        def work() -> tuple[list[int], DashboardCounts]:
             ids = queries.register_ids(case_filter, key, descending, due_soon_only=due_soon)
-            return ids, register.counts(), queries.change_counter()
+            return ids, register.counts()
 
         self.runner.run(
             work,
@@ -381,11 +393,10 @@ class MainWindow(QMainWindow):
             label="Loading the register…",
         )
 
-    def _loaded(self, generation: int, result: tuple[list[int], DashboardCounts, int]) -> None:
+    def _loaded(self, generation: int, result: tuple[list[int], DashboardCounts]) -> None:
         if generation != self._generation:
             return
-        ids, counts, counter = result
-        self._last_counter = counter
+        ids, counts = result
         selected = self.selected_case_id()
         self.model.set_ids(ids)
         if selected is not None and (row := self.model.row_of(selected)) is not None:
@@ -401,12 +412,9 @@ class MainWindow(QMainWindow):
         )
         self.registerLoaded.emit()
 
-    def _poll(self) -> None:
-        try:
-            counter = self.queries.change_counter()
-        except SendDeskError:
-            return
-        if counter != self._last_counter and not self.runner.busy:
+    def _external_change(self) -> None:
+        """Show another desk's change: fetch rows and counts again (unless a fetch is running)."""
+        if not self.runner.busy:
             self.model.refresh_rows()
             self.reload()
 
@@ -480,12 +488,13 @@ class MainWindow(QMainWindow):
         module = _load_optional(module_name)
         entry = getattr(getattr(module, class_name, None), "ask", None) if module else None
         if entry is None:
-            QMessageBox.information(self, "Not available yet", f"{what} is not available in this version yet.")
+            QMessageBox.information(
+                self, "Not available yet", f"{what} is not available in this version yet."
+            )
             return None
+        kwargs = {"case_filter": self.current_filter()} if _accepts(entry, "case_filter") else {}
         try:
-            return entry(self, self.desk, case_filter=self.current_filter())
-        except TypeError:
-            return entry(self, self.desk)
+            return entry(self, self.desk, **kwargs)
         except SendDeskError as exc:
             show_error(self, exc)
             return None
@@ -554,8 +563,17 @@ class MainWindow(QMainWindow):
         self.save_settings()
         for view in list(self.case_views.values()):
             view.close()
-        self.poll_timer.stop()
+        if self.feed is not None:
+            self.feed.stop()
         super().closeEvent(event)
+
+
+def _accepts(entry: Callable[..., Any], name: str) -> bool:
+    """Tell whether a callable takes a keyword argument of this name."""
+    try:
+        return name in inspect.signature(entry).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _load_optional(name: str) -> ModuleType | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
@@ -65,7 +66,13 @@ class NewCaseDialog(QDialog):
         self.lookup_timer.setSingleShot(True)
         self.lookup_timer.setInterval(LOOKUP_DELAY_MS)
         self.lookup_timer.timeout.connect(self.look_up_earlier)
-        for field in (self.child_name, self.child_dob, self.contact_name, self.contact_email, self.contact_phone):
+        for field in (
+            self.child_name,
+            self.child_dob,
+            self.contact_name,
+            self.contact_email,
+            self.contact_phone,
+        ):
             field.textChanged.connect(lambda _t: self.lookup_timer.start())
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.stage.valueChanged.connect(lambda _v: self.update_due_dates())
@@ -183,7 +190,9 @@ class NewCaseDialog(QDialog):
         self.earlier_title.hide()
         self.earlier_list.hide()
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         save.setText("&Save case")
         save.setDefault(True)
@@ -217,7 +226,7 @@ class NewCaseDialog(QDialog):
             self.category, self.officer, self.summary, self.description, self.adjustments,
             self.earlier_list, save, self.buttons.button(QDialogButtonBox.StandardButton.Cancel),
         ]  # fmt: skip
-        for first, second in zip(order, order[1:], strict=False):
+        for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
         self.resize(940, 640)
 
@@ -352,7 +361,7 @@ class NewCaseDialog(QDialog):
         try:
             return field.date()
         except ValueError as exc:
-            raise _FieldProblem(key, str(exc)) from exc
+            raise _FieldProblemError(key, str(exc)) from exc
 
     def build_input(self) -> CaseInput:
         """Return what was typed as a CaseInput; raise ValidationError for a date that is not a date."""
@@ -361,12 +370,14 @@ class NewCaseDialog(QDialog):
             received = self._date(self.received, "received_on")
             child_dob = self._date(self.child_dob, "child_dob")
             ombudsman_due = self._date(self.ombudsman_due, "ombudsman_due")
-        except _FieldProblem as problem:
+        except _FieldProblemError as problem:
             raise ValidationError(problem.message, field=problem.key) from None
         if received is None:
             raise ValidationError("Enter the date the case was received.", field="received_on")
         if kind is CaseKind.OMBUDSMAN and ombudsman_due is None:
-            raise ValidationError("Enter the deadline given in the Ombudsman's letter.", field="ombudsman_due")
+            raise ValidationError(
+                "Enter the deadline given in the Ombudsman's letter.", field="ombudsman_due"
+            )
         child, contact = self._people()
         child = PersonInput(name=child.name, date_of_birth=child_dob, identifier=child.identifier)
         representative = None
@@ -401,7 +412,8 @@ class NewCaseDialog(QDialog):
             data = self.build_input()
             if not (data.contact.name or data.child.name or data.summary):
                 raise ValidationError(
-                    "Enter at least the contact's name, the child's name or a summary, so the case can be found.",
+                    "Enter at least the contact's name, the child's name or a summary, so the case can be "
+                    "found.",
                     field="contact_name",
                 )
             self.result_case = self.desk.cases.log_case(data)
@@ -422,11 +434,8 @@ class NewCaseDialog(QDialog):
             dialog.deleteLater()
 
 
-class _FieldProblem(Exception):
+class _FieldProblemError(Exception):
     def __init__(self, key: str, message: str) -> None:
         super().__init__(message)
         self.key = key
         self.message = message
-
-
-

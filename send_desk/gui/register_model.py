@@ -81,7 +81,9 @@ class RegisterModel(QAbstractTableModel):
 
     sortRequested = Signal(str, bool)
 
-    def __init__(self, fetch_rows: Callable[[Sequence[int]], list[CaseRow]], page_size: int = PAGE_SIZE) -> None:
+    def __init__(
+        self, fetch_rows: Callable[[Sequence[int]], list[CaseRow]], page_size: int = PAGE_SIZE
+    ) -> None:
         """Fetch rows with `fetch_rows(ids)` (the register service's `rows`)."""
         super().__init__()
         self._fetch_rows = fetch_rows

@@ -79,7 +79,9 @@ def rag_icon(rag: Rag, size: int = 16) -> QIcon:
     painter.setBrush(accent)
     painter.setPen(Qt.PenStyle.NoPen)
     s = float(size)
-    white = QPen(QColor("white"), s / 8, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+    white = QPen(
+        QColor("white"), s / 8, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin
+    )
     if style.shape == "circle":
         painter.drawEllipse(QRectF(1, 1, s - 2, s - 2))
         painter.setPen(white)

@@ -45,7 +45,7 @@ class Progress:
     text: str = ""
 
 
-class Cancelled(Exception):
+class CancelledError(Exception):
     """Raised inside a stepped job when the person pressed Cancel."""
 
 
@@ -99,7 +99,7 @@ class Task(QObject):
     @Slot(object)
     def _fail(self, error: object) -> None:
         self._end()
-        if self.cancelled or isinstance(error, Cancelled):
+        if self.cancelled or isinstance(error, CancelledError):
             return
         assert isinstance(error, BaseException)
         if self._on_error is not None:
@@ -109,11 +109,12 @@ class Task(QObject):
 
     @Slot(object)
     def _progress(self, progress: object) -> None:
-        if self.dialog is not None and isinstance(progress, Progress):
-            self.dialog.setMaximum(progress.total)
-            self.dialog.setValue(min(progress.done, progress.total) if progress.total else 0)
+        dialog = self.dialog
+        if dialog is not None and isinstance(progress, Progress) and not self.cancelled:
             if progress.text:
-                self.dialog.setLabelText(progress.text)
+                dialog.setLabelText(progress.text)
+            dialog.setMaximum(progress.total)
+            dialog.setValue(min(progress.done, progress.total) if progress.total else 0)
 
     def _end(self) -> None:
         self.done = True
@@ -148,7 +149,7 @@ class _Job(QRunnable):
 
 
 class TaskRunner(QObject):
-    """Start jobs on a thread pool, show delayed cancellable progress, and deliver results on the GUI thread."""
+    """Start jobs on a thread pool, show delayed cancellable progress, deliver results on the GUI thread."""
 
     def __init__(
         self,
@@ -204,7 +205,7 @@ class TaskRunner(QObject):
                 while True:
                     if task.cancelled:
                         steps.close()
-                        raise Cancelled
+                        raise CancelledError
                     task.progressed.emit(next(steps))
             except StopIteration as stop:
                 return stop.value

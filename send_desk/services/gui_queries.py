@@ -111,7 +111,9 @@ class GuiQueries:
         with self.ctx.db.read() as session:
             policy = policy_from_row(current_policy_row(session, kind, stage))
             calendar = load_closures(session).calendar_for(policy)
-        deadlines = compute_deadlines(policy, calendar, StageClock(started_on=received, manual_due=manual_due))
+        deadlines = compute_deadlines(
+            policy, calendar, StageClock(started_on=received, manual_due=manual_due)
+        )
         return Deadline(
             acknowledge_by=deadlines.acknowledge_by,
             respond_by=deadlines.respond_by,

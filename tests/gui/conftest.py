@@ -23,7 +23,7 @@ def isolated_settings(tmp_path: Path, qapp: QApplication) -> Iterator[Path]:
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     qapp.setStyleSheet(STYLE_SHEET)
-    yield folder
+    return folder
 
 
 @pytest.fixture

@@ -28,7 +28,11 @@ def assert_counts(window: MainWindow, expected: tuple[int, int, int, int, int]) 
     assert counts(window) == expected
     direct = window.desk.register.counts()
     assert expected == (
-        direct.overdue, direct.due_today, direct.due_soon, direct.awaiting_acknowledgement, direct.open
+        direct.overdue,
+        direct.due_today,
+        direct.due_soon,
+        direct.awaiting_acknowledgement,
+        direct.open,
     )
     assert isinstance(direct, DashboardCounts)
 
@@ -74,11 +78,14 @@ def test_log_and_work_a_complaint_by_keyboard(qtbot, busy_desk, window: MainWind
     assert logged is not None
     assert logged.kind is CaseKind.COMPLAINT
     assert logged.received_on == date(2026, 11, 23)
-    assert logged.contact is not None and logged.contact.name == "Dana Whitfield"
+    assert logged.contact is not None
+    assert logged.contact.name == "Dana Whitfield"
     assert logged.contact.relationship == "parent"
-    assert logged.child is not None and logged.child.date_of_birth == date(2016, 2, 14)
+    assert logged.child is not None
+    assert logged.child.date_of_birth == date(2016, 2, 14)
     assert logged.category == "Draft or final plan delay"
-    assert logged.officer is not None and logged.officer.login == "alex.jones"
+    assert logged.officer is not None
+    assert logged.officer.login == "alex.jones"
     assert logged.channel == "phone"
     assert logged.acknowledge_by == date(2026, 11, 30)
     assert_counts(window, (1, 1, 1, 2, 3))
@@ -101,11 +108,14 @@ def test_log_and_work_a_complaint_by_keyboard(qtbot, busy_desk, window: MainWind
     assert view.targets.item(0, 4).text() == "Met"
 
     # --- extend by 10 working days with a reason
-    driver.drive([text("10", replace=True), tab(), text("Waiting for the school's report"), tab(), key(ENTER)])
+    driver.drive(
+        [text("10", replace=True), tab(), text("Waiting for the school's report"), tab(), key(ENTER)]
+    )
     view.buttons["extend"].click()
     driver.raise_errors()
     respond = view.case.current_stage.respond
-    assert respond is not None and respond.extended_from == date(2026, 12, 11)
+    assert respond is not None
+    assert respond.extended_from == date(2026, 12, 11)
     assert view.case.respond_by == date(2026, 12, 29)
     assert view.targets.item(1, 5).text() == "11/12/2026"
     assert_counts(window, (1, 1, 0, 1, 3))
@@ -126,7 +136,8 @@ def test_log_and_work_a_complaint_by_keyboard(qtbot, busy_desk, window: MainWind
     view.buttons["escalate"].click()
     driver.raise_errors()
     assert view.case.stage == 2
-    assert view.case.officer is not None and view.case.officer.login == "priya.shah"
+    assert view.case.officer is not None
+    assert view.case.officer.login == "priya.shah"
     assert view.case.acknowledge_by == date(2026, 12, 4)
     assert view.targets.rowCount() == 4
     assert_counts(window, (1, 1, 0, 2, 3))
@@ -148,7 +159,8 @@ def test_late_acknowledgement_asks_for_the_reason(qtbot, desk, window: MainWindo
     driver = ModalDriver(qtbot)
 
     def reason_row_shown(dialog) -> None:  # type: ignore[no-untyped-def]
-        assert dialog.missed_reason is not None and dialog.missed_reason.isVisible()
+        assert dialog.missed_reason is not None
+        assert dialog.missed_reason.isVisible()
         assert "late" in dialog.errors["missed_reason"].text()
         assert dialog.focusWidget() is dialog.missed_reason or dialog.missed_reason.isAncestorOf(
             dialog.focusWidget()
@@ -239,7 +251,8 @@ def test_every_action_button_has_a_working_dialog(qtbot, desk, complaint, window
     case = view.case
     assert [t.entry_type for t in case.timeline].count("contact") == 1
     assert [t.entry_type for t in case.timeline].count("note") == 1
-    assert case.officer is not None and case.officer.login == "priya.shah"
+    assert case.officer is not None
+    assert case.officer.login == "priya.shah"
     assert [link.reference for link in case.links] == [other.reference]
     assert "Spoke to the SENCO" in view.timeline.toPlainText()
 
@@ -265,7 +278,8 @@ def test_pause_and_resume_a_foi_clock(qtbot, desk, window: MainWindow) -> None:
     view.buttons["pause"].click()
     driver.raise_errors()
     assert not view.case.current_stage.paused
-    assert view.case.respond_by is not None and view.case.respond_by > case.respond_by  # type: ignore[operator]
+    assert view.case.respond_by is not None
+    assert view.case.respond_by > case.respond_by
 
 
 def test_new_case_problem_is_shown_by_the_field_and_nothing_is_lost(qtbot, desk, window: MainWindow) -> None:
@@ -302,24 +316,29 @@ def test_new_case_fields_follow_the_kind_and_due_dates_are_live(qtbot, desk, win
     dialog = NewCaseDialog(window, desk)
     qtbot.addWidget(dialog)
     dialog.show()
-    assert dialog.stage.isVisible() and not dialog.ombudsman_due.isVisible() and not dialog.rep_name.isVisible()
+    assert dialog.stage.isVisible()
+    assert not dialog.ombudsman_due.isVisible()
+    assert not dialog.rep_name.isVisible()
     dialog.received.setText("24/12/2025")
     assert "Mon 05/01/2026" in dialog.due_panel.text()
     assert "Mon 19/01/2026" in dialog.due_panel.text()
 
     dialog.kind.setCurrentIndex(dialog.kind.findData(CaseKind.MP_ENQUIRY.value))
-    assert dialog.rep_name.isVisible() and not dialog.stage.isVisible()
+    assert dialog.rep_name.isVisible()
+    assert not dialog.stage.isVisible()
     assert dialog.channel.currentData() == "via-mp"
 
     dialog.kind.setCurrentIndex(dialog.kind.findData(CaseKind.OMBUDSMAN.value))
-    assert dialog.ombudsman_due.isVisible() and not dialog.rep_name.isVisible()
+    assert dialog.ombudsman_due.isVisible()
+    assert not dialog.rep_name.isVisible()
     dialog.received.setText("20/11/2026")
     dialog.ombudsman_due.setText("18/12/2026")
     assert "Fri 18/12/2026" in dialog.due_panel.text()
     dialog.contact_name.setText("LGSCO")
     dialog.ombudsman_reference.setText("25 001 234")
     dialog.save()
-    assert dialog.result_case is not None and dialog.result_case.respond_by == date(2026, 12, 18)
+    assert dialog.result_case is not None
+    assert dialog.result_case.respond_by == date(2026, 12, 18)
 
     dialog2 = NewCaseDialog(window, desk)
     qtbot.addWidget(dialog2)
@@ -367,9 +386,15 @@ def test_every_input_has_a_label_or_accessible_name(qtbot, desk, complaint, wind
     )]  # fmt: skip
     for top in dialogs:
         buddies = {label.buddy() for label in top.findChildren(QLabel) if label.buddy() is not None}
-        inputs = [w for cls in (QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit) for w in top.findChildren(cls)]
+        inputs = [
+            w
+            for cls in (QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit)
+            for w in top.findChildren(cls)
+        ]
         assert inputs
         for widget in inputs:
             if widget.parent() is not None and isinstance(widget.parent(), (QComboBox, QAbstractSpinBox)):
                 continue  # the line edit inside a combo or spin box
-            assert widget in buddies or widget.accessibleName(), f"{type(top).__name__}: {widget!r} unlabelled"
+            assert widget in buddies or widget.accessibleName(), (
+                f"{type(top).__name__}: {widget!r} unlabelled"
+            )
