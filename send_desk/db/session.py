@@ -98,13 +98,21 @@ def translate_errors() -> Iterator[None]:
 def describe_operational_error(exc: OperationalError) -> str:
     """Explain a low-level database failure in plain words."""
     text = str(exc.orig).lower()
-    if "locked" in text or "busy" in text:
+    if "locked" in text or "busy" in text or "lock timeout" in text or "deadlock" in text:
         return (
-            "The database is busy with another desk's work. Nothing was lost: wait a few seconds "
-            "and try again."
+            "The database is busy with another desk's work, so this was not saved. Wait a few seconds "
+            "and try again; nothing saved earlier was lost."
         )
-    if "disk" in text and ("full" in text or "space" in text):
-        return "The disk holding the database is full. Free some space, then try again; nothing was lost."
+    if ("disk" in text and ("full" in text or "space" in text)) or "no space left" in text:
+        return (
+            "The disk holding the database is full, so nothing was saved. Free some space (or ask IT to), "
+            "then try again; nothing saved earlier was lost."
+        )
+    if "disk i/o error" in text:
+        return (
+            "The database file could not be read or written (a disk or network fault), so nothing was "
+            "saved. Try again; if it keeps happening, tell your IT service desk."
+        )
     if "readonly" in text or "read-only" in text:
         return "The database file is read-only for you. Ask IT to give you write access to it."
     if "unable to open" in text or "could not connect" in text or "connection" in text:
