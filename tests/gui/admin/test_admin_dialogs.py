@@ -1,0 +1,249 @@
+"""The administration dialogs: driven through their widgets, with every model checked by qtmodeltester."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from send_desk.bootstrap import Desk
+from send_desk.domain.kinds import CaseKind, ClosureCode, Role
+from send_desk.gui.admin import (
+    ADMIN_MENU,
+    AuditDialog,
+    CategoriesDialog,
+    ClosuresDialog,
+    PoliciesDialog,
+    RetentionDialog,
+    StaffDialog,
+    SubjectAccessDialog,
+    can,
+)
+from send_desk.gui.admin.common import AdminDialog
+from send_desk.gui.tasks import TaskRunner
+from send_desk.gui.widgets import select_data
+from send_desk.services.admin import PolicyAdminService
+from send_desk.services.dto import CaseDetail
+from send_desk.services.permissions import Action
+from tests.conftest import FakeClock, complaint_input
+
+
+def yes(_self: AdminDialog, _question: str) -> bool:
+    return True
+
+
+@pytest.fixture(autouse=True)
+def _always_confirm(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(AdminDialog, "confirm", yes)
+
+
+def select_row(table: Any, match: Any) -> None:
+    model = table.model()
+    for row, item in enumerate(model.items):
+        if match(item):
+            table.selectRow(row)
+            return
+    raise AssertionError("no such row")
+
+
+# ----- who sees what ----------------------------------------------------------------------------
+def test_menu_entries_follow_the_role(desk: Desk, officer_desk: Desk, manager_desk: Desk) -> None:
+    assert all(dialog.allowed(desk) for _label, dialog in ADMIN_MENU)
+    assert not any(dialog.allowed(officer_desk) for _label, dialog in ADMIN_MENU)
+    assert {d.__name__ for _l, d in ADMIN_MENU if d.allowed(manager_desk)} == {
+        "AuditDialog",
+        "SubjectAccessDialog",
+    }
+    assert can(desk, Action.RETENTION)
+    assert not can(manager_desk, Action.RETENTION)
+    assert can(officer_desk, Action.LOG_CASE)
+
+
+def test_open_refuses_in_plain_words(qtbot: Any, officer_desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
+    assert StaffDialog.open(None, officer_desk) is None
+    assert told == ["Only an admin can manage staff and roles. Ask your SEND Desk admin."]
+
+
+def test_open_shows_the_dialog(qtbot: Any, desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[AdminDialog] = []
+    monkeypatch.setattr(AdminDialog, "exec", lambda self: shown.append(self) or 0)
+    for _label, dialog_class in ADMIN_MENU:
+        dialog = dialog_class.open(None, desk)
+        assert isinstance(dialog, dialog_class)
+        qtbot.addWidget(dialog)
+    assert len(shown) == len(ADMIN_MENU)
+
+
+# ----- staff ------------------------------------------------------------------------------------
+def test_staff_dialog_adds_changes_and_switches_off(qtbot: Any, qtmodeltester: Any, desk: Desk) -> None:
+    dialog = StaffDialog(desk)
+    qtbot.addWidget(dialog)
+    qtmodeltester.check(dialog.model)
+    assert {s.login for s in dialog.model.items} == {"sam.patel", "alex.jones", "priya.shah"}
+    qtbot.keyClicks(dialog.new_login, "kim.lee")
+    qtbot.keyClicks(dialog.new_name, "Kim Lee")
+    qtbot.keyClicks(dialog.new_team, "SEND casework")
+    select_data(dialog.new_role, Role.MANAGER)
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == "Added Kim Lee as manager."
+    assert dialog.selected() is not None
+    assert dialog.selected().login == "kim.lee"  # type: ignore[union-attr]
+    select_data(dialog.edit_role, Role.ADMIN)
+    dialog.edit_team.setText("Tribunals")
+    dialog.save()
+    kim = next(s for s in desk.staff.list_staff() if s.login == "kim.lee")
+    assert (kim.role, kim.team) == ("admin", "Tribunals")
+    dialog.toggle_active()
+    assert "kim.lee" not in {s.login for s in dialog.model.items}
+    dialog.show_inactive.setChecked(True)
+    assert "kim.lee" in {s.login for s in dialog.model.items}
+    qtmodeltester.check(dialog.model)
+
+
+def test_staff_dialog_shows_problems_inline(qtbot: Any, desk: Desk) -> None:
+    dialog = StaffDialog(desk)
+    qtbot.addWidget(dialog)
+    dialog.add()
+    assert dialog.message.is_error
+    assert "Enter both the login and the name" in dialog.message.text()
+    select_row(dialog.table, lambda s: s.login == "sam.patel")
+    dialog.toggle_active()
+    assert "your own account" in dialog.message.text()
+
+
+# ----- target policies --------------------------------------------------------------------------
+def test_policies_dialog_saves_a_version_previews_and_recalculates(
+    qtbot: Any, qtmodeltester: Any, desk: Desk, complaint: CaseDetail
+) -> None:
+    dialog = PoliciesDialog(desk)
+    qtbot.addWidget(dialog)
+    qtmodeltester.check(dialog.model)
+    select_row(dialog.table, lambda p: p.policy.kind is CaseKind.COMPLAINT and p.policy.stage == 1)
+    assert dialog.respond_amount.value() == 10
+    dialog.respond_amount.setValue(20)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "Saved version 2 of Complaint (stage 1)" in dialog.message.text()
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    qtmodeltester.check(dialog.preview_model)
+    assert [i.reference for i in dialog.preview_model.items] == [complaint.reference]
+    assert "→" in dialog.preview_model.data(dialog.preview_model.index(0, 3))
+    assert dialog.recalculate_button.isEnabled()
+    qtbot.mouseClick(dialog.recalculate_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == "Recalculated 1 open case(s)."
+    assert desk.cases.get(complaint.id).respond_by != complaint.respond_by
+    assert PolicyAdminService(desk.ctx).preview_recalculation() == []
+
+
+# ----- closures ---------------------------------------------------------------------------------
+def test_closures_dialog_adds_a_one_off_holiday_and_removes_a_day(
+    qtbot: Any, qtmodeltester: Any, desk: Desk
+) -> None:
+    dialog = ClosuresDialog(desk)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.day, "04/06/2027")
+    qtbot.keyClicks(dialog.description, "Jubilee")
+    dialog.national.setChecked(True)
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == "Added Fri 04/06/2027."
+    qtmodeltester.check(dialog.model)
+    assert [(d.day, d.national) for d in desk.closures.list_days()] == [(date(2027, 6, 4), True)]
+    qtbot.keyClicks(dialog.day, "32/12/2026")
+    dialog.add()
+    assert dialog.message.is_error
+    dialog.table.selectRow(0)
+    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+    assert desk.closures.list_days() == []
+
+
+# ----- categories -------------------------------------------------------------------------------
+def test_categories_dialog(qtbot: Any, qtmodeltester: Any, desk: Desk) -> None:
+    dialog = CategoriesDialog(desk)
+    qtbot.addWidget(dialog)
+    qtmodeltester.check(dialog.model)
+    qtbot.keyClicks(dialog.new_name, "Home to school transport")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert dialog.selected() is not None
+    dialog.edit_name.setText("School transport appeals")
+    dialog.edit_appealable.setChecked(True)
+    dialog.save()
+    chosen = dialog.selected()
+    assert chosen is not None
+    assert (chosen.name, chosen.appealable) == ("School transport appeals", True)
+    dialog.toggle_active()
+    chosen = dialog.selected()
+    assert chosen is not None
+    assert not chosen.active
+    qtmodeltester.check(dialog.model)
+
+
+# ----- audit viewer -----------------------------------------------------------------------------
+def test_audit_dialog_filters_shows_old_and_new_and_exports(
+    qtbot: Any, qtmodeltester: Any, manager_desk: Desk, desk: Desk, complaint: CaseDetail, tmp_path: Path
+) -> None:
+    desk.cases.acknowledge(complaint.id, on=date(2026, 11, 27), expected_version=complaint.version)
+    desk.cases.log_case(complaint_input())
+    dialog = AuditDialog(manager_desk, runner=TaskRunner(inline=True))
+    qtbot.addWidget(dialog)
+    qtmodeltester.check(dialog.model)
+    assert len(dialog.model.items) >= 4
+    qtbot.keyClicks(dialog.case_filter, complaint.reference)
+    qtbot.keyClick(dialog.case_filter, Qt.Key.Key_Return)
+    assert [v.action for v in dialog.model.items] == ["acknowledge", "log"]
+    assert dialog.message.text() == "2 entries match."
+    assert "acknowledged_on: (none) → 2026-11-27" in dialog.detail.toPlainText()
+    select_data(dialog.action_filter, "log")
+    dialog.search()
+    assert [v.action for v in dialog.model.items] == ["log"]
+    out = tmp_path / "audit.xlsx"
+    dialog.choose_export_path = lambda: out  # type: ignore[method-assign]
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == f"Exported 1 entries to {out}."
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    assert sheet.max_row == 2
+    dialog.date_from.setText("not a date")
+    dialog.search()
+    assert dialog.message.is_error
+
+
+# ----- data protection --------------------------------------------------------------------------
+def test_retention_dialog_previews_then_anonymises(
+    qtbot: Any, qtmodeltester: Any, desk: Desk, clock: FakeClock
+) -> None:
+    clock.set_date(date(2019, 6, 3))
+    old = desk.cases.log_case(complaint_input(received=date(2019, 5, 28)))
+    desk.cases.close(old.id, code=ClosureCode.WITHDRAWN, on=date(2019, 6, 3), expected_version=old.version)
+    clock.set_date(date(2026, 11, 27))
+    dialog = RetentionDialog(desk, runner=TaskRunner(inline=True))
+    qtbot.addWidget(dialog)
+    assert dialog.cutoff.text() == "27/11/2020"
+    assert not dialog.apply_button.isEnabled()
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    qtmodeltester.check(dialog.model)
+    assert [i.reference for i in dialog.model.items] == [old.reference]
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == "Anonymised 1 case(s)."
+    assert desk.cases.get(old.id).anonymised
+
+
+def test_subject_access_dialog_finds_and_exports(
+    qtbot: Any, qtmodeltester: Any, manager_desk: Desk, complaint: CaseDetail, tmp_path: Path
+) -> None:
+    dialog = SubjectAccessDialog(manager_desk, runner=TaskRunner(inline=True))
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.name, "Jo Bloggs")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    qtmodeltester.check(dialog.model)
+    assert [r.reference for r in dialog.model.items] == [complaint.reference]
+    out = tmp_path / "pack.xlsx"
+    dialog.choose_export_path = lambda: out  # type: ignore[method-assign]
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == f"Wrote 1 case(s) to {out}."
+    assert out.exists()
