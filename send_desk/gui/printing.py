@@ -235,7 +235,7 @@ def draw_trend_chart(trend: Sequence[TrendPoint], width: int, height: int) -> QI
         metrics = QFontMetricsF(font)
         line_h = metrics.height()
         left, right = metrics.horizontalAdvance("0000") + line_h, metrics.horizontalAdvance("100%") + line_h
-        top, bottom = line_h * 2.6, line_h * 2.2
+        top, bottom = line_h * 2.6, line_h * 2.8
         plot = QRectF(left, top, w - left - right, h - top - bottom)
         black = QColor("#000000")
         axis_pen = QPen(black)

@@ -150,14 +150,10 @@ def weekly_summary_html(
             empty="No open cases and no responses.",
         ),
     ]
-    if not chart:
-        parts.append("<h2>Twelve-week trend</h2>")
-    else:
-        # a one-cell table: the chart moves whole to the next page rather than splitting
-        parts.append(
-            '<table border="0" cellspacing="0" cellpadding="0" width="100%"><tr><td>'
-            f'<h2>Twelve-week trend</h2><img src="{TREND_CHART_URL}"/></td></tr></table>'
-        )
+    # the trend starts a page, so its heading and chart are never split by a page break
+    parts.append('<h2 style="page-break-before: always">Twelve-week trend</h2>')
+    if chart:
+        parts.append(f'<p><img src="{TREND_CHART_URL}"/></p>')
     parts.append(
         table(
             ["Week", "Received", "Responded", "Responded on time"],
