@@ -36,7 +36,11 @@ def run_desk(database: str | None = None, *, allow_network_share: bool = False) 
     from send_desk.gui.main_window import MainWindow
 
     try:
-        window = MainWindow(desk)
+        try:
+            window = MainWindow(desk)
+        except SendDeskError as exc:
+            QMessageBox.critical(None, "SEND Desk cannot start", error_text(exc))
+            return 1
         install_excepthook(window)
         window.show()
         return int(app.exec())

@@ -29,6 +29,7 @@ from send_desk.domain.kinds import CaseKind, CaseStatus, Rag
 from send_desk.gui import actions
 from send_desk.gui.errors import show_error
 from send_desk.gui.style import RAG_STYLES, app_icon, kind_stage, rag_icon, uk_date
+from send_desk.gui.widgets import fit_to_screen
 from send_desk.services.dto import CaseDetail, ClockView, PersonView, StaffView, StageView
 from send_desk.services.gui_queries import GuiQueries
 
@@ -83,7 +84,7 @@ class CaseView(QDialog):
         self.setSizeGripEnabled(True)
         self._build()
         self.show_case(self._case)
-        self.resize(1080, 680)
+        fit_to_screen(self, 1080, 680)
 
     # ----- CaseHost ----------------------------------------------------------------------
     @property

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,11 +32,11 @@ from send_desk.domain.errors import SendDeskError
 from send_desk.domain.kinds import CaseKind
 from send_desk.gui.change_feed import ChangeFeed
 from send_desk.gui.errors import show_error
-from send_desk.gui.register_model import COLUMNS, RegisterModel
+from send_desk.gui.register_model import COLUMNS, RAG_COLUMN, RegisterModel
 from send_desk.gui.settings import desk_settings, team_name
 from send_desk.gui.style import app_icon
 from send_desk.gui.tasks import TaskRunner
-from send_desk.gui.widgets import DateField, combo, select_data
+from send_desk.gui.widgets import DateField, combo, fit_to_screen, select_data
 from send_desk.services.changes import ChangeWatcher
 from send_desk.services.dto import CaseDetail, CaseFilter, DashboardCounts
 from send_desk.services.gui_queries import GuiQueries
@@ -88,11 +89,15 @@ class DashboardStrip(QWidget):
             number.setObjectName("dashNumber")
             caption = QLabel(button)
             caption.setObjectName("dashCaption")
+            caption.setWordWrap(True)
             for label in (number, caption):
                 label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
                 inner.addWidget(label)
             self.labels[card.key] = (number, caption)
-            button.setMinimumHeight(number.fontMetrics().height() * 2 + caption.fontMetrics().height() + 12)
+            button.setMinimumHeight(
+                number.fontMetrics().height() * 2 + caption.fontMetrics().height() * 2 + 8
+            )
+            button.setMinimumWidth(60)
             button.setAccessibleName(card.label)
             button.setToolTip(f"Show only: {card.label.lower()}")
             button.clicked.connect(lambda _checked=False, key=card.key: self.cardClicked.emit(key))
@@ -157,6 +162,8 @@ class MainWindow(QMainWindow):
         self.search_timer.setInterval(SEARCH_DEBOUNCE_MS)
         self.search_timer.timeout.connect(self.reload)
         self.search.textChanged.connect(lambda _t: self.search_timer.start())
+        self.search.returnPressed.connect(self._search_enter)
+        self.search.installEventFilter(self)
         self.feed: ChangeFeed | None = None
         if poll:
             self.feed = ChangeFeed(ChangeWatcher(desk.ctx.db), self)
@@ -180,7 +187,7 @@ class MainWindow(QMainWindow):
         self.search.setPlaceholderText("Search reference, names, email, phone, summary (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search cases")
-        self.search.setMinimumWidth(260)
+        self.search.setMinimumWidth(200)
         search_label = QLabel("&Search:", central)
         search_label.setBuddy(self.search)
         bar.addWidget(search_label)
@@ -206,33 +213,38 @@ class MainWindow(QMainWindow):
             name="Category",
             parent=central,
         )
-        self.category.setMaximumWidth(220)
         self.received_from = DateField(name="Received from", parent=central)
         self.received_to = DateField(name="Received to", parent=central)
         for field in (self.received_from, self.received_to):
             field.setFixedWidth(92)
-            field.setPlaceholderText("any")
+            field.setPlaceholderText("from" if field is self.received_from else "to")
         self.mine = QCheckBox("&Mine", central)
         self.mine.setToolTip(f"Only cases assigned to {self.me.name}")
         self.mine.setAccessibleName("Only my cases")
-        for caption, widget in (
-            ("&Kind:", self.kind),
-            ("S&tatus:", self.status),
-            ("&Officer:", self.officer),
-            ("C&ategory:", self.category),
-            ("&From:", self.received_from),
-            ("T&o:", self.received_to),
-        ):
-            label = QLabel(caption, central)
-            label.setBuddy(widget)
-            bar.addWidget(label)
-            bar.addWidget(widget)
         bar.addWidget(self.mine)
-        self.clear_button = QPushButton("C&lear", central)
+        self.clear_button = QPushButton("C&lear filters", central)
         self.clear_button.setToolTip("Clear the search and every filter")
         self.clear_button.clicked.connect(self.clear_filters)
         bar.addWidget(self.clear_button)
         outer.addLayout(bar)
+        filters = QHBoxLayout()
+        filters.setSpacing(6)
+        for caption, widget, stretch in (
+            ("&Kind:", self.kind, 2),
+            ("S&tatus:", self.status, 1),
+            ("&Officer:", self.officer, 2),
+            ("C&ategory:", self.category, 3),
+            ("&Received:", self.received_from, 0),
+            ("t&o", self.received_to, 0),
+        ):
+            label = QLabel(caption, central)
+            label.setBuddy(widget)
+            filters.addWidget(label)
+            filters.addWidget(widget, stretch)
+            if isinstance(widget, QComboBox):
+                widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                widget.setMinimumContentsLength(6)
+        outer.addLayout(filters)
         for box in (self.kind, self.status, self.officer, self.category):
             box.currentIndexChanged.connect(self._filters_changed)
         self.mine.toggled.connect(self._filters_changed)
@@ -255,10 +267,11 @@ class MainWindow(QMainWindow):
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        widths = (118, 150, 86, 140, 130, 190, 110, 62, 118, 108, 98)
+        widths = (118, 140, 86, 130, 125, 160, 110, 62, 112, 100, 98)
         for column, width in enumerate(widths):
             self.table.setColumnWidth(column, width)
         header.setSortIndicator(self.model.sort_column, self.model.sort_order)
+        header.moveSection(RAG_COLUMN, 1)  # the state of each case right beside its reference
         self.table.activated.connect(self._activated)
         outer.addWidget(self.table, 1)
         self.setCentralWidget(central)
@@ -363,6 +376,31 @@ class MainWindow(QMainWindow):
         """Put the cursor in the search box with its text selected."""
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def _search_enter(self) -> None:
+        """Open the case found: Enter in the search box after typing a reference or a name."""
+        if self.search_timer.isActive():
+            self.reload()
+        if self.model.rowCount() == 0:
+            return
+        case_id = self.selected_case_id() or self.model.case_id(0)
+        if case_id is not None:
+            self.open_case(case_id)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Let Down in the search box move to the first row of the register."""
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and self.model.rowCount()
+        ):
+            self.table.setFocus(Qt.FocusReason.TabFocusReason)
+            if self.selected_case_id() is None:
+                self.table.selectRow(0)
+            return True
+        return super().eventFilter(watched, event)
 
     def _filters_changed(self, *_args: object) -> None:
         if self._restoring:
@@ -520,7 +558,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1240, 760)
+            fit_to_screen(self, 1240, 760, margin=0)
         header_state = s.value("register/header")
         if isinstance(header_state, QByteArray) and not header_state.isEmpty():
             self.table.horizontalHeader().restoreState(header_state)

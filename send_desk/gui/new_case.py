@@ -29,7 +29,7 @@ from send_desk.bootstrap import Desk
 from send_desk.domain.errors import SendDeskError, ValidationError
 from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, Relationship
 from send_desk.gui.style import app_icon, kind_stage, uk_date, uk_day
-from send_desk.gui.widgets import DateField, FieldError, add_row, combo
+from send_desk.gui.widgets import DateField, FieldError, add_row, combo, fit_to_screen
 from send_desk.services.dto import CaseDetail, CaseInput, CaseRow, PersonInput
 from send_desk.services.gui_queries import GuiQueries
 
@@ -57,6 +57,7 @@ class NewCaseDialog(QDialog):
         self.desk = desk
         self.queries = queries or GuiQueries(desk.ctx)
         self.result_case: CaseDetail | None = None
+        self._auto_channel = Channel.EMAIL
         self.earlier: list[CaseRow] = []
         self.setWindowTitle("New case")
         self.setWindowIcon(app_icon())
@@ -166,6 +167,7 @@ class NewCaseDialog(QDialog):
         grid.addLayout(right, 0, 1, Qt.AlignmentFlag.AlignTop)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
+        grid.setRowStretch(1, 1)
         scroll = QScrollArea()
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
@@ -228,7 +230,7 @@ class NewCaseDialog(QDialog):
         ]  # fmt: skip
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
-        self.resize(940, 640)
+        fit_to_screen(self, 920, 600)
 
     # ----- behaviour ---------------------------------------------------------------------
     def current_kind(self) -> CaseKind:
@@ -251,8 +253,10 @@ class NewCaseDialog(QDialog):
         self.rep_name.setAccessibleName(f"{label}'s name")
         self.rep_name.setPlaceholderText(f"{label}'s name")
         self.rep_organisation.setPlaceholderText("Office or ward" if represented else "")
-        if kind in DEFAULT_CHANNEL:
-            self.channel.setCurrentIndex(self.channel.findData(DEFAULT_CHANNEL[kind].value))
+        chosen = Channel(self.channel.currentData())
+        if chosen is self._auto_channel or chosen is Channel.EMAIL:  # not picked by hand: follow the kind
+            self._auto_channel = DEFAULT_CHANNEL.get(kind, Channel.EMAIL)
+            self.channel.setCurrentIndex(self.channel.findData(self._auto_channel.value))
         self.update_due_dates()
 
     def update_due_dates(self) -> None:
@@ -315,8 +319,9 @@ class NewCaseDialog(QDialog):
             people = " / ".join(p for p in (row.child_name, row.contact_name) if p)
             item = QListWidgetItem(
                 f"{row.reference} · {kind_stage(row.kind, row.stage)} · received {uk_date(row.received_on)}"
-                f" · {people} · {status}" + (f" · {row.summary}" if row.summary else "")
+                f" · {people} · {status}"
             )
+            item.setToolTip(row.summary or row.reference)
             item.setData(Qt.ItemDataRole.UserRole, row.reference)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if row.reference in ticked else Qt.CheckState.Unchecked)

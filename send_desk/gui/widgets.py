@@ -7,7 +7,8 @@ from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from send_desk.gui.style import uk_date
 
@@ -104,6 +105,7 @@ def add_row(form: QFormLayout, label: str, field: QWidget, error: FieldError | N
         form.addRow(caption, field)
         return field
     holder = QWidget()
+    holder.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
     box = QVBoxLayout(holder)
     box.setContentsMargins(0, 0, 0, 0)
     box.setSpacing(2)
@@ -111,3 +113,13 @@ def add_row(form: QFormLayout, label: str, field: QWidget, error: FieldError | N
     box.addWidget(error)
     form.addRow(caption, holder)
     return holder
+
+
+def fit_to_screen(widget: QWidget, width: int, height: int, margin: int = 32) -> None:
+    """Resize a window to the size asked for, but never larger than the screen it is on."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        available = screen.availableGeometry()
+        width = min(width, available.width() - margin)
+        height = min(height, available.height() - margin)
+    widget.resize(width, height)
