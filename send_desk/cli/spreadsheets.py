@@ -1,0 +1,137 @@
+"""`send-desk export` and `send-desk import`: the case log to Excel, and a team's tracker into the desk."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from send_desk.cli.common import CliError, Globals, desk_for, iso_date, print_json
+from send_desk.domain.kinds import CaseKind
+from send_desk.reports.sheet_fields import FIELDS, IGNORE
+from send_desk.services.dto import CaseFilter
+from send_desk.services.spreadsheets import ExportService, ImportResult, ImportService
+
+
+def register(subparsers: Any) -> None:
+    """Add the export and import commands."""
+    export = subparsers.add_parser("export", help="export cases to an Excel workbook (.xlsx)")
+    export.add_argument("--out", required=True, metavar="FILE.xlsx")
+    export.add_argument(
+        "--from", dest="date_from", type=iso_date, metavar="DATE", help="received on or after"
+    )
+    export.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE", help="received on or before")
+    export.add_argument("--status", choices=("open", "closed", "all"), default="all")
+    export.add_argument("--kind", choices=[k.value for k in CaseKind], metavar="K")
+    export.add_argument(
+        "--pseudonymise", action="store_true", help="replace names, emails, phones, addresses by tokens"
+    )
+    export.add_argument("--json", action="store_true")
+    export.set_defaults(handler=run_export)
+
+    imp = subparsers.add_parser("import", help="import cases from an Excel tracker (.xlsx)")
+    imp.add_argument("file", metavar="FILE.xlsx")
+    imp.add_argument("--sheet", metavar="NAME")
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar='"Header=field"',
+        help=f"map a column to a field ({', '.join(FIELDS)}) or to {IGNORE}",
+    )
+    imp.add_argument("--dry-run", action="store_true", help="check every row but write nothing")
+    imp.add_argument("--json", action="store_true")
+    imp.set_defaults(handler=run_import)
+
+
+def parse_maps(items: list[str]) -> dict[str, str]:
+    """Return header → field from repeated `--map "Header=field"` options."""
+    mapping: dict[str, str] = {}
+    for item in items:
+        header, sep, target = item.rpartition("=")
+        if not sep or not header.strip():
+            raise CliError(f'--map {item!r} must look like "Header=field", e.g. "Date Rec\'d=received".')
+        name = target.strip().lower().replace("-", "_") or IGNORE
+        if name not in FIELDS and name != IGNORE:
+            raise CliError(
+                f"--map {item!r}: '{target.strip()}' is not a field; "
+                f"use one of {', '.join(FIELDS)} or {IGNORE}."
+            )
+        mapping[header.strip()] = name
+    return mapping
+
+
+def run_export(args: argparse.Namespace, g: Globals) -> int:
+    """Write the workbook and say where it is."""
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        raise CliError("--from must not be after --to.")
+    case_filter = CaseFilter(
+        status=args.status,
+        kinds=(CaseKind(args.kind),) if args.kind else (),
+        received_from=args.date_from,
+        received_to=args.date_to,
+    )
+    out = Path(args.out).expanduser().resolve()
+    desk = desk_for(g)
+    try:
+        service = ExportService(desk.ctx, database_label=desk.url.render_as_string(hide_password=True))
+        steps = service.export(out, case_filter, pseudonymise=args.pseudonymise)
+        interactive = sys.stderr.isatty() and not args.json
+        while True:
+            try:
+                progress = next(steps)
+            except StopIteration as stop:
+                outcome = stop.value
+                break
+            if interactive:
+                print(f"\r{progress.text}", end="", file=sys.stderr)
+        if interactive:
+            print(file=sys.stderr)
+    finally:
+        desk.close()
+    if args.json:
+        print_json(
+            {"file": str(outcome.path), "cases": outcome.cases, "pseudonymised": outcome.pseudonymised}
+        )
+    else:
+        print(f"Exported {outcome.cases:,} cases to {outcome.path}")
+    return 0
+
+
+def run_import(args: argparse.Namespace, g: Globals) -> int:
+    """Validate the tracker and, unless --dry-run, import the accepted rows; report the rejected ones."""
+    mapping = parse_maps(args.map)
+    desk = desk_for(g)
+    try:
+        result = ImportService(desk.ctx).run(
+            Path(args.file).expanduser(), mapping, args.dry_run, sheet=args.sheet
+        )
+    finally:
+        desk.close()
+    if args.json:
+        print_json(result.to_json())
+    else:
+        print_result(result)
+    return 0
+
+
+def print_result(result: ImportResult) -> None:
+    """Print what the import did in plain words."""
+    where = f"sheet '{result.sheet}', headers on row {result.header_row}"
+    if result.dry_run:
+        print(f"Dry run ({where}): {result.accepted:,} rows would be imported; nothing was written.")
+    else:
+        print(f"Imported {result.imported:,} cases ({where}).")
+    if result.skipped_existing:
+        print(f"Skipped {len(result.skipped_existing):,} rows whose reference is already on the desk:")
+        for skipped in result.skipped_existing[:50]:
+            print(f"  row {skipped.row}: {skipped.reference}")
+    if result.rejected:
+        print(f"Rejected {len(result.rejected):,} rows:")
+        for rejected in result.rejected:
+            print(f"  row {rejected.row}: {'; '.join(rejected.errors)}")
+    if result.ignored_columns:
+        print(f"Columns left out: {', '.join(result.ignored_columns)}")
+    for warning in result.warnings:
+        print(f"Note: {warning}")

@@ -1,0 +1,491 @@
+"""Write the case log to an .xlsx workbook, streamed: a Cases sheet, a Summary sheet and an About sheet.
+
+The writer is a generator (it yields the number of cases written so far) over plain `CaseLine` values,
+so it runs in a worker thread or a test without Qt and without a database. It uses openpyxl's write-only
+mode; styled cells (dates, RAG fills, the header) are a handful of template cells reused row after row,
+which keeps the export close to the speed of a bare write-only loop.
+
+Safety: text is always text (a value starting with = + - @ is written as a string cell with a quote
+prefix, never a formula) and characters XML does not allow are dropped. The workbook is written to a
+hidden temporary file beside the target and renamed at the end, so a cancelled or failed export leaves
+nothing behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections import defaultdict
+from collections.abc import Generator, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from send_desk.domain.errors import SendDeskError
+
+DATE_FORMAT = "dd/mm/yyyy"
+PERCENT_FORMAT = "0%"
+FORMULA_STARTS = ("=", "+", "-", "@")
+PROGRESS_EVERY = 1000
+
+RAG_FILLS = {
+    "overdue": PatternFill("solid", start_color="FFF4C7C3", end_color="FFF4C7C3"),
+    "due-soon": PatternFill("solid", start_color="FFFCE8B2", end_color="FFFCE8B2"),
+    "on-track": PatternFill("solid", start_color="FFB7E1CD", end_color="FFB7E1CD"),
+}
+"""Fills of the due-date cells by RAG state (done targets are left plain)."""
+
+HEADER_FILL = PatternFill("solid", start_color="FFD9D9D9", end_color="FFD9D9D9")
+
+PERSONAL_DATA_NOTICE = (
+    "This workbook contains personal data about children, young people and their families (special "
+    "category data where it concerns health or special educational needs). Keep it on council systems, "
+    "share it only with people who need it for their work, do not email it outside the council, and "
+    "delete it when you no longer need it. Handle it under the council's data protection policy."
+)
+PSEUDONYMISED_NOTICE = (
+    "Pseudonymised export: names, email addresses, phone numbers and addresses are replaced by tokens "
+    "(HMAC-SHA256 with a random key made for this export and then thrown away), so the same person has the "
+    "same token throughout this workbook but tokens cannot be matched with any other export or reversed. "
+    "Summaries and dates of birth are left out. Pseudonymised data can still identify people when combined "
+    "with other information: share it only for analysis and keep it secure."
+)
+
+
+class ExportError(SendDeskError):
+    """Raise when the workbook cannot be written; the message says why in plain words."""
+
+    default_message = "The export could not be written."
+
+
+@dataclass(frozen=True, slots=True)
+class CaseLine:
+    """One exported case, as plain values (labels already in words, dates as dates)."""
+
+    reference: str
+    kind: str
+    stage: int
+    channel: str
+    received: date
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    contact_address: str
+    child_name: str
+    child_dob: date | None
+    category: str
+    team: str
+    officer: str
+    status: str
+    acknowledge_by: date | None
+    acknowledged: date | None
+    respond_by: date | None
+    extended_to: date | None
+    responded: date | None
+    working_days: int | None
+    within_target: bool | None
+    outcome: str
+    closure_code: str
+    summary: str
+    state: str
+    acknowledge_rag: str | None = None
+    respond_rag: str | None = None
+    kind_id: str = ""
+    acknowledged_on_time: bool | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the Cases sheet: header, width and the kind of value."""
+
+    header: str
+    width: float
+    kind: str = "text"  # text, date, number, due
+
+
+CASE_COLUMNS: tuple[Column, ...] = (
+    Column("Reference", 16),
+    Column("Kind", 22),
+    Column("Stage", 7, "number"),
+    Column("Channel", 14),
+    Column("Received", 12, "date"),
+    Column("Contact name", 24),
+    Column("Contact email", 28),
+    Column("Contact phone", 16),
+    Column("Contact address", 30),
+    Column("Child name", 24),
+    Column("Child date of birth", 12, "date"),
+    Column("Category", 30),
+    Column("Team", 18),
+    Column("Officer", 20),
+    Column("Status", 9),
+    Column("Acknowledge by", 12, "due"),
+    Column("Acknowledged", 12, "date"),
+    Column("Respond by", 12, "due"),
+    Column("Extended to", 12, "due"),
+    Column("Responded", 12, "date"),
+    Column("Working days taken", 10, "number"),
+    Column("Within target", 9),
+    Column("Outcome", 14),
+    Column("Closure code", 18),
+    Column("Summary", 60),
+    Column("State", 10),
+)
+"""The Cases sheet, left to right; the import recognises these headers, so an export reads back."""
+
+
+@dataclass(frozen=True)
+class ExportAbout:
+    """What the About sheet says: when, by whom, from where, with which filters."""
+
+    exported_at: datetime
+    exported_by: str
+    database: str
+    filters: tuple[tuple[str, str], ...] = ()
+    pseudonymised: bool = False
+    as_of: date | None = None
+
+
+@dataclass
+class _Tally:
+    cases: int = 0
+    open: int = 0
+    ack_targets: int = 0
+    acknowledged: int = 0
+    ack_on_time: int = 0
+    respond_targets: int = 0
+    responded: int = 0
+    responded_on_time: int = 0
+    overdue: int = 0
+
+
+@dataclass
+class ExportSummary:
+    """What was written: the file, the number of cases and the per kind and stage tallies."""
+
+    path: Path
+    cases: int = 0
+    tallies: dict[tuple[str, int], _Tally] = field(default_factory=dict)
+
+
+def clean_text(value: str) -> str:
+    """Return text with the characters XML forbids (control characters pasted from email) removed."""
+    if value.isprintable():
+        return value
+    return str(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+
+def text_cell(sheet: Any, value: str) -> str | Cell:
+    """Return text for a write-only row: plain, or a quote-prefixed string cell if it looks like a formula."""
+    value = clean_text(value)
+    if not value.startswith(FORMULA_STARTS):
+        return value
+    cell = WriteOnlyCell(sheet)
+    cell.value = value
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def _date_cell(sheet: Any, fill: PatternFill | None) -> Cell:
+    cell = WriteOnlyCell(sheet)
+    cell.number_format = DATE_FORMAT
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+class _DateCells:
+    """Reusable styled date cells, one per (column, RAG state); the writer consumes a row at once."""
+
+    def __init__(self, sheet: Any) -> None:
+        self.columns = {
+            index: (
+                _date_cell(sheet, None),
+                {rag: _date_cell(sheet, fill) for rag, fill in RAG_FILLS.items()},
+            )
+            for index, column in enumerate(CASE_COLUMNS)
+            if column.kind in ("date", "due")
+        }
+
+    def at(self, index: int, value: date | None, rag: str | None = None) -> Cell | None:
+        """Return the column's template cell holding `value` (shaded by `rag`), or None when blank."""
+        if value is None:
+            return None
+        plain, fills = self.columns[index]
+        cell = fills.get(rag, plain) if rag else plain
+        cell.value = value
+        return cell
+
+
+def _header_cells(sheet: Any, headers: Sequence[str]) -> list[Cell]:
+    cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        cells.append(cell)
+    return cells
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("Yes" if value else "No")
+
+
+def _temporary_beside(out: Path) -> Path:
+    if not out.parent.is_dir():
+        raise ExportError(f"The folder {out.parent} does not exist. Choose another place to save the export.")
+    try:
+        handle, name = tempfile.mkstemp(
+            prefix=".~" + out.stem[:40] + "-", suffix=".xlsx.part", dir=out.parent
+        )
+    except OSError as exc:
+        raise ExportError(
+            f"The export cannot be saved in {out.parent} ({exc.strerror or exc}). Choose another folder."
+        ) from None
+    os.close(handle)
+    return Path(name)
+
+
+def write_cases_xlsx(
+    out: Path, lines: Iterable[CaseLine], about: ExportAbout, *, progress_every: int = PROGRESS_EVERY
+) -> Generator[int, None, ExportSummary]:
+    """Write the workbook to `out`, yielding the cases written so far; return what was written.
+
+    Nothing appears at `out` until the whole workbook is saved; closing the generator early (cancel) or an
+    error removes the temporary file.
+    """
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise ExportError(f"{out.name} does not end in .xlsx; an export is an Excel workbook (.xlsx).")
+    temporary = _temporary_beside(out)
+    workbook = Workbook(write_only=True)
+    summary = ExportSummary(path=out)
+    tallies: dict[tuple[str, int], _Tally] = defaultdict(_Tally)
+    saved = False
+    try:
+        sheet = workbook.create_sheet("Cases")
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(CASE_COLUMNS, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = column.width
+        sheet.append(_header_cells(sheet, [c.header for c in CASE_COLUMNS]))
+        cells = _DateCells(sheet)
+        written = 0
+        for line in lines:
+            row = [
+                text_cell(sheet, line.reference),
+                line.kind,
+                line.stage,
+                line.channel,
+                cells.at(4, line.received),
+                text_cell(sheet, line.contact_name) if line.contact_name else None,
+                text_cell(sheet, line.contact_email) if line.contact_email else None,
+                text_cell(sheet, line.contact_phone) if line.contact_phone else None,
+                text_cell(sheet, line.contact_address) if line.contact_address else None,
+                text_cell(sheet, line.child_name) if line.child_name else None,
+                cells.at(10, line.child_dob),
+                line.category or None,
+                text_cell(sheet, line.team) if line.team else None,
+                text_cell(sheet, line.officer) if line.officer else None,
+                line.status,
+                cells.at(15, line.acknowledge_by, line.acknowledge_rag),
+                cells.at(16, line.acknowledged),
+                cells.at(17, line.respond_by, line.respond_rag if line.extended_to is None else None),
+                cells.at(18, line.extended_to, line.respond_rag),
+                cells.at(19, line.responded),
+                line.working_days,
+                _yes_no(line.within_target),
+                line.outcome or None,
+                line.closure_code or None,
+                text_cell(sheet, line.summary) if line.summary else None,
+                line.state,
+            ]
+            sheet.append(row)
+            _tally(tallies[(line.kind, line.stage)], line)
+            written += 1
+            if written % progress_every == 0:
+                yield written
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(CASE_COLUMNS))}{written + 1}"
+        summary.cases = written
+        summary.tallies = dict(tallies)
+        _write_summary(workbook, summary, about)
+        _write_about(workbook, summary, about)
+        try:
+            workbook.save(temporary)
+            os.replace(temporary, out)
+        except OSError as exc:
+            raise ExportError(
+                f"The export could not be saved as {out} ({exc.strerror or exc}). If the file is open in "
+                "Excel, close it and try again."
+            ) from None
+        saved = True
+        yield written
+        return summary
+    finally:
+        if not saved:
+            _discard(workbook, temporary)
+
+
+def _discard(workbook: Workbook, temporary: Path) -> None:
+    """Remove the partial file and openpyxl's own temporary sheet files."""
+    for sheet in workbook.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        if writer is None:
+            continue
+        with contextlib.suppress(Exception):
+            writer.xf.close()
+        with contextlib.suppress(Exception):
+            writer.out.close() if hasattr(writer.out, "close") else None
+        with contextlib.suppress(Exception):
+            os.remove(writer.out)
+    with contextlib.suppress(OSError):
+        temporary.unlink()
+
+
+def _tally(t: _Tally, line: CaseLine) -> None:
+    t.cases += 1
+    if line.status == "Open":
+        t.open += 1
+    if line.acknowledge_by is not None:
+        t.ack_targets += 1
+        if line.acknowledged is not None:
+            t.acknowledged += 1
+            if line.acknowledged <= line.acknowledge_by:
+                t.ack_on_time += 1
+    if line.respond_by is not None:
+        t.respond_targets += 1
+        if line.responded is not None:
+            t.responded += 1
+            if line.within_target:
+                t.responded_on_time += 1
+    if line.state == "Overdue":
+        t.overdue += 1
+
+
+def _percent(numerator: int, denominator: int) -> float | None:
+    return None if denominator == 0 else numerator / denominator
+
+
+def _working(numerator: int, denominator: int) -> str:
+    if denominator == 0:
+        return "0 of 0"
+    return f"{numerator} of {denominator}"
+
+
+SUMMARY_HEADERS = (
+    "Kind",
+    "Stage",
+    "Cases",
+    "Open",
+    "Overdue now",
+    "Acknowledged",
+    "Acknowledged within target",
+    "% acknowledged within target",
+    "Acknowledgement working",
+    "Responded",
+    "Responded within target",
+    "% responded within target",
+    "Response working",
+)
+
+
+def _write_summary(workbook: Workbook, summary: ExportSummary, about: ExportAbout) -> None:
+    sheet = workbook.create_sheet("Summary")
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate((24, 7, 9, 9, 11, 13, 14, 14, 16, 11, 14, 14, 16), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.append(_header_cells(sheet, SUMMARY_HEADERS))
+    total = _Tally()
+    for (kind, stage), t in sorted(summary.tallies.items()):
+        _summary_row(sheet, kind, stage, t)
+        for name in vars(total):
+            setattr(total, name, getattr(total, name) + getattr(t, name))
+    _summary_row(sheet, "All exported cases", None, total, bold=True)
+    sheet.append([])
+    sheet.append(
+        [
+            "Within target: a target met on or before its due date (the response date includes any "
+            "extension). Percentages are of the targets that have been done: numerator and denominator "
+            "are shown beside them."
+        ]
+    )
+    if about.as_of is not None:
+        sheet.append([f"Open and overdue counts are as of {about.as_of:%d/%m/%Y}."])
+
+
+def _summary_row(sheet: Any, kind: str, stage: int | None, t: _Tally, *, bold: bool = False) -> None:
+    values: list[Any] = [
+        kind,
+        stage,
+        t.cases,
+        t.open,
+        t.overdue,
+        t.acknowledged,
+        t.ack_on_time,
+        _percent(t.ack_on_time, t.acknowledged),
+        _working(t.ack_on_time, t.acknowledged),
+        t.responded,
+        t.responded_on_time,
+        _percent(t.responded_on_time, t.responded),
+        _working(t.responded_on_time, t.responded),
+    ]
+    row: list[Any] = []
+    for index, value in enumerate(values):
+        if value is None:
+            row.append(None)
+            continue
+        cell = WriteOnlyCell(sheet, value=value)
+        if index in (7, 11):
+            cell.number_format = PERCENT_FORMAT
+        if bold:
+            cell.font = Font(bold=True)
+        row.append(cell)
+    sheet.append(row)
+
+
+def _write_about(workbook: Workbook, summary: ExportSummary, about: ExportAbout) -> None:
+    sheet = workbook.create_sheet("About")
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 100
+    bold = Font(bold=True)
+
+    def line(label: str, value: Any, number_format: str | None = None) -> None:
+        key = WriteOnlyCell(sheet, value=label)
+        key.font = bold
+        if isinstance(value, str):
+            cell: Any = text_cell(sheet, value)
+            if isinstance(cell, str):
+                cell = WriteOnlyCell(sheet, value=cell)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        else:
+            cell = WriteOnlyCell(sheet, value=value)
+            if number_format:
+                cell.number_format = number_format
+        sheet.append([key, cell])
+
+    line("SEND Desk export", "The case log, one row per case (sheet Cases), with a summary (sheet Summary).")
+    line("Exported on", about.exported_at.replace(tzinfo=None), "dd/mm/yyyy hh:mm")
+    line("Exported by", about.exported_by)
+    line("Database", about.database)
+    line("Cases exported", summary.cases)
+    if about.filters:
+        for name, value in about.filters:
+            line(f"Filter: {name}", value)
+    else:
+        line("Filters", "None: every case.")
+    line("Pseudonymised", "Yes" if about.pseudonymised else "No")
+    line("Personal data", PSEUDONYMISED_NOTICE if about.pseudonymised else PERSONAL_DATA_NOTICE)
+    line(
+        "Colours",
+        "Due dates are shaded by their state on the day of export: red overdue, amber due within two "
+        "working days, green on track; the State column says the same in words.",
+    )

@@ -1,0 +1,640 @@
+"""Spreadsheet use cases: export the log to Excel (streamed) and import a team's tracker (validated first).
+
+Export reads the cases a register filter selects in keyset-paginated batches of plain rows (never ORM
+objects), turns each into a `CaseLine` and hands them to the streaming writer in `reports.xlsx_export`.
+
+Import reads the sheet with `reports.xlsx_import`, checks every row (dates, words, categories, staff,
+duplicates, the same rules as logging a case) and reports each rejected row with its sheet row number;
+a real import then logs every accepted row in one transaction through `CaseService.log_many`
+(all or nothing, audited as "import"). References already on the desk are skipped and reported.
+
+Pseudonymisation: names, emails, phones and addresses become HMAC-SHA256 tokens under a random key made
+for one export and never stored, so tokens are stable within that workbook (the same family has the same
+token on every row) but cannot be reversed or matched across exports. Summaries and dates of birth are
+left out.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Generator, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Select, select, tuple_
+from sqlalchemy.orm import aliased
+
+from send_desk.db.models import Case, CaseStage, Category, Person, Staff, TargetPolicyRow
+from send_desk.domain.calendar import WorkingCalendar
+from send_desk.domain.errors import ValidationError
+from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, ClosureCode, Outcome, PersonRole, Rag
+from send_desk.reports.sheet_fields import FIELD_LABELS, FIELDS, IGNORE, ParsedRow, check_mapping_overrides
+from send_desk.reports.xlsx_export import CaseLine, ExportAbout, ExportSummary, write_cases_xlsx
+from send_desk.reports.xlsx_import import MAX_ROWS, SheetLayout, TrackerReader, read_layout
+from send_desk.services.cases import CaseService, validate_case_input
+from send_desk.services.context import UK, ServiceContext
+from send_desk.services.dto import CaseFilter, CaseInput, PersonInput
+from send_desk.services.policies import load_closures, policy_from_row
+from send_desk.services.register import RegisterService
+from send_desk.services.views import RagWindow, rag_window
+
+EXPORT_BATCH = 2000
+PROGRESS_EVERY = 1000
+
+
+@dataclass(frozen=True)
+class SheetProgress:
+    """How far an export or import has got: `done` of `total` (0 = unknown), with a line of text."""
+
+    done: int
+    total: int = 0
+    text: str = ""
+
+
+# ----- export --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ExportOutcome:
+    """The finished export: where it is and how many cases it holds."""
+
+    path: Path
+    cases: int
+    pseudonymised: bool
+
+
+class Pseudonymiser:
+    """Replace personal details by stable tokens: HMAC-SHA256 under a key that lives for one export."""
+
+    def __init__(self, key: bytes | None = None) -> None:
+        """Use `key`, or a fresh random one (the normal case: tokens then match nothing outside the file)."""
+        self._key = key or secrets.token_bytes(32)
+        self._cache: dict[tuple[str, str], str] = {}
+
+    def token(self, prefix: str, value: str) -> str:
+        """Return the token for a value ("" stays ""); equal values (ignoring case and spacing) match."""
+        folded = " ".join(value.lower().split())
+        if prefix == "PHONE":
+            folded = "".join(ch for ch in folded if ch.isdigit())
+        if not folded:
+            return ""
+        key = (prefix, folded)
+        found = self._cache.get(key)
+        if found is None:
+            digest = hmac.new(self._key, f"{prefix}:{folded}".encode(), hashlib.sha256).hexdigest()
+            found = f"{prefix}-{digest[:10].upper()}"
+            if len(self._cache) < 200_000:
+                self._cache[key] = found
+        return found
+
+
+def _label(enum_type: Any, value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return str(enum_type(value).label)
+    except ValueError:
+        return value
+
+
+def describe_filter(case_filter: CaseFilter) -> tuple[tuple[str, str], ...]:
+    """Return the filter as (name, value) pairs for the About sheet."""
+    parts: list[tuple[str, str]] = []
+    parts.append(("Status", {"open": "Open cases", "closed": "Closed cases"}.get(case_filter.status, "All")))
+    if case_filter.kinds:
+        parts.append(("Kind", ", ".join(kind.label for kind in case_filter.kinds)))
+    if case_filter.received_from:
+        parts.append(("Received from", f"{case_filter.received_from:%d/%m/%Y}"))
+    if case_filter.received_to:
+        parts.append(("Received to", f"{case_filter.received_to:%d/%m/%Y}"))
+    if case_filter.officer_login:
+        parts.append(("Officer", case_filter.officer_login))
+    if case_filter.unassigned:
+        parts.append(("Officer", "Unassigned"))
+    if case_filter.category:
+        parts.append(("Category", case_filter.category))
+    if case_filter.text.strip():
+        parts.append(("Search", case_filter.text.strip()))
+    for flag, words in (
+        (case_filter.overdue, "Overdue only"),
+        (case_filter.due_today, "Due today only"),
+        (case_filter.awaiting_acknowledgement, "Awaiting acknowledgement only"),
+    ):
+        if flag:
+            parts.append(("Due", words))
+    if case_filter.due_within is not None:
+        parts.append(("Due", f"Within {case_filter.due_within} working days"))
+    return tuple(parts)
+
+
+class ExportService:
+    """Export the cases a filter selects to an .xlsx workbook, streamed, with progress."""
+
+    def __init__(self, ctx: ServiceContext, *, database_label: str = "") -> None:
+        """Use the given database, clock and acting login; `database_label` is shown on the About sheet."""
+        self.ctx = ctx
+        self.database_label = database_label
+
+    def count(self, case_filter: CaseFilter | None = None) -> int:
+        """Return how many cases the export would hold."""
+        return RegisterService(self.ctx).count(case_filter or CaseFilter(status="all"))
+
+    def export(
+        self, out: Path, case_filter: CaseFilter | None = None, *, pseudonymise: bool = False
+    ) -> Generator[SheetProgress, None, ExportOutcome]:
+        """Write the workbook, yielding progress; close the generator to cancel (no file is left)."""
+        case_filter = case_filter or CaseFilter(status="all")
+        total = self.count(case_filter)
+        about = ExportAbout(
+            exported_at=self.ctx.now().astimezone(UK),
+            exported_by=self._actor_name(),
+            database=self.database_label or self._database_text(),
+            filters=describe_filter(case_filter),
+            pseudonymised=pseudonymise,
+            as_of=self.ctx.today(),
+        )
+        lines = self.lines(case_filter, pseudonymiser=Pseudonymiser() if pseudonymise else None)
+        steps = write_cases_xlsx(Path(out), lines, about, progress_every=PROGRESS_EVERY)
+        try:
+            while True:
+                done = next(steps)
+                yield SheetProgress(done, total, f"Exported {done:,} of {total:,} cases…")
+        except StopIteration as stop:
+            summary: ExportSummary = stop.value
+        finally:
+            steps.close()
+        return ExportOutcome(summary.path, summary.cases, pseudonymise)
+
+    def export_all(
+        self, out: Path, case_filter: CaseFilter | None = None, *, pseudonymise: bool = False
+    ) -> ExportOutcome:
+        """Write the workbook at once and return the outcome."""
+        steps = self.export(out, case_filter, pseudonymise=pseudonymise)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as stop:
+                outcome: ExportOutcome = stop.value
+                return outcome
+
+    def _actor_name(self) -> str:
+        login = self.ctx.actor_login()
+        with self.ctx.db.read() as session:
+            name = session.scalar(select(Staff.name).where(Staff.login == login))
+        return f"{name} ({login})" if name else login
+
+    def _database_text(self) -> str:
+        return self.ctx.db.engine.url.render_as_string(hide_password=True)
+
+    def lines(
+        self,
+        case_filter: CaseFilter,
+        *,
+        pseudonymiser: Pseudonymiser | None = None,
+        batch: int = EXPORT_BATCH,
+    ) -> Iterator[CaseLine]:
+        """Yield the export lines of the filtered cases in received order, a keyset batch at a time."""
+        register = RegisterService(self.ctx)
+        contact = aliased(Person)
+        child = aliased(Person)
+        with self.ctx.db.read() as session:
+            window = rag_window(session, self.ctx.today())
+            closures = load_closures(session)
+            calendars = {
+                row.id: closures.calendar_for(policy_from_row(row))
+                for row in session.scalars(select(TargetPolicyRow))
+            }
+        columns = (
+            Case.id,
+            Case.reference,
+            Case.kind,
+            Case.stage,
+            Case.status,
+            Case.channel,
+            Case.received_on,
+            Case.service_area,
+            Case.summary,
+            Case.acknowledge_by,
+            Case.acknowledged_on,
+            Case.respond_by,
+            Case.responded_on,
+            Case.next_due,
+            Case.outcome,
+            Case.closure_code,
+            contact.name,
+            contact.email,
+            contact.phone,
+            contact.address,
+            child.name,
+            child.date_of_birth,
+            Category.name,
+            Staff.name,
+            Staff.team,
+            CaseStage.respond_by_unextended,
+            CaseStage.policy_id,
+            CaseStage.started_on,
+        )
+        last: tuple[date, int] | None = None
+        while True:
+            with self.ctx.db.read() as session:
+                query: Select[Any] = (
+                    select(*columns)  # type: ignore[assignment]
+                    .outerjoin(
+                        contact, (contact.case_id == Case.id) & (contact.role == PersonRole.CONTACT.value)
+                    )
+                    .outerjoin(child, (child.case_id == Case.id) & (child.role == PersonRole.CHILD.value))
+                    .outerjoin(Category, Category.id == Case.category_id)
+                    .outerjoin(Staff, Staff.id == Case.officer_id)
+                    .outerjoin(CaseStage, (CaseStage.case_id == Case.id) & (CaseStage.stage == Case.stage))
+                )
+                query = register._filtered(session, query, case_filter, window)
+                if last is not None:
+                    query = query.where(tuple_(Case.received_on, Case.id) > tuple_(*last))
+                query = query.order_by(Case.received_on, Case.id).limit(batch)
+                rows = session.execute(query).all()
+            if not rows:
+                return
+            for row in rows:
+                yield _line(row, window, calendars, pseudonymiser)
+            last = (rows[-1][6], rows[-1][0])
+            if len(rows) < batch:
+                return
+
+
+def _line(
+    r: Any, window: RagWindow, calendars: Mapping[int, WorkingCalendar], p: Pseudonymiser | None
+) -> CaseLine:
+    (
+        _id,
+        reference,
+        kind,
+        stage,
+        status,
+        channel,
+        received,
+        service_area,
+        summary,
+        acknowledge_by,
+        acknowledged,
+        respond_by,
+        responded,
+        next_due,
+        outcome,
+        closure_code,
+        contact_name,
+        contact_email,
+        contact_phone,
+        contact_address,
+        child_name,
+        child_dob,
+        category,
+        officer,
+        officer_team,
+        unextended,
+        policy_id,
+        started_on,
+    ) = r
+    closed = status == CaseStatus.CLOSED.value
+    extended_to = (
+        respond_by if unextended is not None and respond_by is not None and respond_by != unextended else None
+    )
+    original_due = unextended if extended_to is not None else respond_by
+    working_days = None
+    if responded is not None and started_on is not None:
+        calendar = calendars.get(policy_id)
+        if calendar is not None:
+            working_days = calendar.working_days_between(started_on, responded)
+    within = None if respond_by is None or responded is None else responded <= respond_by
+    ack_rag = window.rag(acknowledge_by, acknowledged, closed)
+    respond_rag = window.rag(respond_by, responded, closed)
+    state = window.case_rag(status, next_due, responded)
+    contact_name = contact_name or ""
+    contact_email = contact_email or ""
+    contact_phone = contact_phone or ""
+    contact_address = contact_address or ""
+    child_name = child_name or ""
+    summary = summary or ""
+    if p is not None:
+        contact_name = p.token("NAME", contact_name)
+        contact_email = p.token("EMAIL", contact_email)
+        contact_phone = p.token("PHONE", contact_phone)
+        contact_address = p.token("ADDRESS", contact_address)
+        child_name = p.token("NAME", child_name)
+        child_dob = None
+        summary = ""
+    return CaseLine(
+        reference=reference,
+        kind=_label(CaseKind, kind),
+        stage=stage,
+        channel=_label(Channel, channel),
+        received=received,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+        contact_address=contact_address,
+        child_name=child_name,
+        child_dob=child_dob,
+        category=category or "",
+        team=service_area or officer_team or "",
+        officer=officer or "",
+        status="Closed" if closed else "Open",
+        acknowledge_by=acknowledge_by,
+        acknowledged=acknowledged,
+        respond_by=original_due,
+        extended_to=extended_to,
+        responded=responded,
+        working_days=working_days,
+        within_target=within,
+        outcome=_label(Outcome, outcome),
+        closure_code=_label(ClosureCode, closure_code),
+        summary=summary,
+        state=state.label,
+        acknowledge_rag=None if ack_rag is Rag.DONE else ack_rag.value,
+        respond_rag=None if respond_rag is Rag.DONE else respond_rag.value,
+        kind_id=kind,
+    )
+
+
+# ----- import --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RejectedRow:
+    """A sheet row that was not imported, with every reason in plain words."""
+
+    row: int
+    errors: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the row as `{row, errors}`."""
+        return {"row": self.row, "errors": list(self.errors)}
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    """A sheet row whose reference is already on the desk."""
+
+    row: int
+    reference: str
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, on a dry run, would do)."""
+
+    path: Path
+    sheet: str
+    header_row: int
+    mapping: dict[str, str]
+    dry_run: bool
+    accepted: int = 0
+    imported: int = 0
+    rejected: list[RejectedRow] = field(default_factory=list)
+    skipped_existing: list[SkippedRow] = field(default_factory=list)
+    blank_rows: int = 0
+    rows_read: int = 0
+    references: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the result as `send-desk import --json` prints it."""
+        return {
+            "file": str(self.path),
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "mapping": self.mapping,
+            "ignored_columns": self.ignored_columns,
+            "dry_run": self.dry_run,
+            "rows_read": self.rows_read,
+            "accepted": self.accepted,
+            "imported": self.imported,
+            "rejected": [r.to_json() for r in self.rejected],
+            "skipped_existing": [{"row": s.row, "reference": s.reference} for s in self.skipped_existing],
+            "blank_rows": self.blank_rows,
+            "references": self.references,
+            "warnings": self.warnings,
+        }
+
+
+_FOLD = re.compile(r"[^0-9a-z]+")
+
+
+def _fold(text: str) -> str:
+    return _FOLD.sub("", text.lower())
+
+
+@dataclass
+class _Lookups:
+    categories: dict[str, str]
+    staff: dict[str, str]
+    inactive: set[str]
+
+
+class ImportService:
+    """Preview, validate and import a tracker spreadsheet."""
+
+    def __init__(self, ctx: ServiceContext, *, max_rows: int = MAX_ROWS) -> None:
+        """Use the given database, clock and acting login."""
+        self.ctx = ctx
+        self.max_rows = max_rows
+
+    def preview(
+        self, path: Path, *, sheet: str | None = None, mapping: Mapping[str, str] | None = None
+    ) -> SheetLayout:
+        """Return the sheet's layout: header row, headers, the guessed mapping and the first rows."""
+        if mapping:
+            try:
+                check_mapping_overrides(mapping)
+            except ValueError as exc:
+                raise ValidationError(str(exc), field="mapping") from None
+        return read_layout(Path(path), sheet=sheet, overrides=mapping)
+
+    def run(
+        self,
+        path: Path,
+        mapping: Mapping[str, str] | None = None,
+        dry_run: bool = False,
+        *,
+        sheet: str | None = None,
+    ) -> ImportResult:
+        """Validate every row and (unless a dry run) import the accepted ones in one transaction."""
+        steps = self.steps(path, mapping, dry_run, sheet=sheet)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as stop:
+                result: ImportResult = stop.value
+                return result
+
+    def steps(
+        self,
+        path: Path,
+        mapping: Mapping[str, str] | None = None,
+        dry_run: bool = False,
+        *,
+        sheet: str | None = None,
+        layout: SheetLayout | None = None,
+    ) -> Generator[SheetProgress, None, ImportResult]:
+        """Do the import as a generator of progress; the result is the generator's return value."""
+        path = Path(path)
+        layout = layout or self.preview(path, sheet=sheet, mapping=mapping)
+        today = self.ctx.today()
+        result = ImportResult(
+            path=path,
+            sheet=layout.sheet,
+            header_row=layout.header_row,
+            mapping=layout.fields(),
+            dry_run=dry_run,
+            ignored_columns=layout.unmapped(),
+        )
+        mapped = set(layout.fields())
+        missing = [FIELD_LABELS[f] for f in ("kind", "received") if f not in mapped]
+        if missing:
+            raise ValidationError(
+                f"No column is mapped to {' or '.join(missing)}, which every case needs. Map one with "
+                f'--map "Header=field" (fields: {", ".join(FIELDS)}).'
+            )
+        lookups = self._lookups()
+        reader = TrackerReader(path, layout, today, max_rows=self.max_rows)
+        total = layout.estimated_rows
+        candidates: list[tuple[int, CaseInput]] = []
+        seen: dict[str, int] = {}
+        for parsed in reader.rows():
+            data, errors = self._check(parsed, lookups, today)
+            reference = (data.reference or "") if data is not None else ""
+            if data is not None and reference and reference in seen:
+                errors.append(
+                    f"Reference: {reference} appears twice in the sheet (first at row {seen[reference]})."
+                )
+            if errors or data is None:
+                result.rejected.append(RejectedRow(parsed.row, tuple(errors)))
+            else:
+                if reference:
+                    seen[reference] = parsed.row
+                candidates.append((parsed.row, data))
+            if reader.data_rows % PROGRESS_EVERY == 0:
+                yield SheetProgress(reader.data_rows, total, f"Checked {reader.data_rows:,} rows…")
+        result.rows_read = reader.data_rows
+        result.blank_rows = reader.blank_rows
+        result.warnings.extend(reader.warnings)
+        existing = self._existing(list(seen))
+        accepted: list[CaseInput] = []
+        for row, data in candidates:
+            if data.reference and data.reference in existing:
+                result.skipped_existing.append(SkippedRow(row, data.reference))
+            else:
+                accepted.append(data)
+        result.accepted = len(accepted)
+        if dry_run or not accepted:
+            yield SheetProgress(reader.data_rows, reader.data_rows, "Checked every row.")
+            return result
+        yield SheetProgress(0, 0, f"Saving {len(accepted):,} cases…")
+        result.references = CaseService(self.ctx).log_many(accepted, action="import")
+        result.imported = len(result.references)
+        yield SheetProgress(result.imported, result.imported, f"Imported {result.imported:,} cases.")
+        return result
+
+    def _lookups(self) -> _Lookups:
+        with self.ctx.db.read() as session:
+            categories = {
+                _fold(name): name for name in session.scalars(select(Category.name).where(Category.active))
+            }
+            staff: dict[str, str] = {}
+            inactive: set[str] = set()
+            for login, name, active in session.execute(select(Staff.login, Staff.name, Staff.active)):
+                for key in (login.lower(), " ".join(name.lower().split())):
+                    if active:
+                        staff[key] = login
+                    else:
+                        inactive.add(key)
+        return _Lookups(categories, staff, inactive)
+
+    def _existing(self, references: list[str]) -> set[str]:
+        found: set[str] = set()
+        with self.ctx.db.read() as session:
+            for start in range(0, len(references), 500):
+                chunk = references[start : start + 500]
+                found.update(session.scalars(select(Case.reference).where(Case.reference.in_(chunk))))
+        return found
+
+    def _check(self, parsed: ParsedRow, lookups: _Lookups, today: date) -> tuple[CaseInput | None, list[str]]:
+        errors = list(parsed.errors)
+        v = parsed.values
+        category = ""
+        if v.get("category"):
+            category = lookups.categories.get(_fold(v["category"]), "")
+            if not category:
+                close = difflib.get_close_matches(
+                    _fold(v["category"]), list(lookups.categories), n=1, cutoff=0.6
+                )
+                hint = f" Did you mean '{lookups.categories[close[0]]}'?" if close else ""
+                errors.append(
+                    f"Category: '{v['category']}' is not one of the desk's categories.{hint} "
+                    "Correct it in the sheet, or ask an admin to add the category."
+                )
+        officer = None
+        if v.get("officer"):
+            key = " ".join(str(v["officer"]).lower().split())
+            officer = lookups.staff.get(key)
+            if officer is None:
+                why = (
+                    "is no longer active"
+                    if key in lookups.inactive
+                    else "is not a member of staff on the desk"
+                )
+                errors.append(
+                    f"Officer: '{v['officer']}' {why}. Add them under Staff (or correct the name), "
+                    'or leave the officer column out with --map "Header=ignore".'
+                )
+        kind = v.get("kind")
+        received = v.get("received")
+        if kind is None or received is None:
+            return None, errors
+        reference = (v.get("reference") or "").strip().upper() or None
+        try:
+            data = CaseInput(
+                kind=kind,
+                received_on=received,
+                stage=v.get("stage") or 1,
+                channel=v.get("channel") or Channel.EMAIL,
+                contact=PersonInput(
+                    name=v.get("contact_name") or "",
+                    email=v.get("contact_email") or "",
+                    phone=v.get("contact_phone") or "",
+                ),
+                child=PersonInput(name=v.get("child_name") or "", date_of_birth=v.get("child_dob")),
+                category=category,
+                summary=v.get("summary") or "",
+                officer_login=officer,
+                reference=reference,
+                acknowledged_on=v.get("acknowledged"),
+                responded_on=v.get("responded"),
+                outcome=v["outcome"].value if v.get("outcome") is not None else None,
+            )
+        except (TypeError, ValueError) as exc:  # pragma: no cover - parsed values are typed already
+            return None, [*errors, f"The row could not be read: {exc}"]
+        if not errors:
+            try:
+                validate_case_input(data, today)
+            except ValidationError as exc:
+                label = FIELD_LABELS.get(_FIELD_ALIASES.get(exc.field or "", exc.field or ""), "")
+                errors.append(f"{label}: {exc}" if label else str(exc))
+        return (data if not errors else None), errors
+
+
+_FIELD_ALIASES = {"received_on": "received", "child_dob": "child_dob", "stage": "stage", "outcome": "outcome"}
+
+__all__ = [
+    "IGNORE",
+    "ExportOutcome",
+    "ExportService",
+    "ImportResult",
+    "ImportService",
+    "Pseudonymiser",
+    "RejectedRow",
+    "SheetProgress",
+    "SkippedRow",
+]
