@@ -274,7 +274,8 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 def normalise_header(text: str) -> str:
     """Return a header folded for matching: lower case, punctuation as spaces, single spaces."""
-    return " ".join(_NON_WORD.sub(" ", text.lower()).split())
+    folded = text.lower().replace("'", "").replace("\u2019", "")
+    return " ".join(_NON_WORD.sub(" ", folded).split())
 
 
 HEADER_LOOKUP: dict[str, str] = {

@@ -338,15 +338,17 @@ def write_cases_xlsx(
 def _discard(workbook: Workbook, temporary: Path) -> None:
     """Remove the partial file and openpyxl's own temporary sheet files."""
     for sheet in workbook.worksheets:
+        rows = getattr(sheet, "_rows", None)
+        if rows is not None:
+            with contextlib.suppress(Exception):
+                rows.close()
         writer = getattr(sheet, "_writer", None)
         if writer is None:
             continue
         with contextlib.suppress(Exception):
-            writer.xf.close()
+            writer.close()
         with contextlib.suppress(Exception):
-            writer.out.close() if hasattr(writer.out, "close") else None
-        with contextlib.suppress(Exception):
-            os.remove(writer.out)
+            writer.cleanup()
     with contextlib.suppress(OSError):
         temporary.unlink()
 
