@@ -10,18 +10,10 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
+from send_desk.paths import user_data_dir
+
 ENV_VAR = "SEND_DESK_DATABASE_URL"
 DEFAULT_FILE_NAME = "send-desk.sqlite3"
-
-
-def user_data_dir() -> Path:
-    """Return the per-user data folder (created on demand by callers)."""
-    from platformdirs import user_data_path
-
-    override = os.environ.get("SEND_DESK_DATA_DIR")
-    if override:
-        return Path(override)
-    return user_data_path("SEND Desk", appauthor=False)
 
 
 def resolve_database_url(explicit: str | None = None, environ: dict[str, str] | None = None) -> URL:

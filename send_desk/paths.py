@@ -1,0 +1,16 @@
+"""Where the desk keeps its files: the per-user data folder (settings, logs, backups, drafts)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def user_data_dir() -> Path:
+    """Return the per-user data folder, or SEND_DESK_DATA_DIR when set (callers create it on demand)."""
+    from platformdirs import user_data_path
+
+    override = os.environ.get("SEND_DESK_DATA_DIR")
+    if override:
+        return Path(override)
+    return user_data_path("SEND Desk", appauthor=False)
