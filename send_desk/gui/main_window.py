@@ -42,6 +42,7 @@ from send_desk.services.dto import CaseDetail, CaseFilter, DashboardCounts
 from send_desk.services.gui_queries import GuiQueries
 
 SEARCH_DEBOUNCE_MS = 150
+HEAD_ROWS = 60
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
     """The register window staff keep open all day."""
 
     registerLoaded = Signal()
+    registerShown = Signal()
 
     def __init__(
         self,
@@ -147,7 +149,10 @@ class MainWindow(QMainWindow):
         self.runner = runner or TaskRunner(self)
         self.me = self.queries.me()
         self.quick: str | None = None
+        self.counts = DashboardCounts(0, 0, 0, 0, 0)
         self._generation = 0
+        self._shown_once = False
+        self._head_pending = False
         self._restoring = False
         self.case_views: dict[int, QWidget] = {}
         self.setWindowIcon(app_icon())
@@ -156,11 +161,11 @@ class MainWindow(QMainWindow):
         self._build()
         self._build_menus()
         self._restore()
-        self.model.sortRequested.connect(lambda *_: self.reload())
+        self.model.sortRequested.connect(lambda *_: self.reload(counts=False))
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DEBOUNCE_MS)
-        self.search_timer.timeout.connect(self.reload)
+        self.search_timer.timeout.connect(lambda: self.reload(counts=False))
         self.search.textChanged.connect(lambda _t: self.search_timer.start())
         self.search.returnPressed.connect(self._search_enter)
         self.search.installEventFilter(self)
@@ -411,8 +416,8 @@ class MainWindow(QMainWindow):
         self.reload()
 
     # ----- loading -----------------------------------------------------------------------
-    def reload(self) -> None:
-        """Fetch the ids and counts again (off the GUI thread) and show them."""
+    def reload(self, *, counts: bool = True) -> None:
+        """Fetch the ids (and, unless told not to, the dashboard counts) off the GUI thread and show them."""
         self.search_timer.stop()
         self._generation += 1
         generation = self._generation
@@ -420,10 +425,22 @@ class MainWindow(QMainWindow):
         key, descending = self.model.sort_key()
         due_soon = self.quick == "due_soon"
         queries, register = self.queries, self.desk.register
+        if not self._shown_once:
+            # first screenful at once (an indexed LIMIT query), the whole id list off the GUI thread
+            try:
+                head = queries.register_ids(
+                    case_filter, key, descending, due_soon_only=due_soon, limit=HEAD_ROWS
+                )
+            except SendDeskError:
+                head = []
+            if head:
+                self._shown_once = self._head_pending = True
+                self.model.set_ids(head)
+                self.registerShown.emit()
 
-        def work() -> tuple[list[int], DashboardCounts]:
+        def work() -> tuple[list[int], DashboardCounts | None]:
             ids = queries.register_ids(case_filter, key, descending, due_soon_only=due_soon)
-            return ids, register.counts()
+            return ids, register.counts() if counts else None
 
         self.runner.run(
             work,
@@ -431,23 +448,31 @@ class MainWindow(QMainWindow):
             label="Loading the register…",
         )
 
-    def _loaded(self, generation: int, result: tuple[list[int], DashboardCounts]) -> None:
+    def _loaded(self, generation: int, result: tuple[list[int], DashboardCounts | None]) -> None:
         if generation != self._generation:
             return
-        ids, counts = result
+        ids, fresh_counts = result
+        if fresh_counts is not None:
+            self.counts = fresh_counts
+            self.dashboard.set_counts(fresh_counts)
+        counts = self.counts
         selected = self.selected_case_id()
-        self.model.set_ids(ids)
+        if self._head_pending:
+            self.model.extend_ids(ids)  # the first screenful is already shown: add the rest below it
+        else:
+            self.model.set_ids(ids)
+        self._head_pending = False
+        self._shown_once = True
         if selected is not None and (row := self.model.row_of(selected)) is not None:
             self.table.selectRow(row)
         elif ids and self.table.hasFocus():
             self.table.selectRow(0)
-        self.dashboard.set_counts(counts)
-        self.counts = counts
         shown = len(ids)
         self.status_counts.setText(
             f"Showing {shown:,} case{'s' if shown != 1 else ''}  ·  {counts.open:,} open  ·  "
             f"{counts.overdue:,} overdue  ·  {counts.due_today:,} due today"
         )
+        self.registerShown.emit()
         self.registerLoaded.emit()
 
     def _external_change(self) -> None:

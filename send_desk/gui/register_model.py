@@ -75,6 +75,21 @@ COLUMNS: tuple[Column, ...] = (
 )
 RAG_COLUMN = len(COLUMNS) - 1
 
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_USER = Qt.ItemDataRole.UserRole
+_DECORATION = Qt.ItemDataRole.DecorationRole
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_SERVED_ROLES = frozenset({_DISPLAY, _ACCESSIBLE, _TOOLTIP, _USER, _DECORATION, _BACKGROUND, _FOREGROUND})
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_BRUSHES = {
+    rag: (QBrush(QColor(style.background)), QBrush(QColor(style.foreground)))
+    for rag, style in RAG_STYLES.items()
+}
+
 
 class RegisterModel(QAbstractTableModel):
     """Rows of the register; only the ordered ids live here, rows come from the service page by page."""
@@ -90,6 +105,7 @@ class RegisterModel(QAbstractTableModel):
         self.page_size = page_size
         self._ids: list[int] = []
         self._pages: OrderedDict[int, dict[int, CaseRow]] = OrderedDict()
+        self._texts: dict[int, tuple[tuple[str, ...], CaseRow]] = {}
         self.sort_column = 2
         self.sort_order = Qt.SortOrder.DescendingOrder
         self.fetches = 0
@@ -100,7 +116,19 @@ class RegisterModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = list(ids)
         self._pages.clear()
+        self._texts.clear()
         self.endResetModel()
+
+    def extend_ids(self, ids: Sequence[int]) -> None:
+        """Show these ids; when the ids shown are their beginning, add the rest without a reset."""
+        shown = len(self._ids)
+        if shown and len(ids) >= shown and list(ids[:shown]) == self._ids:
+            if len(ids) > shown:
+                self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+                self._ids.extend(ids[shown:])
+                self.endInsertRows()
+            return
+        self.set_ids(ids)
 
     def ids(self) -> list[int]:
         """Return the ids shown, in order."""
@@ -132,6 +160,7 @@ class RegisterModel(QAbstractTableModel):
     def refresh_rows(self) -> None:
         """Drop cached rows so they are fetched again (after a change), keeping the id order."""
         self._pages.clear()
+        self._texts.clear()
         if self._ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
 
@@ -149,27 +178,34 @@ class RegisterModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Return what a cell shows for a role."""
-        if not index.isValid() or index.column() >= len(COLUMNS):
+        """Return what a cell shows for a role (texts are formatted once per row and kept)."""
+        if role not in _SERVED_ROLES:
             return None
-        row = self.case_row(index.row())
-        if row is None:
-            return "…" if role == Qt.ItemDataRole.DisplayRole else None
-        column = COLUMNS[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return column.text(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip(row) if column.tooltip else None
-        if role == Qt.ItemDataRole.UserRole:
+        column = index.column()
+        if not index.isValid() or column >= len(COLUMNS):
+            return None
+        position = index.row()
+        texts = self._texts.get(position)
+        if texts is None:
+            row = self.case_row(position)
+            if row is None:
+                return "…" if role == _DISPLAY else None
+            texts = self._texts[position] = (tuple(c.text(row) for c in COLUMNS), row)
+        if role in (_DISPLAY, _ACCESSIBLE):
+            return texts[0][column]
+        row = texts[1]
+        if role == _TOOLTIP:
+            tip = COLUMNS[column].tooltip
+            return tip(row) if tip else None
+        if role == _USER:
             return row.id
-        if index.column() == RAG_COLUMN:
-            style = RAG_STYLES[row.rag]
-            if role == Qt.ItemDataRole.DecorationRole:
+        if column == RAG_COLUMN:
+            if role == _DECORATION:
                 return rag_icon(row.rag)
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(QColor(style.background))
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(QColor(style.foreground))
+            if role == _BACKGROUND:
+                return _BRUSHES[row.rag][0]
+            if role == _FOREGROUND:
+                return _BRUSHES[row.rag][1]
         return None
 
     def headerData(
@@ -187,9 +223,7 @@ class RegisterModel(QAbstractTableModel):
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         """Return that rows can be selected but not edited."""
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _ROW_FLAGS if index.isValid() else _NO_FLAGS
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Ask for the ids again, sorted in the database by this column."""
@@ -209,4 +243,5 @@ class RegisterModel(QAbstractTableModel):
         self._pages[page] = rows
         while len(self._pages) > MAX_CACHED_PAGES:
             self._pages.popitem(last=False)
+            self._texts.clear()
         return rows

@@ -49,20 +49,31 @@ class GuiQueries:
         self._register = RegisterService(ctx)
 
     def register_ids(
-        self, case_filter: CaseFilter, sort: str, descending: bool, *, due_soon_only: bool = False
+        self,
+        case_filter: CaseFilter,
+        sort: str,
+        descending: bool,
+        *,
+        due_soon_only: bool = False,
+        limit: int | None = None,
     ) -> list[int]:
         """Return the register's ids; `due_soon_only` keeps cases due after today within the due-soon window.
 
         The dashboard's "due in the next 2 working days" count excludes today and overdue cases, which
         `CaseFilter.due_within` includes; until CaseFilter has its own flag this adds the missing bound.
+        `limit` returns only the first ids (the first screenful, shown while the rest are fetched).
         """
-        if not due_soon_only:
+        if not due_soon_only and limit is None:
             return self._register.ids(case_filter, sort, descending)
         with self.ctx.db.read() as session:
             window = rag_window(session, self.ctx.today())
-            f = replace(case_filter, due_within=2)
+            f = replace(case_filter, due_within=2) if due_soon_only else case_filter
             query = self._register._filtered(session, select(Case.id), f, window)
-            query = _sorted(query.where(Case.next_due > window.today), sort, descending)
+            if due_soon_only:
+                query = query.where(Case.next_due > window.today)
+            query = _sorted(query, sort, descending)
+            if limit is not None:
+                query = query.limit(limit)
             return list(session.scalars(query))
 
     def categories(self) -> list[CategoryView]:

@@ -1,0 +1,233 @@
+"""Benchmark the desk window on a big database: launch to a usable window, and a search keystroke.
+
+Usage (a script, not a pytest test)::
+
+    send-desk --database /tmp/million.sqlite3 demo --cases 1000000     # once
+    python tests/benchmarks/bench_gui.py /tmp/million.sqlite3 [--runs 5] [--search robinson ...]
+
+Launch: wall time from starting a fresh Python process until the main window has painted with the
+register filled, against a bare PySide6 window process doing the same (QApplication, one window, first
+paint); reported with their ratio. Goal (DESIGN.md, "fast"): within 1.5 s and within 4x the bare window.
+
+Search keystroke: in one process, the time from the debounced search firing to the table showing the new
+rows (ids query, model reset, first page of rows fetched, table repainted), against replaying the exact
+SQL statements it issued through the plain sqlite3 module. Goal: within 100 ms and within 1.5x the raw SQL.
+The window runs with the offscreen platform unless DISPLAY is set and QT_QPA_PLATFORM is not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_TERMS = ("robinson", "jacob", "07700", "transport", "smi", "sd 2026 00061")
+
+
+def _platform_env() -> dict[str, str]:
+    env = dict(os.environ)
+    if "QT_QPA_PLATFORM" not in env and not env.get("DISPLAY"):
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+# ----- child processes ---------------------------------------------------------------------------
+def child_bare() -> None:
+    """Open a bare PySide6 window and report its first paint."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("Hello"))
+    window.resize(1240, 760)
+
+    class Painted(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+            if event.type() == QEvent.Type.Paint:
+                print("READY", flush=True)
+                app.quit()
+            return False
+
+    watcher = Painted()
+    window.centralWidget().installEventFilter(watcher)
+    window.show()
+    app.exec()
+
+
+def child_desk(database: str) -> None:
+    """Open the desk on a database and report the first paint of the filled register."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from send_desk.bootstrap import open_desk
+    from send_desk.gui.main_window import MainWindow
+    from send_desk.gui.style import STYLE_SHEET
+
+    app = QApplication(sys.argv[:1])
+    app.setStyle("Fusion")
+    app.setStyleSheet(STYLE_SHEET)
+    desk = open_desk(database, login="bench")
+    window = MainWindow(desk, poll=False)
+    state = {"shown": False, "painted": False, "loaded": False}
+
+    class Painted(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+            shown = state["shown"] and window.model.rowCount()
+            if event.type() == QEvent.Type.Paint and shown and not state["painted"]:
+                state["painted"] = True
+                print("READY", flush=True)
+                finish()
+            return False
+
+    def finish() -> None:
+        if state["painted"] and state["loaded"]:
+            print(f"LOADED {window.model.rowCount()}", flush=True)
+            QTimer.singleShot(0, app.quit)
+
+    def shown() -> None:
+        state["shown"] = True
+        window.table.viewport().update()
+
+    def loaded() -> None:
+        state["loaded"] = True
+        finish()
+
+    watcher = Painted()
+    window.table.viewport().installEventFilter(watcher)
+    window.registerShown.connect(shown)
+    window.registerLoaded.connect(loaded)
+    window.show()
+    app.exec()
+    desk.close()
+
+
+def _launch(args: list[str]) -> tuple[float, float, str]:
+    """Return seconds to the first painted rows, seconds to the whole register, and the last line."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, __file__, *args], stdout=subprocess.PIPE, env=_platform_env(), text=True
+    )
+    assert process.stdout is not None
+    ready = loaded = 0.0
+    line = ""
+    for line in process.stdout:
+        if line.startswith("READY"):
+            ready = loaded = time.perf_counter() - start
+        if line.startswith("LOADED"):
+            loaded = time.perf_counter() - start
+    process.wait(timeout=120)
+    if not ready:
+        raise SystemExit(f"the child {args} never painted")
+    return ready, loaded, line.strip()
+
+
+# ----- search in process -------------------------------------------------------------------------
+def measure_search(database: str, terms: list[str], runs: int) -> list[tuple[str, int, float, float]]:
+    """Return (term, rows, GUI seconds, raw SQL seconds) medians for each term."""
+    os.environ.update({k: v for k, v in _platform_env().items() if k == "QT_QPA_PLATFORM"})
+    from PySide6.QtWidgets import QApplication
+    from sqlalchemy import event
+
+    from send_desk.bootstrap import open_desk
+    from send_desk.gui.main_window import MainWindow
+    from send_desk.gui.tasks import TaskRunner
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    desk = open_desk(database, login="bench")
+    window = MainWindow(desk, runner=TaskRunner(inline=True), poll=False)
+    window.resize(1240, 760)
+    window.show()
+    app.processEvents()
+    statements: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cur: Any, statement: str, parameters: Any, _ctx: Any, _many: bool) -> None:
+        statements.append((statement, parameters))
+
+    engine = desk.ctx.db.engine
+    raw = sqlite3.connect(database)
+    results = []
+    for term in terms:
+        gui_times: list[float] = []
+        sql_times: list[float] = []
+        for run in range(runs + 1):
+            window.search.blockSignals(True)
+            window.search.setText(term)
+            window.search.blockSignals(False)
+            statements.clear()
+            event.listen(engine, "before_cursor_execute", capture)
+            start = time.perf_counter()
+            window.reload(counts=False)  # what the debounce timer calls after a keystroke
+            window.table.viewport().repaint()  # paint the rows now: fetches the first page
+            elapsed = time.perf_counter() - start
+            event.remove(engine, "before_cursor_execute", capture)
+            replay = [(s, p) for s, p in statements if s.lstrip().upper().startswith("SELECT")]
+            start = time.perf_counter()
+            for statement, parameters in replay:
+                raw.execute(statement, parameters).fetchall()
+            raw_elapsed = time.perf_counter() - start
+            if run:  # the first run warms caches
+                gui_times.append(elapsed)
+                sql_times.append(raw_elapsed)
+            window.search.blockSignals(True)
+            window.search.setText("")
+            window.search.blockSignals(False)
+        count = window.model.rowCount()
+        results.append((term, count, statistics.median(gui_times), statistics.median(sql_times)))
+    raw.close()
+    window.close()
+    desk.close()
+    return results
+
+
+def main() -> int:
+    """Run the benchmark and print a table of figures and ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("database", nargs="?")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--search", nargs="*", default=list(DEFAULT_TERMS))
+    parser.add_argument("--child", choices=("bare", "desk"))
+    args = parser.parse_args()
+    if args.child == "bare":
+        child_bare()
+        return 0
+    if args.child == "desk":
+        child_desk(args.database)
+        return 0
+    if not args.database:
+        parser.error("give the path of a database (send-desk --database PATH demo --cases 1000000)")
+    from send_desk.bootstrap import open_desk
+
+    open_desk(args.database, login="bench").close()  # migrate once, outside the timings
+    _launch(["--child", "bare"])  # warm the OS file cache for Qt
+    _launch(["--child", "desk", args.database])
+    bare = [_launch(["--child", "bare"])[0] for _ in range(args.runs)]
+    desk_runs = [_launch(["--child", "desk", args.database]) for _ in range(args.runs)]
+    rows = int(desk_runs[-1][2].split()[-1])
+    bare_s = statistics.median(bare)
+    desk_s = statistics.median(run[0] for run in desk_runs)
+    full_s = statistics.median(run[1] for run in desk_runs)
+    print(f"SEND Desk GUI benchmark on {args.database} ({rows:,} open cases in the opening register)")
+    print(f"{'measure':<36}{'desk':>10}{'baseline':>11}{'ratio':>8}  goal")
+    _row("launch to usable window", desk_s, bare_s, "≤1500 ms, ≤4x bare window")
+    _row("launch to whole id list loaded", full_s, bare_s, "(information)")
+    for term, count, gui_s, sql_s in measure_search(args.database, args.search, args.runs):
+        _row(f"search {term!r} ({count:,} rows)", gui_s, sql_s, "≤100 ms, ≤1.5x raw SQL")
+    return 0
+
+
+def _row(label: str, value: float, baseline: float, goal: str) -> None:
+    ratio = value / max(baseline, 1e-9)
+    print(f"{label:<36}{value * 1000:>8.1f}ms{baseline * 1000:>9.1f}ms{ratio:>7.2f}x  {goal}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
