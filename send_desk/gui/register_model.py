@@ -124,6 +124,7 @@ class RegisterModel(QAbstractTableModel):
         shown = len(self._ids)
         if shown and len(ids) >= shown and list(ids[:shown]) == self._ids:
             if len(ids) > shown:
+                self._pages.pop((shown - 1) // self.page_size, None)  # that page was fetched short
                 self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
                 self._ids.extend(ids[shown:])
                 self.endInsertRows()

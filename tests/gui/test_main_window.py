@@ -368,3 +368,62 @@ def test_resource_path_finds_the_icon() -> None:
 
     assert resource_path("icons", "send-desk.svg").is_file()
     assert resource_path("icons", "send-desk.png").is_file()
+
+
+def test_enter_in_search_opens_the_case_and_down_moves_to_the_register(
+    qtbot, window: MainWindow, cases
+) -> None:
+    window.reload()
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, cases[2].reference)
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    assert cases[2].id in window.case_views
+    window.case_views[cases[2].id].close()
+    window.search.clear()
+    window.reload()
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    assert window.focusWidget() is window.table
+    assert window.selected_case_id() == window.model.case_id(0)
+
+
+def test_first_screenful_then_the_rest_without_a_reset(desk, cases) -> None:
+    model = RegisterModel(desk.register.rows)
+    resets: list[bool] = []
+    inserted: list[tuple[int, int]] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    ids = [c.id for c in cases]
+    model.set_ids(ids[:2])
+    assert model.data(model.index(0, 0)) == cases[0].reference
+    model.extend_ids(ids)
+    assert resets == [True]
+    assert inserted == [(2, 4)]
+    assert model.data(model.index(4, 0)) == cases[4].reference
+    model.extend_ids(list(reversed(ids)))  # not a continuation: reset
+    assert resets == [True, True]
+
+
+def test_the_register_shows_a_head_before_the_whole_list(qtbot, desk, cases, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import send_desk.gui.main_window as main_window
+
+    monkeypatch.setattr(main_window, "HEAD_ROWS", 2)
+    seen: list[int] = []
+
+    class Recording(TaskRunner):
+        def run(self, work, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(window_ref[0].model.rowCount())  # what is shown before the full fetch runs
+            return super().run(work, **kwargs)
+
+    window_ref: list[MainWindow] = []
+    original_reload = MainWindow.reload
+
+    def reload(self, **kwargs):  # type: ignore[no-untyped-def]
+        if not window_ref:
+            window_ref.append(self)
+        return original_reload(self, **kwargs)
+
+    monkeypatch.setattr(MainWindow, "reload", reload)
+    win = MainWindow(desk, settings=desk_settings(), runner=Recording(inline=True), poll=False)
+    qtbot.addWidget(win)
+    assert seen[0] == 2
+    assert win.model.rowCount() == 5
