@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-from datetime import date
+from datetime import date, datetime
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QScrollArea,
     QSpinBox,
@@ -26,14 +29,16 @@ from PySide6.QtWidgets import (
 )
 
 from send_desk.bootstrap import Desk
-from send_desk.domain.errors import SendDeskError, ValidationError
+from send_desk.domain.errors import SendDeskError, ValidationError, to_display_time
 from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, Relationship
 from send_desk.gui.style import app_icon, kind_stage, uk_date, uk_day
 from send_desk.gui.widgets import DateField, FieldError, add_row, combo, fit_to_screen
+from send_desk.services.drafts import DraftStore, DraftValue, default_drafts_folder
 from send_desk.services.dto import CaseDetail, CaseInput, CaseRow, PersonInput
 from send_desk.services.gui_queries import GuiQueries
 
 LOOKUP_DELAY_MS = 300
+DRAFT_DELAY_MS = 800
 REPRESENTED = {CaseKind.MP_ENQUIRY, CaseKind.COUNCILLOR_ENQUIRY}
 DEFAULT_CHANNEL = {
     CaseKind.MP_ENQUIRY: Channel.VIA_MP,
@@ -51,10 +56,18 @@ def _section(text: str) -> QLabel:
 class NewCaseDialog(QDialog):
     """Log a case: type, Tab, type, Enter."""
 
-    def __init__(self, parent: QWidget | None, desk: Desk, queries: GuiQueries | None = None) -> None:
-        """Build the form over an open desk."""
+    def __init__(
+        self,
+        parent: QWidget | None,
+        desk: Desk,
+        queries: GuiQueries | None = None,
+        *,
+        drafts: DraftStore | None = None,
+    ) -> None:
+        """Build the form over an open desk; what is typed is kept as a draft until saved or cancelled."""
         super().__init__(parent)
         self.desk = desk
+        self.drafts = drafts
         self.queries = queries or GuiQueries(desk.ctx)
         self.result_case: CaseDetail | None = None
         self._auto_channel = Channel.EMAIL
@@ -81,6 +94,84 @@ class NewCaseDialog(QDialog):
         self.ombudsman_due.textChanged.connect(lambda _t: self.update_due_dates())
         self._kind_changed()
         self.kind.setFocus()
+        self.initial_state = self.form_state()
+        self.draft_timer = QTimer(self)
+        self.draft_timer.setSingleShot(True)
+        self.draft_timer.setInterval(DRAFT_DELAY_MS)
+        self.draft_timer.timeout.connect(self.save_draft)
+        for line in self.findChildren(QLineEdit):
+            line.textChanged.connect(lambda _t: self.draft_timer.start())
+        for box in (self.kind, self.channel, self.relationship, self.category, self.officer):
+            box.currentIndexChanged.connect(lambda _i: self.draft_timer.start())
+        self.stage.valueChanged.connect(lambda _v: self.draft_timer.start())
+        self.description.textChanged.connect(self.draft_timer.start)
+        self.earlier_list.itemChanged.connect(lambda _item: self.draft_timer.start())
+
+    # ----- drafts ------------------------------------------------------------------------
+    def _text_fields(self) -> dict[str, QLineEdit]:
+        return {
+            "received": self.received, "ombudsman_reference": self.ombudsman_reference,
+            "ombudsman_due": self.ombudsman_due, "contact_name": self.contact_name,
+            "contact_email": self.contact_email, "contact_phone": self.contact_phone,
+            "child_name": self.child_name, "child_dob": self.child_dob,
+            "child_identifier": self.child_identifier,
+            "rep_name": self.rep_name, "rep_organisation": self.rep_organisation, "summary": self.summary,
+            "adjustments": self.adjustments,
+        }  # fmt: skip
+
+    def _combos(self) -> dict[str, QComboBox]:
+        return {
+            "kind": self.kind, "channel": self.channel, "relationship": self.relationship,
+            "category": self.category, "officer": self.officer,
+        }  # fmt: skip
+
+    def form_state(self) -> dict[str, DraftValue]:
+        """Return everything typed, as it is (even a half-typed date), for the draft."""
+        state: dict[str, DraftValue] = {key: field.text() for key, field in self._text_fields().items()}
+        state.update({key: box.currentData() for key, box in self._combos().items()})
+        state["stage"] = self.stage.value()
+        state["description"] = self.description.toPlainText()
+        state["link_to"] = self.linked_references()
+        return state
+
+    def restore_state(self, state: dict[str, DraftValue]) -> None:
+        """Put a draft's fields back into the form."""
+        for key, box in self._combos().items():
+            if key in state:
+                index = box.findData(state[key])
+                if index >= 0:
+                    box.setCurrentIndex(index)
+        for key, field in self._text_fields().items():
+            if isinstance(state.get(key), str):
+                field.setText(str(state[key]))
+        if isinstance(state.get("stage"), int):
+            self.stage.setValue(int(state["stage"]))  # type: ignore[arg-type]
+        if isinstance(state.get("description"), str):
+            self.description.setPlainText(str(state["description"]))
+        self.look_up_earlier()
+        links = state.get("link_to")
+        if isinstance(links, list):
+            for i in range(self.earlier_list.count()):
+                item = self.earlier_list.item(i)
+                if item.data(Qt.ItemDataRole.UserRole) in links:
+                    item.setCheckState(Qt.CheckState.Checked)
+
+    def save_draft(self) -> None:
+        """Keep what is typed on disk, so a crash or a power cut loses nothing."""
+        self.draft_timer.stop()
+        if self.drafts is None:
+            return
+        with contextlib.suppress(
+            OSError
+        ):  # a draft is a safety net: failing to write one must not stop typing
+            self.drafts.save(self.form_state(), unchanged_from=self.initial_state)
+
+    def reject(self) -> None:
+        """Cancel: the person chose to discard what was typed, so the draft goes too."""
+        self.draft_timer.stop()
+        if self.drafts is not None:
+            self.drafts.clear()
+        super().reject()
 
     # ----- building ----------------------------------------------------------------------
     def _build(self) -> None:
@@ -424,19 +515,48 @@ class NewCaseDialog(QDialog):
             self.result_case = self.desk.cases.log_case(data)
         except SendDeskError as exc:
             self.show_error(exc)
+            self.save_draft()
             return
+        self.draft_timer.stop()
+        if self.drafts is not None:
+            self.drafts.clear()
         self.accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, desk: Desk, queries: GuiQueries | None = None) -> CaseDetail | None:
-        """Show the form; return the saved case, or None if cancelled."""
-        dialog = cls(parent, desk, queries)
+    def ask(
+        cls,
+        parent: QWidget | None,
+        desk: Desk,
+        queries: GuiQueries | None = None,
+        *,
+        drafts: DraftStore | None = None,
+    ) -> CaseDetail | None:
+        """Show the form (offering back an unsaved draft); return the saved case, or None if cancelled."""
+        if drafts is None:
+            drafts = DraftStore(default_drafts_folder(), login=desk.ctx.actor_login())
+        dialog = cls(parent, desk, queries, drafts=drafts)
+        draft = drafts.load()
+        if draft is not None and cls.ask_restore(parent, draft.saved_at):
+            dialog.restore_state(draft.fields)
         try:
             if dialog.exec() == QDialog.DialogCode.Accepted:
                 return dialog.result_case
             return None
         finally:
             dialog.deleteLater()
+
+    @classmethod
+    def ask_restore(cls, parent: QWidget | None, saved_at: datetime) -> bool:
+        """Ask whether to bring back a new case that was being typed when the desk closed."""
+        local = to_display_time(saved_at)
+        answer = QMessageBox.question(
+            parent,
+            "Unsaved new case",
+            f"A new case you were typing at {local:%H:%M} on {local:%d/%m/%Y} was not saved. Bring it back?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
 
 class _FieldProblemError(Exception):

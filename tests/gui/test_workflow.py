@@ -398,3 +398,52 @@ def test_every_input_has_a_label_or_accessible_name(qtbot, desk, complaint, wind
             assert widget in buddies or widget.accessibleName(), (
                 f"{type(top).__name__}: {widget!r} unlabelled"
             )
+
+
+def test_a_half_typed_new_case_survives_as_a_draft(
+    qtbot, desk, window: MainWindow, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from send_desk.gui.new_case import NewCaseDialog
+    from send_desk.services.drafts import DraftStore
+
+    drafts = DraftStore(tmp_path / "drafts", login="sam.patel")
+    dialog = NewCaseDialog(window, desk, drafts=drafts)
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData(CaseKind.SAR.value))
+    qtbot.keyClicks(dialog.contact_name, "Mo Farah")
+    dialog.received.setText("26/11/20")  # half typed
+    qtbot.waitUntil(drafts.exists, timeout=3000)
+    dialog.deleteLater()  # the desk "crashes": no save, no cancel
+
+    asked: list[object] = []
+    monkeypatch.setattr(
+        NewCaseDialog, "ask_restore", classmethod(lambda cls, parent, at: asked.append(at) or True)
+    )
+    driver = ModalDriver(qtbot)
+
+    def restored(d) -> None:  # type: ignore[no-untyped-def]
+        assert d.contact_name.text() == "Mo Farah"
+        assert d.received.text() == "26/11/20"
+        assert d.current_kind() is CaseKind.SAR
+
+    driver.drive([check(restored), tab(3), text("26/11/2026", replace=True), key(ENTER)])
+    saved = NewCaseDialog.ask(window, desk, drafts=drafts)
+    driver.raise_errors()
+    assert len(asked) == 1
+    assert saved is not None
+    assert saved.kind is CaseKind.SAR
+    assert not drafts.exists()  # saved for real: the draft is gone
+
+
+def test_cancel_discards_the_draft(qtbot, desk, window: MainWindow, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from send_desk.gui.new_case import NewCaseDialog
+    from send_desk.services.drafts import DraftStore
+
+    drafts = DraftStore(tmp_path / "drafts")
+    dialog = NewCaseDialog(window, desk, drafts=drafts)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.summary, "Wrong number")
+    dialog.save_draft()
+    assert drafts.exists()
+    dialog.reject()
+    assert not drafts.exists()
