@@ -12,7 +12,7 @@ def run_desk(database: str | None = None, *, allow_network_share: bool = False) 
 
     from send_desk.bootstrap import open_desk
     from send_desk.domain.errors import SendDeskError
-    from send_desk.gui.errors import error_text, install_excepthook
+    from send_desk.gui.errors import error_text
     from send_desk.gui.settings import APPLICATION, ORGANISATION
     from send_desk.gui.style import STYLE_SHEET, app_icon
 
@@ -41,7 +41,9 @@ def run_desk(database: str | None = None, *, allow_network_share: bool = False) 
         except SendDeskError as exc:
             QMessageBox.critical(None, "SEND Desk cannot start", error_text(exc))
             return 1
-        install_excepthook(window)
+        from send_desk.gui.crash_handler import install as install_crash_handler
+
+        install_crash_handler(parent=window)  # uncaught errors: logged, then a friendly dialog
         window.show()
         return int(app.exec())
     finally:
