@@ -44,7 +44,7 @@ from send_desk.services.policies import load_closures, policy_from_row
 from send_desk.services.register import RegisterService
 from send_desk.services.views import RagWindow, rag_window
 
-EXPORT_BATCH = 2000
+EXPORT_BATCH = 5000
 PROGRESS_EVERY = 1000
 
 
@@ -92,13 +92,17 @@ class Pseudonymiser:
         return found
 
 
-def _label(enum_type: Any, value: str | None) -> str:
+_LABELS: dict[str, str] = {
+    member.value: str(member.label) for enum_type in (CaseKind, Channel) for member in enum_type
+}
+_OUTCOME_LABELS = {member.value: member.label for member in Outcome}
+_CLOSURE_LABELS = {member.value: member.label for member in ClosureCode}
+
+
+def _label(labels: Mapping[str, str], value: str | None) -> str:
     if not value:
         return ""
-    try:
-        return str(enum_type(value).label)
-    except ValueError:
-        return value
+    return labels.get(value, value)
 
 
 def describe_filter(case_filter: CaseFilter) -> tuple[tuple[str, str], ...]:
@@ -239,30 +243,30 @@ class ExportService:
             CaseStage.started_on,
         )
         last: tuple[date, int] | None = None
-        while True:
-            with self.ctx.db.read() as session:
-                query: Select[Any] = (
-                    select(*columns)  # type: ignore[assignment]
-                    .outerjoin(
-                        contact, (contact.case_id == Case.id) & (contact.role == PersonRole.CONTACT.value)
-                    )
-                    .outerjoin(child, (child.case_id == Case.id) & (child.role == PersonRole.CHILD.value))
-                    .outerjoin(Category, Category.id == Case.category_id)
-                    .outerjoin(Staff, Staff.id == Case.officer_id)
-                    .outerjoin(CaseStage, (CaseStage.case_id == Case.id) & (CaseStage.stage == Case.stage))
-                )
-                query = register._filtered(session, query, case_filter, window)
+        # one read transaction (a consistent snapshot) paged by keyset on (received_on, id)
+        with self.ctx.db.read() as session:
+            base: Select[Any] = (
+                select(*columns)  # type: ignore[assignment]
+                .outerjoin(contact, (contact.case_id == Case.id) & (contact.role == PersonRole.CONTACT.value))
+                .outerjoin(child, (child.case_id == Case.id) & (child.role == PersonRole.CHILD.value))
+                .outerjoin(Category, Category.id == Case.category_id)
+                .outerjoin(Staff, Staff.id == Case.officer_id)
+                .outerjoin(CaseStage, (CaseStage.case_id == Case.id) & (CaseStage.stage == Case.stage))
+            )
+            base = register._filtered(session, base, case_filter, window)
+            connection = session.connection()
+            while True:
+                query = base
                 if last is not None:
                     query = query.where(tuple_(Case.received_on, Case.id) > tuple_(*last))
-                query = query.order_by(Case.received_on, Case.id).limit(batch)
-                rows = session.execute(query).all()
-            if not rows:
-                return
-            for row in rows:
-                yield _line(row, window, calendars, pseudonymiser)
-            last = (rows[-1][6], rows[-1][0])
-            if len(rows) < batch:
-                return
+                rows = connection.execute(query.order_by(Case.received_on, Case.id).limit(batch)).all()
+                if not rows:
+                    return
+                for row in rows:
+                    yield _line(row, window, calendars, pseudonymiser)
+                last = (rows[-1][6], rows[-1][0])
+                if len(rows) < batch:
+                    return
 
 
 def _line(
@@ -328,9 +332,9 @@ def _line(
         summary = ""
     return CaseLine(
         reference=reference,
-        kind=_label(CaseKind, kind),
+        kind=_label(_LABELS, kind),
         stage=stage,
-        channel=_label(Channel, channel),
+        channel=_label(_LABELS, channel),
         received=received,
         contact_name=contact_name,
         contact_email=contact_email,
@@ -349,8 +353,8 @@ def _line(
         responded=responded,
         working_days=working_days,
         within_target=within,
-        outcome=_label(Outcome, outcome),
-        closure_code=_label(ClosureCode, closure_code),
+        outcome=_label(_OUTCOME_LABELS, outcome),
+        closure_code=_label(_CLOSURE_LABELS, closure_code),
         summary=summary,
         state=state.label,
         acknowledge_rag=None if ack_rag is Rag.DONE else ack_rag.value,

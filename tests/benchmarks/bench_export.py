@@ -1,0 +1,249 @@
+"""Benchmark the Excel export beside a bare openpyxl write-only loop, and the GUI's event loop meanwhile.
+
+Run: `.venv/bin/python -m tests.benchmarks.bench_export [--cases 100000] [--out bench-data/export]`.
+It reuses `bench-data/cases-N.sqlite3` (made by bench_core) if there is one (copied, never changed),
+else builds the database with the demo generator. Figures (printed, and as JSON with --json):
+
+  export            the whole `ExportService.export` (database read in keyset batches, styled cells, RAG
+                    fills, Summary and About sheets, temp file + rename), rows/s;
+  floor             a bare openpyxl write-only loop appending the same rows (same values, already in
+                    memory, no styles) and saving, rows/s; ratio = export s / floor s (goal ≤ 1.2);
+  writer only       the styled writer over in-memory lines (export minus the database read);
+  peak memory       the process's peak resident set size after the export (before the floor's rows are
+                    held in memory);
+  GUI latency       a 10 ms QTimer on the GUI thread while the export runs on the task runner's pool:
+                    the largest and the 95th-percentile gap between ticks, beside the same timer idle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from openpyxl import Workbook
+
+from send_desk.bootstrap import Desk, open_desk
+from send_desk.reports.xlsx_export import ExportAbout, write_cases_xlsx
+from send_desk.services.demo import DemoService
+from send_desk.services.dto import CaseFilter
+from send_desk.services.spreadsheets import ExportService
+
+NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+ALL = CaseFilter(status="all")
+
+
+def database(folder: Path, cases: int) -> Path:
+    """Return a database of `cases` cases in `folder` (copied from bench_core's, or built)."""
+    target = folder / f"cases-{cases}.sqlite3"
+    if target.exists():
+        return target
+    shared = Path("bench-data") / f"cases-{cases}.sqlite3"
+    if shared.exists():
+        shutil.copy(shared, target)
+        return target
+    desk = open_desk(str(target), clock=lambda: NOW, login="benchmark")
+    started = time.perf_counter()
+    for done in DemoService(desk.ctx).generate(cases, seed=1):
+        print(f"\rbuilding: {done:,} cases", end="", file=sys.stderr)
+    print(f"\rbuilt {cases:,} cases in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    desk.close()
+    return target
+
+
+def timed(action: Any) -> tuple[float, Any]:
+    """Return the seconds an action took and its result."""
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
+
+
+def floor_loop(rows: list[list[Any]], out: Path) -> None:
+    """Write the rows with a bare write-only openpyxl loop and save."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Cases")
+    for row in rows:
+        sheet.append(row)
+    workbook.save(out)
+
+
+def plain_row(line: Any) -> list[Any]:
+    """Return the values of one export line as the floor writes them (same columns, no styles)."""
+    return [
+        line.reference,
+        line.kind,
+        line.stage,
+        line.channel,
+        line.received,
+        line.contact_name or None,
+        line.contact_email or None,
+        line.contact_phone or None,
+        line.contact_address or None,
+        line.child_name or None,
+        line.child_dob,
+        line.category or None,
+        line.team or None,
+        line.officer or None,
+        line.status,
+        line.acknowledge_by,
+        line.acknowledged,
+        line.respond_by,
+        line.extended_to,
+        line.responded,
+        line.working_days,
+        None if line.within_target is None else ("Yes" if line.within_target else "No"),
+        line.outcome or None,
+        line.closure_code or None,
+        line.summary or None,
+        line.state,
+    ]
+
+
+def gui_latency(desk: Desk, out: Path) -> dict[str, float]:
+    """Measure the GUI thread's timer gaps idle and while the export runs on the task runner."""
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from send_desk.gui.export_dialog import ExportRequest, start_export
+    from send_desk.gui.tasks import TaskRunner
+
+    app = QApplication.instance() or QApplication([])
+    clock = QElapsedTimer()
+
+    def sample(seconds: float | None, start: Any = None) -> tuple[list[int], float]:
+        gaps: list[int] = []
+        last = [0]
+        done: list[Any] = []
+
+        def tick() -> None:
+            now = clock.elapsed()
+            gaps.append(now - last[0])
+            last[0] = now
+
+        timer = QTimer()
+        timer.setInterval(10)
+        timer.timeout.connect(tick)
+        clock.start()
+        timer.start()
+        began = time.perf_counter()
+        if start is not None:
+            start(done)
+        while (seconds is not None and time.perf_counter() - began < seconds) or (
+            start is not None and not done
+        ):
+            app.processEvents()
+            time.sleep(0.001)
+        timer.stop()
+        return gaps[1:], time.perf_counter() - began
+
+    idle, _ = sample(2.0)
+    runner = TaskRunner(None)
+    busy, seconds = sample(
+        None,
+        lambda done: start_export(None, desk, ExportRequest(out, ALL), runner=runner, on_done=done.append),
+    )
+    runner.wait()
+
+    def p95(values: list[int]) -> float:
+        return (
+            float(statistics.quantiles(values, n=20)[-1])
+            if len(values) > 20
+            else float(max(values, default=0))
+        )
+
+    return {
+        "idle_max_ms": float(max(idle)),
+        "idle_p95_ms": p95(idle),
+        "busy_max_ms": float(max(busy)),
+        "busy_p95_ms": p95(busy),
+        "busy_seconds": round(seconds, 2),
+        "ticks": len(busy),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the export benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--out", type=Path, default=Path("bench-data") / "export")
+    parser.add_argument("--no-gui", action="store_true", help="skip the event-loop latency measurement")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = database(args.out, args.cases)
+    desk = open_desk(str(path), clock=lambda: NOW, login="benchmark")
+    service = ExportService(desk.ctx)
+    figures: dict[str, Any] = {"cases": args.cases, "lxml": _has_lxml()}
+    try:
+        export_seconds, outcome = timed(lambda: service.export_all(args.out / "export.xlsx", ALL))
+        figures["rows"] = outcome.cases
+        figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        read_seconds, lines = timed(lambda: list(service.lines(ALL)))
+        about = ExportAbout(exported_at=NOW, exported_by="benchmark", database=str(path))
+        writer_seconds, _ = timed(lambda: list(write_cases_xlsx(args.out / "writer.xlsx", lines, about)))
+        rows = [plain_row(line) for line in lines]
+        lines = []
+        floor_seconds, _ = timed(lambda: floor_loop(rows, args.out / "floor.xlsx"))
+        rows = []
+        n = figures["rows"]
+        figures.update(
+            {
+                "export_seconds": round(export_seconds, 2),
+                "export_rows_per_s": round(n / export_seconds),
+                "read_seconds": round(read_seconds, 2),
+                "writer_seconds": round(writer_seconds, 2),
+                "floor_seconds": round(floor_seconds, 2),
+                "floor_rows_per_s": round(n / floor_seconds),
+                "ratio": round(export_seconds / floor_seconds, 3),
+                "writer_ratio": round(writer_seconds / floor_seconds, 3),
+                "goal_ratio": 1.2,
+            }
+        )
+        if not args.no_gui:
+            figures["gui"] = gui_latency(desk, args.out / "gui.xlsx")
+    finally:
+        desk.close()
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return 0
+    f = figures
+    print(f"Export of {f['rows']:,} cases (lxml installed: {f['lxml']})")
+    print(f"  export (whole service)  {f['export_seconds']:8.2f} s  {f['export_rows_per_s']:8,} rows/s")
+    print(f"    of which DB read      {f['read_seconds']:8.2f} s")
+    print(f"  writer only (in memory) {f['writer_seconds']:8.2f} s")
+    print(f"  bare openpyxl loop      {f['floor_seconds']:8.2f} s  {f['floor_rows_per_s']:8,} rows/s")
+    print(f"  ratio export / floor    {f['ratio']:8.3f}   (writer only {f['writer_ratio']:.3f}; goal <= 1.2)")
+    print(f"  peak memory             {figures['peak_rss_mb']:8.1f} MB")
+    if "gui" in figures:
+        g = figures["gui"]
+        print(
+            f"  GUI 10 ms timer gaps: idle max {g['idle_max_ms']:.0f} ms / p95 {g['idle_p95_ms']:.0f} ms; "
+            f"during export max {g['busy_max_ms']:.0f} ms / p95 {g['busy_p95_ms']:.0f} ms "
+            f"over {g['busy_seconds']} s ({g['ticks']} ticks)"
+        )
+    return 0
+
+
+def _has_lxml() -> bool:
+    try:
+        import lxml  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+if __name__ == "__main__":
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # skip interpreter teardown: PySide6 objects left by the latency probe can crash it
