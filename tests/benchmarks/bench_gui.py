@@ -105,6 +105,7 @@ def child_desk(database: str) -> None:
     window.table.viewport().installEventFilter(watcher)
     window.registerShown.connect(shown)
     window.registerLoaded.connect(loaded)
+    state["shown"] = window.model.rowCount() > 0  # the first screenful is fetched while the window is built
     window.show()
     app.exec()
     desk.close()
