@@ -28,7 +28,8 @@ SORT_KEYS = (
     "respond_by",
     "next_due",
 )
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+"""A run of letters and digits: the words FTS5's unicode61 tokenizer makes (underscore splits words)."""
 
 
 def search_tokens(text_: str) -> list[str]:
@@ -150,12 +151,22 @@ class RegisterService:
         return query.where(and_(*conditions)) if conditions else query
 
 
+def word_prefix_pattern(token: str) -> str:
+    """Return a PostgreSQL regular expression matching a word that starts with the token."""
+    # tokens are letters and digits only (search_tokens), so nothing in them is a regex operator
+    return "(^|[^[:alnum:]])" + token
+
+
 def _text_condition(session: Session, tokens: Sequence[str]) -> Any:
-    """Return the free-text condition: FTS5 on SQLite, trigram-indexed ILIKE on PostgreSQL."""
+    """Return the free-text condition: FTS5 on SQLite, a trigram-indexed regex on PostgreSQL.
+
+    Both match every token as the start of a word, case-insensitively, so a search finds the same
+    cases on either database.
+    """
     if session.get_bind().dialect.name == "sqlite":
         matches = select(text("rowid")).select_from(text("case_fts")).where(text("case_fts MATCH :q"))
         return Case.id.in_(matches.params(q=fts_query(tokens)))
-    return and_(*[Case.search_text.ilike(f"%{token}%") for token in tokens])
+    return and_(*[Case.search_text.regexp_match(word_prefix_pattern(token), flags="i") for token in tokens])
 
 
 def _sorted(query: Select[Any], sort: str, descending: bool) -> Select[Any]:

@@ -1,0 +1,65 @@
+"""Free-text search finds the same cases on SQLite (FTS5) and PostgreSQL (trigram-indexed regex)."""
+
+from __future__ import annotations
+
+import pytest
+
+from send_desk.bootstrap import Desk
+from send_desk.services.dto import CaseFilter, PersonInput
+from send_desk.services.register import search_tokens
+from tests.conftest import complaint_input
+
+
+@pytest.fixture
+def two_cases(desk: Desk) -> dict[str, int]:
+    a = desk.cases.log_case(
+        complaint_input(
+            contact=PersonInput(name="Mary O'Brien-Smith", email="mary@example.org"),
+            child=PersonInput(name="Tammy Brien"),
+            summary="Transport to school",
+        )
+    )
+    b = desk.cases.log_case(
+        complaint_input(
+            contact=PersonInput(name="Zoe Amyson", phone="0161 496 0000"),
+            child=PersonInput(name="Leo Amyson"),
+            summary="annual review_late 100%",
+        )
+    )
+    return {"A": a.id, "B": b.id}
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("smith", "A"),
+        ("SMITH", "A"),
+        ("mith", ""),  # words are matched from their start, not in the middle
+        ("amy", "B"),
+        ("ammy", ""),
+        ("tam", "A"),
+        ("brien smith", "A"),
+        ("o'brien", "A"),
+        ("mary@example", "A"),
+        ("example.org", "A"),
+        ("review_late", "B"),
+        ("late", "B"),
+        ("100", "B"),
+        ("0161", "B"),
+        ("4960000", ""),
+        ("01614960000", "B"),
+        ("_", "AB"),  # nothing to search for: every case
+        ("%", "AB"),
+        ("transport amy", ""),
+    ],
+)
+def test_search_matches_word_starts_on_both_backends(
+    desk: Desk, two_cases: dict[str, int], typed: str, expected: str
+) -> None:
+    found = set(desk.register.ids(CaseFilter(text=typed, status="all")))
+    assert found == {two_cases[name] for name in expected}
+
+
+def test_tokens_are_letters_and_digits() -> None:
+    assert search_tokens("review_late O'Brien-Smith 100%") == ["review", "late", "o", "brien", "smith", "100"]
+    assert search_tokens("_ % * ( )") == []
