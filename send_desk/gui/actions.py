@@ -6,12 +6,11 @@ reason, a field in error, someone else's newer save) is shown in the dialog whil
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,7 +31,7 @@ from send_desk.bootstrap import Desk
 from send_desk.domain.errors import ConflictError, SendDeskError, ValidationError
 from send_desk.domain.kinds import CaseKind, Channel, ClosureCode, LinkKind, Outcome, RemedyKind
 from send_desk.gui.style import app_icon, uk_date
-from send_desk.gui.widgets import DateField, FieldError, add_row, combo
+from send_desk.gui.widgets import DateField, FieldError, add_row, combo, shortcut, show_beside
 from send_desk.services.cases import ActionInput, RemedyInput
 from send_desk.services.dto import CaseDetail, StaffView
 
@@ -70,7 +69,7 @@ class CaseHost(Protocol):
 
 def describe_changes(old: CaseDetail, new: CaseDetail) -> list[str]:
     """Return what someone else changed on a case, one line per field, for the conflict message."""
-    fields = (
+    fields: tuple[tuple[str, Callable[[CaseDetail], str]], ...] = (
         ("Status", lambda c: c.status.value.capitalize()),
         ("Stage", lambda c: str(c.stage)),
         ("Officer", lambda c: c.officer.name if c.officer else "Unassigned"),
@@ -164,7 +163,7 @@ class ActionDialog(QDialog):
         save.setDefault(True)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
+        shortcut(self, "Ctrl+Return", self.save)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
         if self.first_field is not None:
@@ -224,11 +223,7 @@ class ActionDialog(QDialog):
         if key == "missed_reason" and self.missed_row is not None:
             self.form.setRowVisible(self.missed_row, True)
             self.adjustSize()
-        target = self.errors.get(key or "")
-        if target is not None and target.parentWidget() is not None and not target.parentWidget().isHidden():
-            target.show_message(str(error))
-            target.parentWidget().layout().itemAt(0).widget().setFocus()
-        else:
+        if not show_beside(self.errors.get(key or ""), str(error)):
             self.show_banner(str(error))
 
     def save(self) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -30,6 +31,7 @@ from send_desk.gui import actions
 from send_desk.gui.errors import show_error
 from send_desk.gui.style import RAG_STYLES, app_icon, kind_stage, rag_icon, uk_date
 from send_desk.gui.widgets import fit_to_screen
+from send_desk.gui.widgets import shortcut as add_shortcut
 from send_desk.services.dto import CaseDetail, ClockView, PersonView, StaffView, StageView
 from send_desk.services.gui_queries import GuiQueries
 
@@ -64,6 +66,12 @@ def _person_html(title: str, person: PersonView | None) -> str:
     if person.phone:
         bits.append(html.escape(person.phone))
     return f"<tr><th align=left>{title}</th><td>{' · '.join(bits)}</td></tr>"
+
+
+def _press(button: QPushButton) -> None:
+    """Click a button from its shortcut, if it is enabled."""
+    if button.isEnabled():
+        button.click()
 
 
 class CaseView(QDialog):
@@ -177,25 +185,25 @@ class CaseView(QDialog):
             ("reopen", "Reope&n case…", "Ctrl+Shift+O", lambda: self.run(actions.ReopenDialog)),
             ("link", "Lin&k case…", "Ctrl+Shift+K", lambda: self.run(actions.LinkDialog)),
         )
-        for key, text, shortcut, slot in specs:
+        for name, text, key, slot in specs:
             button = QPushButton(text)
             button.setAutoDefault(False)
-            button.setToolTip(f"{text.replace('&', '').rstrip('…')} ({shortcut})")
+            button.setToolTip(f"{text.replace('&', '').rstrip('…')} ({key})")
             button.clicked.connect(lambda _checked=False, s=slot: s())
-            QShortcut(QKeySequence(shortcut), self, activated=lambda b=button: b.isEnabled() and b.click())
+            add_shortcut(self, key, partial(_press, button))
             panel.addWidget(button)
-            self.buttons[key] = button
+            self.buttons[name] = button
         panel.addStretch(1)
         print_button = QPushButton("Pr&int…")
         print_button.setAutoDefault(False)
         print_button.setToolTip("Print the whole case or save it as PDF (Ctrl+P)")
         print_button.clicked.connect(self.print_case)
-        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_case)
+        add_shortcut(self, QKeySequence.StandardKey.Print, self.print_case)
         panel.addWidget(print_button)
         refresh = QPushButton("Re&load")
         refresh.setAutoDefault(False)
         refresh.clicked.connect(self.reload_case)
-        QShortcut(QKeySequence("F5"), self, activated=self.reload_case)
+        add_shortcut(self, "F5", self.reload_case)
         close = QPushButton("Close window")
         close.setAutoDefault(False)
         close.clicked.connect(self.reject)

@@ -7,7 +7,6 @@ import itertools
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,7 +31,7 @@ from send_desk.bootstrap import Desk
 from send_desk.domain.errors import SendDeskError, ValidationError, to_display_time
 from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, Relationship
 from send_desk.gui.style import app_icon, kind_stage, uk_date, uk_day
-from send_desk.gui.widgets import DateField, FieldError, add_row, combo, fit_to_screen
+from send_desk.gui.widgets import DateField, FieldError, add_row, combo, fit_to_screen, shortcut, show_beside
 from send_desk.services.drafts import DraftStore, DraftValue, default_drafts_folder
 from send_desk.services.dto import CaseDetail, CaseInput, CaseRow, PersonInput
 from send_desk.services.gui_queries import GuiQueries
@@ -292,8 +291,8 @@ class NewCaseDialog(QDialog):
         save.setAutoDefault(True)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+        shortcut(self, "Ctrl+Return", self.save)
+        shortcut(self, "Ctrl+S", self.save)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
@@ -444,12 +443,7 @@ class NewCaseDialog(QDialog):
     def show_error(self, error: SendDeskError, field: str | None = None) -> None:
         """Show an error next to its field (or at the top) and put the cursor there."""
         key = field or (error.field if isinstance(error, ValidationError) else None)
-        target = self.errors.get(key or "")
-        if target is not None and target.parentWidget() is not None and target.parentWidget().isVisible():
-            target.show_message(str(error))
-            focus = target.parentWidget().layout().itemAt(0).widget()
-            focus.setFocus()
-        else:
+        if not show_beside(self.errors.get(key or ""), str(error)):
             self.banner.setText(str(error))
             self.banner.show()
 

@@ -19,7 +19,7 @@ def desk_settings() -> QSettings:
 
 def upgrade(settings: QSettings) -> None:
     """Bring settings written by an older desk up to date."""
-    version = int(settings.value("settings/version", 0) or 0)
+    version = int(str(settings.value("settings/version", 0) or 0))
     if version < 1:
         settings.setValue("settings/version", SETTINGS_VERSION)
 

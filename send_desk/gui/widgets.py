@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from send_desk.gui.style import uk_date
 
+DateValue = date
 DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %m %Y")
 
 
@@ -31,7 +32,9 @@ def parse_uk_date(text: str) -> date | None:
 class DateField(QLineEdit):
     """A date typed as dd/mm/yyyy: quick by keyboard, and blank when optional."""
 
-    def __init__(self, value: date | None = None, parent: QWidget | None = None, *, name: str = "") -> None:
+    def __init__(
+        self, value: DateValue | None = None, parent: QWidget | None = None, *, name: str = ""
+    ) -> None:
         """Show `value` (or nothing) and describe the expected format."""
         super().__init__(parent)
         self.setPlaceholderText("dd/mm/yyyy")
@@ -41,15 +44,15 @@ class DateField(QLineEdit):
             self.setAccessibleDescription("A date, typed as day/month/year")
         self.set_date(value)
 
-    def set_date(self, value: date | None) -> None:
+    def set_date(self, value: DateValue | None) -> None:
         """Show a date, or nothing."""
         self.setText(uk_date(value))
 
-    def date(self) -> date | None:
+    def date(self) -> DateValue | None:
         """Return the date typed; raise ValueError when it is not a date."""
         return parse_uk_date(self.text())
 
-    def date_or_none(self) -> date | None:
+    def date_or_none(self) -> DateValue | None:
         """Return the date typed, or None when it is blank or not (yet) a date."""
         try:
             return self.date()
@@ -63,6 +66,7 @@ class FieldError(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         """Start hidden."""
         super().__init__(parent)
+        self.field_widget: QWidget | None = None
         self.setProperty("role", "error")
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -104,6 +108,7 @@ def add_row(form: QFormLayout, label: str, field: QWidget, error: FieldError | N
     if error is None:
         form.addRow(caption, field)
         return field
+    error.field_widget = field
     holder = QWidget()
     holder.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
     box = QVBoxLayout(holder)
@@ -123,3 +128,22 @@ def fit_to_screen(widget: QWidget, width: int, height: int, margin: int = 32) ->
         width = min(width, available.width() - margin)
         height = min(height, available.height() - margin)
     widget.resize(width, height)
+
+
+def shortcut(
+    parent: QWidget, key: QKeySequence | QKeySequence.StandardKey | str, slot: Callable[[], object]
+) -> QShortcut:
+    """Add a keyboard shortcut that works anywhere in the window."""
+    made = QShortcut(QKeySequence(key), parent)
+    made.activated.connect(slot)
+    return made
+
+
+def show_beside(error: FieldError | None, message: str) -> bool:
+    """Show a message beside its field and put the cursor there; False if the field is not on show."""
+    field = error.field_widget if error is not None else None
+    if error is None or field is None or field.isHidden() or not field.isVisibleTo(field.window()):
+        return False
+    error.show_message(message)
+    field.setFocus()
+    return True
