@@ -36,7 +36,7 @@ from PySide6.QtGui import (
 
 from send_desk.reports.annual import annual_figures_html, annual_header, annual_title
 from send_desk.reports.case_printout import case_header, case_printout_html, case_title
-from send_desk.reports.htmlkit import DEFAULT_TEAM
+from send_desk.reports.htmlkit import DEFAULT_TEAM, uk_datetime
 from send_desk.reports.weekly import TREND_CHART_URL, weekly_header, weekly_summary_html, weekly_title
 from send_desk.services.dto import CaseDetail
 from send_desk.services.reporting import AnnualFigures, TrendPoint, WeeklySummary
@@ -113,7 +113,7 @@ def case_job(
     footer = generated_text(printed_at, printed_by)
     return PrintJob(
         title=case_title(detail),
-        html=case_printout_html(detail, team=team, printed_by=printed_by, printed_at=footer[13:]),
+        html=case_printout_html(detail, team=team, printed_by=printed_by, printed_at=uk_datetime(printed_at)),
         header=case_header(detail, team),
         footer=footer,
     )

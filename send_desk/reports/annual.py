@@ -71,7 +71,7 @@ def annual_figures_html(figures: AnnualFigures, *, team: str) -> str:
             ],
             _stage_rows(f.stages),
             numeric=(1, 5, 6, 7),
-            widths=(8, 9, 17, 20, 18, 9, 9, 10),
+            widths=(7, 9, 16, 19, 18, 11, 9, 11),
         ),
         '<p class="note">WD: working days. Acknowledgement is counted from the day the stage began; the '
         "response from the acknowledgement (the Code: 10 working days at stage 1, 20 at stage 2). A response "

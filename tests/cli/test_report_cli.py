@@ -166,6 +166,7 @@ def test_case_pdf(run: Run, desk: Desk, tmp_path: Path) -> None:
     assert "Stage 2" in flat
     assert "Waiting for the school's records" in flat
     assert "Jo Bloggs" in flat
+    assert "Printed on 27/11/2026 10:00 by Sam Patel." in flat
 
 
 def test_errors_are_one_line(run: Run, tmp_path: Path) -> None:
