@@ -7,13 +7,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from send_desk.db.engine import is_sqlite
 from send_desk.db.models import ChangeCounter
-from send_desk.domain.errors import ConflictError, DatabaseUnavailableError, SendDeskError
+from send_desk.domain.errors import ConflictError, DatabaseUnavailableError, SendDeskError, ValidationError
 
 CHANGE_CHANNEL = "send_desk_changes"
 """The PostgreSQL LISTEN/NOTIFY channel every committed write notifies."""
@@ -83,6 +83,12 @@ def translate_errors() -> Iterator[None]:
         ) from exc
     except OperationalError as exc:
         raise DatabaseUnavailableError(describe_operational_error(exc)) from exc
+    except DataError as exc:
+        # PostgreSQL enforces column lengths and ranges that SQLite lets through
+        raise ValidationError(
+            "One of the values does not fit in the database "
+            f"({first_line(exc.orig)}). Nothing was saved; shorten it and try again."
+        ) from exc
     except IntegrityError as exc:
         raise SendDeskError(
             "The database refused the change because it clashes with a record already saved "
@@ -98,7 +104,7 @@ def translate_errors() -> Iterator[None]:
 def describe_operational_error(exc: OperationalError) -> str:
     """Explain a low-level database failure in plain words."""
     text = str(exc.orig).lower()
-    if "locked" in text or "busy" in text or "lock timeout" in text or "deadlock" in text:
+    if any(word in text for word in ("locked", "busy", "lock timeout", "deadlock", "could not serialize")):
         return (
             "The database is busy with another desk's work, so this was not saved. Wait a few seconds "
             "and try again; nothing saved earlier was lost."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
@@ -100,3 +101,44 @@ def test_race_inside_one_transaction_is_a_conflict_on_postgres(
     finally:
         first.close()
         second.close()
+
+
+def test_simultaneous_saves_one_wins_the_rest_are_conflicts(
+    database_url: str, clock: FakeClock, desk: Desk, complaint: CaseDetail, backend: str
+) -> None:
+    desks = [open_desk(database_url, clock=clock, login=login) for login in ("alex.jones", "priya.shah") * 2]
+    barrier = threading.Barrier(len(desks))
+    saved: list[int] = []
+    conflicts: list[ConflictError] = []
+
+    def acknowledge(other: Desk) -> None:
+        barrier.wait()
+        try:
+            done = other.cases.acknowledge(
+                complaint.id, on=date(2026, 11, 23), expected_version=complaint.version
+            )
+            saved.append(done.version)
+        except ConflictError as exc:
+            conflicts.append(exc)
+
+    threads = [threading.Thread(target=acknowledge, args=(other,)) for other in desks]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        for other in desks:
+            other.close()
+    assert saved == [complaint.version + 1]
+    assert len(conflicts) == len(desks) - 1
+    actions = audit_actions(desk, complaint.id)
+    assert [action for action, _login in actions] == ["log", "acknowledge"]
+    winner = desk.cases.get(complaint.id).updated_by
+    unnamed = [exc for exc in conflicts if exc.changed_by != winner]
+    if unnamed and backend == "postgres":
+        pytest.xfail(
+            "on PostgreSQL a save racing inside the same moment is caught by the version column, which "
+            "cannot say who won; CaseService._begin should lock the row (with_for_update) - see report"
+        )
+    assert unnamed == []
