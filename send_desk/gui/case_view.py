@@ -131,6 +131,11 @@ class CaseView(QDialog):
         self.subtitle.setObjectName("muted")
         self.subtitle.setWordWrap(True)
         layout.addWidget(self.subtitle)
+        self.stale = QLabel()
+        self.stale.setObjectName("banner")
+        self.stale.setWordWrap(True)
+        self.stale.hide()
+        layout.addWidget(self.stale)
         self.appeal = QLabel()
         self.appeal.setObjectName("duePanel")
         self.appeal.setWordWrap(True)
@@ -213,9 +218,26 @@ class CaseView(QDialog):
         layout.addLayout(body, 1)
 
     # ----- showing -----------------------------------------------------------------------
+    def check_stale(self) -> bool:
+        """Say so when someone else has saved this case since it was shown; return whether they have."""
+        try:
+            latest = self.queries.latest_change(self._case.id)
+        except SendDeskError:
+            return False
+        if latest is None or latest.version == self._case.version:
+            return False
+        when = to_display_time(latest.updated_at)
+        self.stale.setText(
+            f"{latest.updated_by} changed this case at {when:%H:%M} on {when:%d/%m/%Y}. "
+            "Press Reload (F5) to see their change."
+        )
+        self.stale.show()
+        return True
+
     def show_case(self, case: CaseDetail) -> None:
         """Show a (re)loaded case."""
         self._case = case
+        self.stale.hide()
         self.setWindowTitle(f"{case.reference} — {kind_stage(case.kind, case.stage)}")
         self.title.setText(f"{case.reference}  ·  {kind_stage(case.kind, case.stage)}")
         style = RAG_STYLES[case.rag]

@@ -476,7 +476,11 @@ class MainWindow(QMainWindow):
         self.registerLoaded.emit()
 
     def _external_change(self) -> None:
-        """Show another desk's change: fetch rows and counts again (unless a fetch is running)."""
+        """Show another desk's change: fetch rows and counts again, and flag open cases they changed."""
+        for view in list(self.case_views.values()):
+            check = getattr(view, "check_stale", None)
+            if check is not None and view.isVisible():
+                check()
         if not self.runner.busy:
             self.model.refresh_rows()
             self.reload()

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
-from send_desk.db.models import Case, Category, ChangeCounter
+from send_desk.db.models import Case, Category
 from send_desk.domain.kinds import CaseKind
 from send_desk.domain.policy import ClockRule
 from send_desk.domain.targets import StageClock, compute_deadlines
 from send_desk.services.context import ServiceContext
+from send_desk.services.deadlines import DeadlineService
 from send_desk.services.dto import CaseFilter, Deadline, StaffView
 from send_desk.services.policies import current_policy_row, load_closures, policy_from_row
 from send_desk.services.register import RegisterService, _sorted
@@ -25,6 +26,15 @@ class CategoryView:
 
     name: str
     appealable: bool
+
+
+@dataclass(frozen=True)
+class CaseVersion:
+    """Who last saved a case, when, and its version."""
+
+    version: int
+    updated_by: str
+    updated_at: datetime
 
 
 @dataclass(frozen=True)
@@ -92,15 +102,13 @@ class GuiQueries:
         """Return the person using the desk (their record is made on first use)."""
         return self._staff.me()
 
-    def change_counter(self) -> int:
-        """Return the number other desks bump on every save, to notice changes cheaply."""
+    def latest_change(self, case_id: int) -> CaseVersion | None:
+        """Return the saved version of a case with who saved it and when, or None if it is gone."""
         with self.ctx.db.read() as session:
-            return int(session.scalar(select(ChangeCounter.value).where(ChangeCounter.id == 1)) or 0)
-
-    def version(self, case_id: int) -> int | None:
-        """Return the saved version of a case, or None if it is gone."""
-        with self.ctx.db.read() as session:
-            return session.scalar(select(Case.version).where(Case.id == case_id))
+            row = session.execute(
+                select(Case.version, Case.updated_by, Case.updated_at).where(Case.id == case_id)
+            ).first()
+            return None if row is None else CaseVersion(int(row[0]), str(row[1] or ""), row[2])
 
     def kind_rules(self, kind: CaseKind, stage: int = 1) -> KindRules:
         """Return the current target rules of a kind at a stage, for the form to follow."""
@@ -119,6 +127,8 @@ class GuiQueries:
         self, kind: CaseKind, stage: int, received: date, *, manual_due: date | None = None
     ) -> Deadline:
         """Return the due dates a new case would get under the current policy and closure days."""
+        if manual_due is None:
+            return DeadlineService(self.ctx).deadline(kind, received, stage=stage)
         with self.ctx.db.read() as session:
             policy = policy_from_row(current_policy_row(session, kind, stage))
             calendar = load_closures(session).calendar_for(policy)

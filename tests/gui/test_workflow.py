@@ -447,3 +447,18 @@ def test_cancel_discards_the_draft(qtbot, desk, window: MainWindow, tmp_path) ->
     assert drafts.exists()
     dialog.reject()
     assert not drafts.exists()
+
+
+def test_an_open_case_says_when_someone_else_changed_it(
+    qtbot, desk, other_desk, complaint, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    view = window.open_case(complaint.id)
+    assert isinstance(view, CaseView)
+    assert not view.check_stale()
+    other_desk.cases.add_note(complaint.id, text="Called the school")
+    window._external_change()  # what the change feed calls
+    assert view.stale.isVisible()
+    assert view.stale.text().startswith("Alex Jones changed this case at 10:00 on 27/11/2026")
+    view.reload_case()
+    assert not view.stale.isVisible()
+    assert "Called the school" in view.timeline.toPlainText()
