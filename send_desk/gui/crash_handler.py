@@ -42,7 +42,7 @@ log = logging.getLogger("send_desk.crash")
 
 def default_log_dir() -> Path:
     """Return the logs folder inside the per-user data folder."""
-    from send_desk.db.location import user_data_dir
+    from send_desk.paths import user_data_dir
 
     return user_data_dir() / "logs"
 

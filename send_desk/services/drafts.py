@@ -116,7 +116,7 @@ class DraftStore:
 
 def default_drafts_folder() -> Path:
     """Return the drafts folder inside the per-user data folder."""
-    from send_desk.db.location import user_data_dir
+    from send_desk.paths import user_data_dir
 
     return user_data_dir() / "drafts"
 
