@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
@@ -285,7 +286,12 @@ class MainWindow(QMainWindow):
         self.status_user = QLabel(f"Signed in as {self.me.name}", self)
         self.statusBar().addWidget(self.status_counts, 1)
         self.statusBar().addPermanentWidget(self.status_user)
-        self.setTabOrder(self.search, self.kind)
+        order: list[QWidget] = [
+            *self.dashboard.buttons.values(), self.search, self.mine, self.clear_button, self.kind,
+            self.status, self.officer, self.category, self.received_from, self.received_to, self.table,
+        ]  # fmt: skip
+        for first, second in itertools.pairwise(order):
+            self.setTabOrder(first, second)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")

@@ -427,3 +427,16 @@ def test_the_register_shows_a_head_before_the_whole_list(qtbot, desk, cases, mon
     qtbot.addWidget(win)
     assert seen[0] == 2
     assert win.model.rowCount() == 5
+
+
+def test_tab_order_follows_the_screen(qtbot, window: MainWindow) -> None:
+    window.search.setFocus()
+    order = []
+    for _ in range(10):
+        order.append(window.focusWidget())
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+    expected = [
+        window.search, window.mine, window.clear_button, window.kind, window.status, window.officer,
+        window.category, window.received_from, window.received_to, window.table,
+    ]  # fmt: skip
+    assert order == expected
