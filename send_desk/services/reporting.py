@@ -15,8 +15,19 @@ Definitions used throughout (the same for the screen, the PDF and `--json`):
   open then when it was received before `as_of` and not closed before it (a case closed and later
   reopened counts by its present state). A target is overdue then when its due date is before `as_of` and
   it was not done before `as_of`; its working days overdue count the working days after the due date up to
-  and including `as_of` (at least 1), in the calendar of the case's target policy.
+  and including `as_of` (at least 1), in the calendar of the kind's current target policy. Due dates are
+  the stored ones (as the desk showed them), so a date recalculated since is used as recalculated.
+  *Due next week* counts the targets outstanding at `as_of` whose due date falls in the following ISO week.
+- *Officer*: the case's officer for open and overdue cases; the stage's handler for responses and for
+  targets done since `as_of`.
+- *Working days to respond*: from the day the stage began (received, or escalation requested) to the
+  response, in the calendar of the stage's policy.
 - *Year to date* and the annual figures use the council's reporting year, 1 April to 31 March.
+
+Cost: the weekly summary reads indexed date ranges only. Its size follows the activity in the periods it
+reports and since the end of the week, not the size of the database, so last week's summary stays well under
+a second on a million cases (with the case_stage date indexes); a summary of a week long past reads the
+activity since then as well and takes longer.
 """
 
 from __future__ import annotations
