@@ -45,6 +45,7 @@ from send_desk.services.register import RegisterService
 from send_desk.services.views import RagWindow, rag_window
 
 EXPORT_BATCH = 5000
+FETCH_CHUNK = 250
 PROGRESS_EVERY = 1000
 
 
@@ -259,14 +260,17 @@ class ExportService:
                 query = base
                 if last is not None:
                     query = query.where(tuple_(Case.received_on, Case.id) > tuple_(*last))
-                rows = connection.execute(query.order_by(Case.received_on, Case.id).limit(batch)).all()
-                if not rows:
+                result = connection.execute(query.order_by(Case.received_on, Case.id).limit(batch))
+                count = 0
+                row: Any = None
+                # fetch in small chunks: a long fetch holds the GIL and would stall the GUI thread
+                for chunk in result.partitions(FETCH_CHUNK):
+                    for row in chunk:
+                        yield _line(row, window, calendars, pseudonymiser)
+                    count += len(chunk)
+                if count < batch or row is None:
                     return
-                for row in rows:
-                    yield _line(row, window, calendars, pseudonymiser)
-                last = (rows[-1][6], rows[-1][0])
-                if len(rows) < batch:
-                    return
+                last = (row[6], row[0])
 
 
 def _line(
