@@ -40,7 +40,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from send_desk.db.models import (
@@ -807,7 +807,9 @@ class ReportingService:
         (ix_case_closed_on). Only overdue targets need the case's reference, so only they are looked up.
         """
         is_open = Case.status == CaseStatus.OPEN.value
-        officer_key = func.coalesce(Case.officer_id, 0)  # an expression: SQLite keeps the range index
+        # an expression, so SQLite keeps the date range index; a literal 0 (not a parameter) so PostgreSQL
+        # sees the same expression in SELECT and GROUP BY
+        officer_key = func.coalesce(Case.officer_id, literal_column("0"))
         open_by_officer: Counter[str] = Counter()
         staff_open = select(func.count()).where(Case.officer_id == Staff.id, is_open).scalar_subquery()
         for staff_id, n in session.execute(select(Staff.id, staff_open)):

@@ -28,7 +28,7 @@ Run = Callable[..., tuple[int, str, str]]
 def run(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    database_path: Path,
+    database_url: str,
     clock: FakeClock,
     desk: Desk,
 ) -> Run:
@@ -40,7 +40,7 @@ def run(
 
     def _run(*argv: str) -> tuple[int, str, str]:
         capsys.readouterr()
-        code = cli_main.main(["--database", str(database_path), *argv])
+        code = cli_main.main(["--database", database_url, *argv])
         out, err = capsys.readouterr()
         return code, out, err
 
