@@ -551,6 +551,11 @@ def _lookups(session: Session) -> _Lookups:
     )
 
 
+def read_backwards(received_before: int, received_since: int) -> bool:
+    """Tell whether the position of a past week is cheaper to read from the cases received before it."""
+    return received_before < received_since
+
+
 @dataclass(frozen=True)
 class _Position:
     """The end-of-week position, before it is put into the summary."""
@@ -810,21 +815,30 @@ class ReportingService:
         # an expression, so SQLite keeps the date range index; a literal 0 (not a parameter) so PostgreSQL
         # sees the same expression in SELECT and GROUP BY
         officer_key = func.coalesce(Case.officer_id, literal_column("0"))
+        received_since = int(session.scalar(select(func.count()).where(Case.received_on >= as_of)) or 0)
+        received_before = int(session.scalar(select(func.count()).where(Case.received_on < as_of)) or 0)
+        look_back = read_backwards(received_before, received_since)
         open_by_officer: Counter[str] = Counter()
-        staff_open = select(func.count()).where(Case.officer_id == Staff.id, is_open).scalar_subquery()
-        for staff_id, n in session.execute(select(Staff.id, staff_open)):
-            open_by_officer[look.officer(staff_id)] += int(n)
-        open_by_officer[UNASSIGNED] += int(
-            session.scalar(select(func.count()).where(Case.officer_id.is_(None), is_open)) or 0
-        )
-        for officer_id, n in session.execute(
-            select(officer_key, func.count()).where(Case.closed_on >= as_of).group_by(officer_key)
-        ):
-            open_by_officer[look.officer(officer_id)] += int(n)
-        for officer_id, n in session.execute(
-            select(officer_key, func.count()).where(Case.received_on >= as_of).group_by(officer_key)
-        ):
-            open_by_officer[look.officer(officer_id)] -= int(n)
+        if look_back:
+            # a week long past: open then = received before it − closed before it
+            for condition, sign in ((Case.received_on < as_of, 1), (Case.closed_on < as_of, -1)):
+                for officer_id, n in session.execute(
+                    select(officer_key, func.count()).where(condition).group_by(officer_key)
+                ):
+                    open_by_officer[look.officer(officer_id)] += sign * int(n)
+        else:
+            # a recent week: open then = open now + closed since − received since
+            staff_open = select(func.count()).where(Case.officer_id == Staff.id, is_open).scalar_subquery()
+            for staff_id, n in session.execute(select(Staff.id, staff_open)):
+                open_by_officer[look.officer(staff_id)] += int(n)
+            open_by_officer[UNASSIGNED] += int(
+                session.scalar(select(func.count()).where(Case.officer_id.is_(None), is_open)) or 0
+            )
+            for condition, sign in ((Case.closed_on >= as_of, 1), (Case.received_on >= as_of, -1)):
+                for officer_id, n in session.execute(
+                    select(officer_key, func.count()).where(condition).group_by(officer_key)
+                ):
+                    open_by_officer[look.officer(officer_id)] += sign * int(n)
         open_count = sum(open_by_officer.values())
 
         clock_columns = (
@@ -845,7 +859,13 @@ class ReportingService:
         )
         case_rows = [
             *session.execute(select(*clock_columns).where(is_open, Case.next_due <= next_sunday)),
-            *session.execute(select(*clock_columns).where(Case.closed_on >= as_of, never_done)),
+            *session.execute(
+                select(*clock_columns).where(
+                    Case.received_on < as_of if look_back else Case.closed_on >= as_of,
+                    Case.closed_on >= as_of,
+                    never_done,
+                )
+            ),
         ]
         # (case id, stage) -> (kind, officer id, acknowledge by, acknowledged on, respond by, responded on)
         stages: dict[

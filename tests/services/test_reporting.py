@@ -30,6 +30,7 @@ import pytest
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import ValidationError
 from send_desk.domain.kinds import CaseKind, Channel, ClosureCode, Outcome, RemedyKind
+from send_desk.services import reporting as reporting_module
 from send_desk.services.cases import RemedyInput
 from send_desk.services.dto import CaseDetail
 from send_desk.services.reporting import (
@@ -360,3 +361,15 @@ def test_small_helpers() -> None:
     assert percent_text(1, 8) == "13%"  # half up, not to even
     assert percent_text(0, 0) == "–"
     assert Ratio(18, 20).text == "18 of 20, 90%"
+
+
+@pytest.mark.parametrize("week", ["2026-W45", "2026-W47", "2026-W48"])
+def test_reading_a_past_week_backwards_gives_the_same_position(
+    reporting: ReportingService, known: dict[str, str], monkeypatch: pytest.MonkeyPatch, week: str
+) -> None:
+    forwards = reporting.weekly_summary(week)
+    monkeypatch.setattr(reporting_module, "read_backwards", lambda before, since: True)
+    backwards = reporting.weekly_summary(week)
+    assert backwards == forwards
+    monkeypatch.setattr(reporting_module, "read_backwards", lambda before, since: False)
+    assert reporting.weekly_summary(week) == forwards
