@@ -816,7 +816,9 @@ class ReportingService:
         # sees the same expression in SELECT and GROUP BY
         officer_key = func.coalesce(Case.officer_id, literal_column("0"))
         received_since = int(session.scalar(select(func.count()).where(Case.received_on >= as_of)) or 0)
-        received_before = int(session.scalar(select(func.count()).where(Case.received_on < as_of)) or 0)
+        # counted only up to received_since + 1: enough to choose, and cheap when as_of is recent
+        capped = select(Case.id).where(Case.received_on < as_of).limit(received_since + 1).subquery()
+        received_before = int(session.scalar(select(func.count()).select_from(capped)) or 0)
         look_back = read_backwards(received_before, received_since)
         open_by_officer: Counter[str] = Counter()
         if look_back:
