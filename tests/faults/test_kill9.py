@@ -1,16 +1,16 @@
 """Kill -9 during long operations, then reopen: the database is intact and the work all there or all absent.
 
 Each operation (a 500-case import in one transaction, a migration of a 20,000-case database from
-revision 0001 to head, an audit-trail spreadsheet export, a retention run over 20,000 cases) first runs
-once uninterrupted to measure it; then RUNS times (two at a time) it is started in a subprocess
-(tests/faults/worker.py) and killed with SIGKILL at a random moment within that measured time.
+revision 0001 to head, a 3,000-case spreadsheet export, an audit-trail export, a retention run over
+20,000 cases) first runs once uninterrupted to measure it; then RUNS times (two at a time) it is
+started in a subprocess (tests/faults/worker.py) and killed with SIGKILL at a random moment within
+that measured time.
 After every kill: PRAGMA integrity_check is "ok", the full-text index agrees with its table, and the
 operation's effect is exactly "before" or exactly "after"; after a killed migration the desk opens
 (and finishes migrating). Set SEND_DESK_FAULT_SEED to replay a run and SEND_DESK_FAULT_RUNS to change
 the number of kills.
 
-A case export (send_desk.services.spreadsheets) does not exist yet; the export checked here is the
-audit trail's, which writes the same way (openpyxl write-only workbook).
+The case export is skipped while send_desk.services.spreadsheets does not exist.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = int(os.environ.get("SEND_DESK_FAULT_RUNS", "20"))
 SEED = int(os.environ.get("SEND_DESK_FAULT_SEED", str(random.SystemRandom().randrange(1_000_000))))
+EXPORT_SIZE = 3000
 IMPORT_SIZE = 500
 """Cases in the killed import (one transaction); the worker takes 2,000 when run by hand."""
 DEMO_SIZE = 20_000
@@ -288,11 +289,47 @@ def test_kill_during_a_migration_leaves_the_old_revision_or_head(
     campaign("migration", templates["old"], tmp_path, check)
 
 
-def test_kill_during_an_export_leaves_a_whole_file_or_none(
-    templates: dict[str, Path], tmp_path: Path
-) -> None:
+def whole_or_absent(out: Path, sheet: str, expected_rows: list[int]) -> str:
+    """Check an export target is absent, or a complete workbook with as many rows as the finished one."""
     from openpyxl import load_workbook
 
+    if not out.exists():
+        return "before"
+    workbook = load_workbook(out, read_only=True)
+    try:
+        rows = sum(1 for _ in workbook[sheet].iter_rows(values_only=True))
+    finally:
+        workbook.close()
+    if not expected_rows:
+        expected_rows.append(rows)
+    assert rows == expected_rows[0], f"the spreadsheet has {rows} rows, not {expected_rows[0]}"
+    return "after"
+
+
+def test_kill_during_a_case_export_leaves_a_whole_file_or_none(
+    templates: dict[str, Path], tmp_path: Path
+) -> None:
+    pytest.importorskip("send_desk.services.spreadsheets", reason="the case export is not written yet")
+    source = tmp_path / "export-source.sqlite3"
+    shutil.copy(templates["empty"], source)
+    desk = open_desk(str(source), clock=lambda: worker.NOW, login=worker.LOGIN)
+    for _ in DemoService(desk.ctx).generate(EXPORT_SIZE, seed=3):
+        pass
+    desk.close()
+    checkpoint(source)
+    expected_rows: list[int] = []
+
+    def check(path: Path, how: str) -> str:
+        assert_intact(path)
+        return whole_or_absent(path.parent / "cases.xlsx", "Cases", expected_rows)
+
+    campaign("export", source, tmp_path / "runs", check, lambda database: str(database.parent / "cases.xlsx"))
+    assert expected_rows[0] == EXPORT_SIZE + 1  # a header row and one row per case
+
+
+def test_kill_during_an_audit_export_leaves_a_whole_file_or_none(
+    templates: dict[str, Path], tmp_path: Path
+) -> None:
     source = tmp_path / "audit-source.sqlite3"
     shutil.copy(templates["empty"], source)
     desk = open_desk(str(source), clock=lambda: worker.NOW, login=worker.LOGIN)
@@ -301,24 +338,13 @@ def test_kill_during_an_export_leaves_a_whole_file_or_none(
     checkpoint(source)
     expected_rows: list[int] = []
 
-    def target(database: Path) -> str:
-        return str(database.parent / "audit.xlsx")
-
     def check(path: Path, how: str) -> str:
         assert_intact(path)
-        out = path.parent / "audit.xlsx"
-        if not out.exists():
-            assert how == "killed"
-            return "before"
-        workbook = load_workbook(out, read_only=True)
-        rows = workbook["Audit trail"].max_row
-        workbook.close()
-        if not expected_rows:
-            expected_rows.append(rows)
-        assert rows == expected_rows[0], f"the spreadsheet has {rows} rows, not {expected_rows[0]}"
-        return "after"
+        return whole_or_absent(path.parent / "audit.xlsx", "Audit trail", expected_rows)
 
-    campaign("export", source, tmp_path / "runs", check, target)
+    campaign(
+        "audit-export", source, tmp_path / "runs", check, lambda database: str(database.parent / "audit.xlsx")
+    )
 
 
 def test_kill_during_a_retention_run_anonymises_all_or_none(

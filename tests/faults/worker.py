@@ -1,7 +1,7 @@
 """A long operation for the fault-injection tests, run in a subprocess that the test kills with SIGKILL.
 
 `python -m tests.faults.worker OPERATION DATABASE [OUT]` does its set-up, prints START (flushed), runs
-the operation, then prints DONE. Operations: import, migration, export, retention.
+the operation, then prints DONE. Operations: import, migration, export (cases), audit-export, retention.
 """
 
 from __future__ import annotations
@@ -59,6 +59,13 @@ def main(argv: list[str]) -> int:
         print("START", flush=True)
         desk.cases.log_many(inputs)
     elif operation == "export":
+        from send_desk.services.dto import CaseFilter
+        from send_desk.services.spreadsheets import ExportService
+
+        exporter = ExportService(desk.ctx)
+        print("START", flush=True)
+        exporter.export_all(Path(argv[2]), CaseFilter(status="all"))
+    elif operation == "audit-export":
         from send_desk.services.audit_view import AuditService
 
         service = AuditService(desk.ctx)
