@@ -8,8 +8,8 @@ memory with resource.getrusage(RUSAGE_CHILDREN)):
   bench_gui.py     launch to usable window vs a bare PySide6 window; search keystroke vs raw SQL;
                    open a case (when it measures it)
   bench_report.py  weekly summary of the busiest week vs a replay of its SQL (--json)
-  bench_export.py  export 100k rows vs a bare openpyxl write-only loop; import 100k rows vs a bare
-                   openpyxl read-only loop
+  bench_export.py  (at 100,000 cases) export 100k rows vs a bare openpyxl write-only loop; import
+                   100k rows vs a bare openpyxl read-only loop when it measures that
 and a bare PySide6 window, as the floor for peak memory. A script that is missing (or fails) leaves its
 rows "not measured". The raw output of every script is kept in <data>/logs/ for reading.
 
@@ -35,6 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
+EXPORT_ROWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -272,8 +273,33 @@ EXPORT_LINE = re.compile(
 
 
 def parse_export(stdout: str) -> list[Measurement]:
-    """Read export and import times with their floors from bench_export's text, best effort."""
-    found: dict[str, Measurement] = {}
+    """Read export (and import, when measured) times with their floors from bench_export's JSON or text."""
+    try:
+        figures = json.loads(stdout)
+    except ValueError:
+        figures = None
+    if isinstance(figures, dict):
+        found = []
+        for what in ("export", "import"):
+            value, floor = figures.get(f"{what}_seconds"), figures.get(f"{what}_floor_seconds")
+            if what == "export":
+                floor = figures.get("floor_seconds", floor)
+            if value is None:
+                continue
+            note = f"{figures.get('rows', '?'):,} rows" if isinstance(figures.get("rows"), int) else ""
+            if what == "export" and figures.get("peak_rss_mb") is not None:
+                note += f"; export process peak {figures['peak_rss_mb']} MB"
+            found.append(
+                Measurement(
+                    f"{what} 100k",
+                    float(value) * 1000,
+                    None if floor is None else float(floor) * 1000,
+                    METRICS[f"{what} 100k"][0],
+                    note,
+                )
+            )
+        return found
+    found_text: dict[str, Measurement] = {}
     for line in stdout.splitlines():
         match = EXPORT_LINE.search(line)
         if not match:
@@ -281,8 +307,10 @@ def parse_export(stdout: str) -> list[Measurement]:
         metric = f"{match['what'].lower()} 100k"
         value = _ms(match["value"], match["unit"])
         floor = _ms(match["floor"], match["funit"])
-        found.setdefault(metric, Measurement(metric, value, floor, METRICS[metric][0], line.strip()[:60]))
-    return list(found.values())
+        found_text.setdefault(
+            metric, Measurement(metric, value, floor, METRICS[metric][0], line.strip()[:60])
+        )
+    return list(found_text.values())
 
 
 def _ms(number: str, unit: str) -> float:
@@ -338,7 +366,14 @@ def measure_size(size: int, data: Path, runs: int, timeout: float) -> tuple[list
         return found, notes
     attempt("bench_gui", [str(database), "--runs", str(runs)], parse_gui)
     attempt("bench_report", [str(database), "--busiest", "--repeat", str(runs)], parse_report)
-    attempt("bench_export", [str(database)], parse_export)
+    if size == EXPORT_ROWS:
+        attempt(
+            "bench_export",
+            ["--cases", str(EXPORT_ROWS), "--out", str(data / "export"), "--runs", str(max(1, runs))],
+            parse_export,
+        )
+    else:
+        notes.append(f"export and import are measured at {EXPORT_ROWS:,} rows only (include that size)")
 
     bare = run_script("bare_window", [sys.executable, "-c", BARE_WINDOW], logs, timeout)
     if "bench_gui" in peaks:
