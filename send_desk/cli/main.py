@@ -16,12 +16,17 @@ COMMAND_MODULES = (
     "send_desk.cli.cases",
     "send_desk.cli.closures",
     "send_desk.cli.demo",
+    "send_desk.cli.spreadsheets",
+    "send_desk.cli.report",
+    "send_desk.cli.backup",
+    "send_desk.cli.admin",
 )
 """Each module has `register(subparsers)`, which adds its commands with a `handler` default."""
 
 
-def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
-    """Build the whole command-line parser from the command modules."""
+def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """Build the whole command-line parser from the command modules (all of them by default)."""
+    modules = COMMAND_MODULES if modules is None else modules
     parser = OneLineParser(
         prog="send-desk", description="SEND Desk: enquiries and complaints for a SEND service."
     )

@@ -126,6 +126,7 @@ class Case(Base):
         Index("ix_case_status_ack", "status", "acknowledged_on", "acknowledge_by"),
         Index("ix_case_responded_on", "responded_on"),
         Index("ix_case_closed_on", "closed_on"),
+        Index("ix_case_status_received_on", "status", "received_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -215,7 +216,12 @@ class CaseStage(Base):
     """One stage of a case with its clocks: due, done, extended, paused, outcome."""
 
     __tablename__ = "case_stage"
-    __table_args__ = (UniqueConstraint("case_id", "stage"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "stage"),
+        Index("ix_case_stage_responded", "responded_on", "respond_by", "respond_by_unextended"),
+        Index("ix_case_stage_acknowledged", "acknowledged_on", "acknowledge_by"),
+        Index("ix_case_stage_stage_started", "stage", "started_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"))

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from send_desk.db.models import (
@@ -42,7 +44,8 @@ from send_desk.services import audit
 from send_desk.services.clocks import refresh
 from send_desk.services.context import ServiceContext
 from send_desk.services.dto import CaseDetail, CaseInput, CaseRow, PersonInput
-from send_desk.services.identity import find_staff, staff_for_login
+from send_desk.services.identity import find_staff
+from send_desk.services.permissions import Action, check, require
 from send_desk.services.policies import current_policy_row, load_closures, policy_from_row
 from send_desk.services.views import case_detail, case_rows, rag_window
 
@@ -149,7 +152,7 @@ class CaseService:
     def log_case(self, data: CaseInput) -> CaseDetail:
         """Log a new case, compute its due dates and audit it; return the saved case."""
         with self.ctx.db.write() as session:
-            actor = staff_for_login(session, self.ctx.actor_login(), at=self.ctx.now())
+            actor = require(session, self.ctx.actor_login(), Action.LOG_CASE, at=self.ctx.now())
             case = self._log(session, data, actor, action="log")
             session.flush()
             return self._detail(session, case)
@@ -157,7 +160,7 @@ class CaseService:
     def log_many(self, inputs: Sequence[CaseInput], *, action: str = "import") -> list[str]:
         """Log several cases in one transaction (all or none); return their references."""
         with self.ctx.db.write() as session:
-            actor = staff_for_login(session, self.ctx.actor_login(), at=self.ctx.now())
+            actor = require(session, self.ctx.actor_login(), Action.LOG_CASE, at=self.ctx.now())
             references = [self._log(session, data, actor, action=action).reference for data in inputs]
             return references
 
@@ -267,6 +270,8 @@ class CaseService:
         with self.ctx.db.write() as session:
             case, stage, actor = self._begin(session, case_id, expected_version)
             officer = self._staff(session, officer_login)
+            if officer.id != actor.id:
+                check(actor, Action.REASSIGN)
             if case.stage == 2 and len(case.stages) > 1 and case.stages[0].handler_id == officer.id:
                 raise ValidationError(
                     f"{officer.name} handled stage 1, so cannot handle stage 2. Choose someone else.",
@@ -308,7 +313,7 @@ class CaseService:
             raise ValidationError("Write something in the note before saving it.", field="text")
         with self.ctx.db.write() as session:
             case = self._case(session, case_id)
-            actor = staff_for_login(session, self.ctx.actor_login(), at=self.ctx.now())
+            actor = require(session, self.ctx.actor_login(), Action.WORK_CASE, at=self.ctx.now())
             when = at or self.ctx.now()
             if when > self.ctx.now():
                 raise ValidationError("A contact cannot be recorded in the future.", field="at")
@@ -607,7 +612,7 @@ class CaseService:
         """Link this case to another by reference (duplicate, same child, related)."""
         with self.ctx.db.write() as session:
             case = self._case(session, case_id)
-            actor = staff_for_login(session, self.ctx.actor_login(), at=self.ctx.now())
+            actor = require(session, self.ctx.actor_login(), Action.WORK_CASE, at=self.ctx.now())
             other = self._link(session, case, other_reference, kind)
             before = snapshot(case)
             return self._finish(
@@ -644,10 +649,12 @@ class CaseService:
         return case
 
     def _begin(self, session: Session, case_id: int, expected_version: int) -> tuple[Case, CaseStage, Staff]:
-        case = self._case(session, case_id)
+        case = session.get(Case, case_id, with_for_update={"of": Case})
+        if case is None:
+            raise NotFoundError("That case could not be found. Someone may have removed it.")
         if case.version != expected_version:
             raise ConflictError(changed_by=case.updated_by or "another user", changed_at=case.updated_at)
-        actor = staff_for_login(session, self.ctx.actor_login(), at=self.ctx.now())
+        actor = require(session, self.ctx.actor_login(), Action.WORK_CASE, at=self.ctx.now())
         return case, case.stages[-1], actor
 
     def _finish(
@@ -800,16 +807,15 @@ def validate_case_input(data: CaseInput, today: date) -> None:
 
 def next_reference(session: Session, year: int) -> str:
     """Hand out the next case reference for the year, such as SD-2026-00042."""
-    result = session.execute(
-        update(ReferenceCounter)
-        .where(ReferenceCounter.year == year)
-        .values(last=ReferenceCounter.last + 1)
+    dialect = session.get_bind().dialect.name
+    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        upsert(ReferenceCounter)
+        .values(year=year, last=1)
+        .on_conflict_do_update(
+            index_elements=[ReferenceCounter.year], set_={"last": ReferenceCounter.last + 1}
+        )
         .returning(ReferenceCounter.last)
-    ).first()
-    if result is None:
-        session.add(ReferenceCounter(year=year, last=1))
-        session.flush()
-        number = 1
-    else:
-        number = int(result[0])
+    )
+    number = int(session.execute(statement).scalar_one())
     return f"{REFERENCE_PREFIX}-{year}-{number:05d}"

@@ -40,11 +40,6 @@ def test_the_database_is_really_postgresql(pg_desks: list[Desk]) -> None:
     assert pg_desks[0].ctx.db.engine.dialect.driver == "psycopg"
 
 
-@pytest.mark.xfail(
-    reason="cases.next_reference inserts the year's counter row without ON CONFLICT: two desks logging "
-    "the first cases of a year at once can clash (fix proposed to the lead)",
-    strict=False,
-)
 def test_desks_logging_at_once_get_distinct_references(pg_desks: list[Desk]) -> None:
     barrier = threading.Barrier(6)
     references: list[str] = []

@@ -381,11 +381,6 @@ def test_kill_during_a_retention_run_anonymises_all_or_none(
     campaign("retention", templates["demo"], tmp_path, check)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="migration 0002 creates case_fts but does not index the cases already there; it needs "
-    "INSERT INTO case_fts(case_fts) VALUES('rebuild') after CREATE VIRTUAL TABLE",
-)
 def test_migrating_cases_indexes_them_for_search(templates: dict[str, Path], tmp_path: Path) -> None:
     database = fresh_copy(templates["old"], tmp_path / "migrated")
     assert_desk_opens(database, DEMO_SIZE)

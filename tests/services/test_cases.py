@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from send_desk.bootstrap import Desk
 from send_desk.db.models import AuditEntry
-from send_desk.domain.errors import ConflictError, NotFoundError, ValidationError
+from send_desk.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from send_desk.domain.kinds import (
     CaseKind,
     CaseStatus,
@@ -221,14 +221,21 @@ def test_stale_save_is_refused_and_newer_data_survives(
 
 
 def test_every_change_writes_one_audit_entry_with_the_login(desk: Desk, other_desk: Desk) -> None:
-    case = other_desk.cases.log_case(complaint_input())
-    case = other_desk.cases.assign(case.id, officer_login="priya.shah", expected_version=case.version)
+    case = other_desk.cases.log_case(complaint_input(officer_login=None))
+    case = other_desk.cases.assign(case.id, officer_login="alex.jones", expected_version=case.version)
     entries = audit_actions(desk, case.id)
     assert [(action, login) for action, login, _ in entries] == [
         ("log", "alex.jones"),
         ("assign", "alex.jones"),
     ]
-    assert entries[1][2]["changes"] == {"officer": ["alex.jones", "priya.shah"]}
+    assert entries[1][2]["changes"] == {"officer": [None, "alex.jones"]}
+
+
+def test_an_officer_cannot_reassign_and_nothing_is_audited(desk: Desk, other_desk: Desk) -> None:
+    case = desk.cases.log_case(complaint_input())
+    with pytest.raises(PermissionDeniedError, match="Only a manager or an admin can reassign cases"):
+        other_desk.cases.assign(case.id, officer_login="priya.shah", expected_version=case.version)
+    assert [action for action, _, _ in audit_actions(desk, case.id)] == ["log"]
 
 
 def test_log_refuses_bad_input_in_plain_words(desk: Desk) -> None:

@@ -136,9 +136,4 @@ def test_simultaneous_saves_one_wins_the_rest_are_conflicts(
     assert [action for action, _login in actions] == ["log", "acknowledge"]
     winner = desk.cases.get(complaint.id).updated_by
     unnamed = [exc for exc in conflicts if exc.changed_by != winner]
-    if unnamed and backend == "postgres":
-        pytest.xfail(
-            "on PostgreSQL a save racing inside the same moment is caught by the version column, which "
-            "cannot say who won; CaseService._begin should lock the row (with_for_update) - see report"
-        )
     assert unnamed == []

@@ -17,6 +17,7 @@ depends_on = None
 SQLITE_UP = [
     "CREATE VIRTUAL TABLE case_fts USING fts5(search_text, content='case_record', content_rowid='id', "
     "tokenize='unicode61 remove_diacritics 2')",
+    "INSERT INTO case_fts(case_fts) VALUES ('rebuild')",
     "CREATE TRIGGER case_fts_ai AFTER INSERT ON case_record BEGIN "
     "INSERT INTO case_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
     "CREATE TRIGGER case_fts_ad AFTER DELETE ON case_record BEGIN "
