@@ -221,7 +221,7 @@ def test_keep_my_text_leaves_the_dialog_as_typed(
 ) -> None:
     view = window.open_case(complaint.id)
     assert isinstance(view, CaseView)
-    other_desk.cases.assign(complaint.id, officer_login="priya.shah", expected_version=complaint.version)
+    other_desk.cases.add_note(complaint.id, text="Spoke to the family")
     monkeypatch.setattr(
         actions.ConflictDialog, "ask", classmethod(lambda cls, *a: actions.ConflictDialog.KEEP)
     )
