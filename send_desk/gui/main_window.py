@@ -314,8 +314,23 @@ class MainWindow(QMainWindow):
         self.open_action = self._action(view_menu, "&Open selected case", None, self.open_selected)
         view_menu.addSeparator()
         self._action(view_menu, "Show &all open cases", None, lambda: self.apply_card("open"))
+        self._build_admin_menu()
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About SEND Desk", None, self._about)
+
+    def _build_admin_menu(self) -> None:
+        """Add the Admin menu, showing only the screens this person's role may use."""
+        from send_desk.gui.admin import ADMIN_MENU
+        from send_desk.services.permissions import allows
+
+        role = getattr(self.me, "role", "officer")
+        entries = [(label, dialog) for label, dialog in ADMIN_MENU if allows(role, dialog.action)]
+        if not entries:
+            return
+        admin_menu = self.menuBar().addMenu("&Admin")
+        for label, dialog in entries:
+            action = admin_menu.addAction(label)
+            action.triggered.connect(lambda _checked=False, d=dialog: d.open(self, self.desk))
 
     def _action(
         self,

@@ -8,9 +8,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from send_desk.bootstrap import Desk
 from send_desk.domain.errors import ConflictError, ValidationError
 from send_desk.domain.kinds import CaseKind, ClosureCode, Rag
 from send_desk.gui import errors as gui_errors
+from send_desk.gui.admin import ADMIN_MENU
 from send_desk.gui.main_window import MainWindow
 from send_desk.gui.register_model import COLUMNS, RAG_COLUMN, RegisterModel
 from send_desk.gui.settings import desk_settings
@@ -440,3 +442,13 @@ def test_tab_order_follows_the_screen(qtbot, window: MainWindow) -> None:
         window.category, window.received_from, window.received_to, window.table,
     ]  # fmt: skip
     assert order == expected
+
+
+def test_admin_menu_follows_the_role(qtbot, window: MainWindow, other_desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    menus = {action.text(): action.menu() for action in window.menuBar().actions()}
+    assert [a.text() for a in menus["&Admin"].actions()] == [label for label, _ in ADMIN_MENU]
+    officer_window = MainWindow(
+        other_desk, settings=desk_settings(), runner=TaskRunner(inline=True), poll=False
+    )
+    qtbot.addWidget(officer_window)
+    assert "&Admin" not in [action.text() for action in officer_window.menuBar().actions()]
