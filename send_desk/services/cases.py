@@ -642,16 +642,14 @@ class CaseService:
         )
         return other
 
-    def _case(self, session: Session, case_id: int) -> Case:
-        case = session.get(Case, case_id)
+    def _case(self, session: Session, case_id: int, *, lock: bool = False) -> Case:
+        case = session.get(Case, case_id, with_for_update={"of": Case} if lock else None)
         if case is None:
             raise NotFoundError("That case could not be found. Someone may have removed it.")
         return case
 
     def _begin(self, session: Session, case_id: int, expected_version: int) -> tuple[Case, CaseStage, Staff]:
-        case = session.get(Case, case_id, with_for_update={"of": Case})
-        if case is None:
-            raise NotFoundError("That case could not be found. Someone may have removed it.")
+        case = self._case(session, case_id, lock=True)
         if case.version != expected_version:
             raise ConflictError(changed_by=case.updated_by or "another user", changed_at=case.updated_at)
         actor = require(session, self.ctx.actor_login(), Action.WORK_CASE, at=self.ctx.now())

@@ -104,9 +104,7 @@ class ChangeWatcher:
     # ----- PostgreSQL notifications ------------------------------------------------------------
     def _relisten_due(self) -> bool:
         return (
-            self._listen_wanted
-            and self._listener is None
-            and self._monotonic() >= self._next_listen_attempt
+            self._listen_wanted and self._listener is None and self._monotonic() >= self._next_listen_attempt
         )
 
     def _start_listening(self) -> bool:

@@ -229,9 +229,7 @@ class DemoService:
         with self.ctx.db.read() as session:
             next_id = (session.scalar(select(func.max(Case.id))) or 0) + 1
             next_stage_id = (session.scalar(select(func.max(CaseStage.id))) or 0) + 1
-            counters = dict(
-                session.execute(select(ReferenceCounter.year, ReferenceCounter.last)).all()
-            )
+            counters = dict(session.execute(select(ReferenceCounter.year, ReferenceCounter.last)).all())
         builder = _Builder(rng, today, now, staff_ids, category_ids, policies, counters)
         written = 0
         while written < count:

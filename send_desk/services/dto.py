@@ -278,6 +278,8 @@ class CaseFilter:
     overdue: bool = False
     due_today: bool = False
     due_within: int | None = None
+    due_soon: bool = False
+    """After today and within the due-soon window: the dashboard's "due in the next 2 working days"."""
     awaiting_acknowledgement: bool = False
     unassigned: bool = False
 

@@ -15,9 +15,8 @@ from send_desk.services.context import ServiceContext
 from send_desk.services.deadlines import DeadlineService
 from send_desk.services.dto import CaseFilter, Deadline, StaffView
 from send_desk.services.policies import current_policy_row, load_closures, policy_from_row
-from send_desk.services.register import RegisterService, _sorted
+from send_desk.services.register import RegisterService
 from send_desk.services.staff import StaffService
-from send_desk.services.views import rag_window
 
 
 @dataclass(frozen=True)
@@ -69,22 +68,11 @@ class GuiQueries:
     ) -> list[int]:
         """Return the register's ids; `due_soon_only` keeps cases due after today within the due-soon window.
 
-        The dashboard's "due in the next 2 working days" count excludes today and overdue cases, which
-        `CaseFilter.due_within` includes; until CaseFilter has its own flag this adds the missing bound.
+        `due_soon_only` matches the dashboard's "due in the next 2 working days" count (CaseFilter.due_soon);
         `limit` returns only the first ids (the first screenful, shown while the rest are fetched).
         """
-        if not due_soon_only and limit is None:
-            return self._register.ids(case_filter, sort, descending)
-        with self.ctx.db.read() as session:
-            window = rag_window(session, self.ctx.today())
-            f = replace(case_filter, due_within=2) if due_soon_only else case_filter
-            query = self._register._filtered(session, select(Case.id), f, window)
-            if due_soon_only:
-                query = query.where(Case.next_due > window.today)
-            query = _sorted(query, sort, descending)
-            if limit is not None:
-                query = query.limit(limit)
-            return list(session.scalars(query))
+        chosen = replace(case_filter, due_soon=True) if due_soon_only else case_filter
+        return self._register.ids(chosen, sort, descending, limit=limit)
 
     def categories(self) -> list[CategoryView]:
         """Return the active SEND categories in name order."""

@@ -82,19 +82,27 @@ class RegisterService:
             open_count = session.scalar(select(func.count()).where(is_open)) or 0
             return DashboardCounts(overdue, due_today, due_soon, awaiting, open_count)
 
-    def ids(self, case_filter: CaseFilter, sort: str = "received_on", descending: bool = True) -> list[int]:
-        """Return the ids of the cases the filter selects, sorted in the database."""
+    def ids(
+        self,
+        case_filter: CaseFilter,
+        sort: str = "received_on",
+        descending: bool = True,
+        *,
+        limit: int | None = None,
+    ) -> list[int]:
+        """Return the ids of the cases the filter selects, sorted in the database (the first `limit` only)."""
         with self.ctx.db.read() as session:
             window = rag_window(session, self.ctx.today())
-            query = self._filtered(session, select(Case.id), case_filter, window)
-            query = _sorted(query, sort, descending)
+            query = _sorted(self.filtered(session, select(Case.id), case_filter, window), sort, descending)
+            if limit is not None:
+                query = query.limit(limit)
             return list(session.scalars(query))
 
     def count(self, case_filter: CaseFilter) -> int:
         """Return how many cases the filter selects."""
         with self.ctx.db.read() as session:
             window = rag_window(session, self.ctx.today())
-            query = self._filtered(session, select(func.count(Case.id)), case_filter, window)
+            query = self.filtered(session, select(func.count(Case.id)), case_filter, window)
             return int(session.scalar(query) or 0)
 
     def rows(self, ids: Sequence[int]) -> list[CaseRow]:
@@ -112,9 +120,8 @@ class RegisterService:
             rows.extend(self.rows(ids[start : start + 500]))
         return rows
 
-    def _filtered(
-        self, session: Session, query: Select[Any], f: CaseFilter, window: RagWindow
-    ) -> Select[Any]:
+    def filtered(self, session: Session, query: Select[Any], f: CaseFilter, window: RagWindow) -> Select[Any]:
+        """Add the filter's conditions to a query over cases (shared by the register and the export)."""
         conditions: list[Any] = []
         if f.status in (CaseStatus.OPEN.value, CaseStatus.CLOSED.value):
             conditions.append(Case.status == f.status)
@@ -139,6 +146,12 @@ class RegisterService:
         if f.due_within is not None:
             until = window.calendar.add_working_days(window.today, f.due_within)
             conditions += [Case.status == CaseStatus.OPEN.value, Case.next_due <= until]
+        if f.due_soon:
+            conditions += [
+                Case.status == CaseStatus.OPEN.value,
+                Case.next_due > window.today,
+                Case.next_due <= window.soon_until,
+            ]
         if f.awaiting_acknowledgement:
             conditions += [
                 Case.status == CaseStatus.OPEN.value,

@@ -254,7 +254,7 @@ class ExportService:
                 .outerjoin(Staff, Staff.id == Case.officer_id)
                 .outerjoin(CaseStage, (CaseStage.case_id == Case.id) & (CaseStage.stage == Case.stage))
             )
-            base = register._filtered(session, base, case_filter, window)
+            base = register.filtered(session, base, case_filter, window)
             connection = session.connection()
             while True:
                 query = base

@@ -142,9 +142,7 @@ def case_detail(session: Session, case: Case, window: RagWindow) -> CaseDetail:
     people = {person.role: person for person in case.people}
     closed = case.status == CaseStatus.CLOSED.value
     owner_ids = {a.owner_id for s in case.stages for a in s.actions if a.owner_id}
-    staff_names = dict(
-        session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(owner_ids))).all()
-    )
+    staff_names = dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(owner_ids))).all())
     logged_by = session.get(Staff, case.logged_by_id) if case.logged_by_id else None
     return CaseDetail(
         id=case.id,

@@ -53,6 +53,11 @@ def test_filters_select_the_right_cases(desk: Desk, register_cases: dict[str, in
     assert desk.register.ids(CaseFilter(overdue=True)) == [ids["overdue"]]
     assert desk.register.ids(CaseFilter(due_today=True)) == [ids["today"]]
     assert set(desk.register.ids(CaseFilter(due_within=2))) == {ids["overdue"], ids["today"], ids["soon"]}
+    assert desk.register.ids(CaseFilter(due_soon=True)) == [ids["soon"]]  # the dashboard's due_soon=1
+    assert desk.register.ids(CaseFilter(status="all"), sort="reference", descending=False, limit=2) == [
+        ids["overdue"],
+        ids["today"],
+    ]
     assert set(desk.register.ids(CaseFilter(awaiting_acknowledgement=True))) == {ids["overdue"], ids["today"]}
     assert desk.register.ids(CaseFilter(status="closed")) == [ids["closed"]]
     assert len(desk.register.ids(CaseFilter(status="all"))) == 5
