@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._restore()
         self.model.sortRequested.connect(lambda *_: self.reload(counts=False))
+        self._closed = False
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DEBOUNCE_MS)
@@ -440,6 +441,8 @@ class MainWindow(QMainWindow):
     def reload(self, *, counts: bool = True) -> None:
         """Fetch the ids (and, unless told not to, the dashboard counts) off the GUI thread and show them."""
         self.search_timer.stop()
+        if self._closed:
+            return
         self._generation += 1
         generation = self._generation
         case_filter = self.current_filter()
@@ -654,6 +657,10 @@ class MainWindow(QMainWindow):
         if self.feed is not None:
             self.feed.stop()
         super().closeEvent(event)
+        if event.isAccepted():
+            # a search typed just before closing must not run against a desk that is being shut
+            self.search_timer.stop()
+            self._closed = True
 
 
 def _accepts(entry: Callable[..., Any], name: str) -> bool:

@@ -165,6 +165,12 @@ class NewCaseDialog(QDialog):
         ):  # a draft is a safety net: failing to write one must not stop typing
             self.drafts.save(self.form_state(), unchanged_from=self.initial_state)
 
+    def done(self, result: int) -> None:
+        """Finish the dialog; pending look-ups and draft saves are dropped with it."""
+        self.lookup_timer.stop()
+        self.draft_timer.stop()
+        super().done(result)
+
     def reject(self) -> None:
         """Cancel: the person chose to discard what was typed, so the draft goes too."""
         self.draft_timer.stop()

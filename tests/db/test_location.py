@@ -52,8 +52,11 @@ def test_a_mapped_network_drive_is_a_share(tmp_path: Path) -> None:
     def drive_is_remote(letter: str) -> bool:
         return letter in remote
 
-    for text, expected in ((r"Z:\SEND\desk.sqlite3", True), ("z:/SEND/desk.sqlite3", True),
-                           (r"C:\Users\sam\desk.sqlite3", False)):
+    for text, expected in (
+        (r"Z:\SEND\desk.sqlite3", True),
+        ("z:/SEND/desk.sqlite3", True),
+        (r"C:\Users\sam\desk.sqlite3", False),
+    ):
         found = looks_like_network_share(Path(text), mounts_file=no_mounts, drive_is_remote=drive_is_remote)
         assert found is expected, text
 

@@ -21,8 +21,12 @@ def feed(qtbot, other_desk: Desk) -> Iterator[ChangeFeed]:  # type: ignore[no-un
     watching.stop()
 
 
-def test_a_change_on_one_desk_is_signalled_on_the_other(qtbot, desk: Desk, other_desk: Desk,  # type: ignore[no-untyped-def]
-                                                        feed: ChangeFeed) -> None:
+def test_a_change_on_one_desk_is_signalled_on_the_other(
+    qtbot,
+    desk: Desk,
+    other_desk: Desk,  # type: ignore[no-untyped-def]
+    feed: ChangeFeed,
+) -> None:
     assert feed.is_active()
     with qtbot.waitSignal(feed.changed, timeout=5000):
         logged = desk.cases.log_case(complaint_input())
@@ -38,8 +42,11 @@ def test_no_change_no_signal(qtbot, feed: ChangeFeed) -> None:  # type: ignore[n
         pass
 
 
-def test_a_failing_watcher_does_not_break_the_event_loop(qtbot, feed: ChangeFeed,  # type: ignore[no-untyped-def]
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_watcher_does_not_break_the_event_loop(
+    qtbot,
+    feed: ChangeFeed,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     def broken(timeout: float = 0.0) -> bool:
         raise RuntimeError("network gone")
 

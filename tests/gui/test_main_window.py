@@ -13,7 +13,7 @@ from send_desk.domain.errors import ConflictError, ValidationError
 from send_desk.domain.kinds import CaseKind, ClosureCode, Rag
 from send_desk.gui import errors as gui_errors
 from send_desk.gui.admin import ADMIN_MENU
-from send_desk.gui.main_window import MainWindow
+from send_desk.gui.main_window import SEARCH_DEBOUNCE_MS, MainWindow
 from send_desk.gui.register_model import COLUMNS, RAG_COLUMN, RegisterModel
 from send_desk.gui.settings import desk_settings
 from send_desk.gui.style import RAG_STYLES, contrast_ratio
@@ -452,3 +452,18 @@ def test_admin_menu_follows_the_role(qtbot, window: MainWindow, other_desk: Desk
     )
     qtbot.addWidget(officer_window)
     assert "&Admin" not in [action.text() for action in officer_window.menuBar().actions()]
+
+
+def test_a_search_typed_just_before_closing_never_runs(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Regression: the debounced search fired after close and opened an error box over a shut desk."""
+    calls: list[object] = []
+    monkeypatch.setattr(window.queries, "register_ids", lambda *a, **k: calls.append(a) or [])
+    window.search.setText("bloggs")
+    assert window.search_timer.isActive()
+    window.close()
+    assert not window.search_timer.isActive()
+    qtbot.wait(SEARCH_DEBOUNCE_MS + 150)
+    window.reload()
+    assert calls == []

@@ -449,6 +449,23 @@ def test_cancel_discards_the_draft(qtbot, desk, window: MainWindow, tmp_path) ->
     assert not drafts.exists()
 
 
+def test_closing_the_new_case_dialog_drops_a_pending_look_up(
+    qtbot, desk, window: MainWindow, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A look-up for earlier cases queued by typing must not run after the dialog has gone."""
+    from send_desk.gui.new_case import LOOKUP_DELAY_MS, NewCaseDialog
+
+    looked: list[object] = []
+    monkeypatch.setattr(desk.cases, "find_earlier", lambda *a, **k: looked.append(a) or [])
+    dialog = NewCaseDialog(window, desk)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.contact_name, "Jo")
+    assert dialog.lookup_timer.isActive()
+    dialog.reject()
+    qtbot.wait(LOOKUP_DELAY_MS + 150)
+    assert looked == []
+
+
 def test_an_open_case_says_when_someone_else_changed_it(
     qtbot, desk, other_desk, complaint, window: MainWindow
 ) -> None:  # type: ignore[no-untyped-def]

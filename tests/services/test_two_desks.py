@@ -73,9 +73,7 @@ def test_both_desks_see_each_others_cases(desk: Desk, other_desk: Desk, complain
 
 
 @pytest.mark.postgres
-def test_race_inside_one_transaction_is_a_conflict_on_postgres(
-    postgres_url: str, clock: FakeClock
-) -> None:
+def test_race_inside_one_transaction_is_a_conflict_on_postgres(postgres_url: str, clock: FakeClock) -> None:
     """Both desks read version 1 before either saves: PostgreSQL's row lock lets only one win."""
     first = open_desk(postgres_url, clock=clock, login="sam.patel")
     second = open_desk(postgres_url, clock=clock, login="alex.jones")
