@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from send_desk.bootstrap import Desk
-from send_desk.domain.errors import ConflictError, SendDeskError, ValidationError
+from send_desk.domain.errors import ConflictError, DatabaseUnavailableError, SendDeskError, ValidationError
 from send_desk.domain.kinds import CaseKind, Channel, ClosureCode, LinkKind, Outcome, RemedyKind
 from send_desk.gui.style import app_icon, uk_date
-from send_desk.gui.widgets import DateField, FieldError, add_row, combo, shortcut, show_beside
+from send_desk.gui.widgets import DateField, FieldError, MessageBanner, add_row, combo, shortcut, show_beside
 from send_desk.services.cases import ActionInput, RemedyInput
 from send_desk.services.dto import CaseDetail, StaffView
 
@@ -143,10 +143,7 @@ class ActionDialog(QDialog):
             intro.setObjectName("muted")
             intro.setWordWrap(True)
             layout.addWidget(intro)
-        self.banner = QLabel()
-        self.banner.setObjectName("banner")
-        self.banner.setWordWrap(True)
-        self.banner.hide()
+        self.banner = MessageBanner()
         layout.addWidget(self.banner)
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -208,14 +205,13 @@ class ActionDialog(QDialog):
     # ----- saving ------------------------------------------------------------------------
     def clear_errors(self) -> None:
         """Hide every message."""
-        self.banner.hide()
+        self.banner.clear()
         for error in self.errors.values():
             error.clear_message()
 
     def show_banner(self, text: str) -> None:
         """Show a message at the top of the dialog."""
-        self.banner.setText(text)
-        self.banner.show()
+        self.banner.show_message(text)
 
     def show_field_error(self, error: SendDeskError) -> None:
         """Show a validation error beside its field (revealing the missed-reason row if asked for)."""
@@ -236,6 +232,9 @@ class ActionDialog(QDialog):
             return
         except ValueError as exc:  # a date that is not a date
             self.show_banner(str(exc))
+            return
+        except DatabaseUnavailableError as exc:  # locked by another desk, disk full, network gone
+            self.banner.show_message(str(exc), retry=self.save)
             return
         except SendDeskError as exc:
             self.show_field_error(exc)

@@ -28,10 +28,19 @@ from PySide6.QtWidgets import (
 )
 
 from send_desk.bootstrap import Desk
-from send_desk.domain.errors import SendDeskError, ValidationError, to_display_time
+from send_desk.domain.errors import DatabaseUnavailableError, SendDeskError, ValidationError, to_display_time
 from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, Relationship
 from send_desk.gui.style import app_icon, kind_stage, uk_date, uk_day
-from send_desk.gui.widgets import DateField, FieldError, add_row, combo, fit_to_screen, shortcut, show_beside
+from send_desk.gui.widgets import (
+    DateField,
+    FieldError,
+    MessageBanner,
+    add_row,
+    combo,
+    fit_to_screen,
+    shortcut,
+    show_beside,
+)
 from send_desk.services.drafts import DraftStore, DraftValue, default_drafts_folder
 from send_desk.services.dto import CaseDetail, CaseInput, CaseRow, PersonInput
 from send_desk.services.gui_queries import GuiQueries
@@ -172,7 +181,9 @@ class NewCaseDialog(QDialog):
         super().done(result)
 
     def reject(self) -> None:
-        """Cancel: the person chose to discard what was typed, so the draft goes too."""
+        """Cancel, Esc or closing the window: ask before throwing away what was typed; the draft goes too."""
+        if self.form_state() != self.initial_state and not self.confirm_discard(self):
+            return
         self.draft_timer.stop()
         if self.drafts is not None:
             self.drafts.clear()
@@ -188,6 +199,9 @@ class NewCaseDialog(QDialog):
             return self.errors[key]
 
         self.kind = combo(((k.label, k.value) for k in CaseKind), name="Kind of case")
+        for index, kind in enumerate(CaseKind):  # hover help in the list: each kind's target in plain words
+            rules = self.queries.kind_rules(kind, 1)
+            self.kind.setItemData(index, f"{kind.label}: {rules.description}", Qt.ItemDataRole.ToolTipRole)
         self.stage = QSpinBox()
         self.stage.setRange(1, 2)
         self.stage.setAccessibleName("Complaint stage")
@@ -270,10 +284,7 @@ class NewCaseDialog(QDialog):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
-        self.banner = QLabel()
-        self.banner.setObjectName("banner")
-        self.banner.setWordWrap(True)
-        self.banner.hide()
+        self.banner = MessageBanner()
         self.due_panel = QLabel()
         self.due_panel.setObjectName("duePanel")
         self.due_panel.setWordWrap(True)
@@ -336,6 +347,7 @@ class NewCaseDialog(QDialog):
     def _kind_changed(self) -> None:
         kind = self.current_kind()
         rules = self.queries.kind_rules(kind, 1)
+        self.kind.setToolTip(f"Target: {rules.description}")
         self.left_form.setRowVisible(self.stage_row, kind is CaseKind.COMPLAINT)
         if kind is not CaseKind.COMPLAINT:
             self.stage.setValue(1)
@@ -442,7 +454,7 @@ class NewCaseDialog(QDialog):
 
     def clear_errors(self) -> None:
         """Hide every error message."""
-        self.banner.hide()
+        self.banner.clear()
         for error in self.errors.values():
             error.clear_message()
 
@@ -450,8 +462,7 @@ class NewCaseDialog(QDialog):
         """Show an error next to its field (or at the top) and put the cursor there."""
         key = field or (error.field if isinstance(error, ValidationError) else None)
         if not show_beside(self.errors.get(key or ""), str(error)):
-            self.banner.setText(str(error))
-            self.banner.show()
+            self.banner.show_message(str(error))
 
     def _date(self, field: DateField, key: str) -> date | None:
         try:
@@ -513,6 +524,10 @@ class NewCaseDialog(QDialog):
                     field="contact_name",
                 )
             self.result_case = self.desk.cases.log_case(data)
+        except DatabaseUnavailableError as exc:  # locked by another desk, disk full, network gone
+            self.banner.show_message(str(exc), retry=self.save)
+            self.save_draft()
+            return
         except SendDeskError as exc:
             self.show_error(exc)
             self.save_draft()
@@ -544,6 +559,18 @@ class NewCaseDialog(QDialog):
             return None
         finally:
             dialog.deleteLater()
+
+    @classmethod
+    def confirm_discard(cls, parent: QWidget | None) -> bool:
+        """Ask whether to throw away a new case that has been typed but not saved."""
+        answer = QMessageBox.question(
+            parent,
+            "Discard this new case?",
+            "The new case has not been saved. Discard what you typed?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
 
     @classmethod
     def ask_restore(cls, parent: QWidget | None, saved_at: datetime) -> bool:

@@ -8,7 +8,18 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from send_desk.gui.style import uk_date
 
@@ -147,3 +158,53 @@ def show_beside(error: FieldError | None, message: str) -> bool:
     error.show_message(message)
     field.setFocus()
     return True
+
+
+class MessageBanner(QFrame):
+    """A message across the top of a form; a "Try again" button when the problem may pass by itself."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        """Start hidden, with the button hidden too."""
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel()
+        self.label.setObjectName("banner")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.label, 1)
+        self.retry_button = QPushButton("&Try again")
+        self.retry_button.setAccessibleDescription("Run the same save again with everything you typed")
+        self.retry_button.clicked.connect(self._retry_clicked)
+        layout.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignTop)
+        self._retry: Callable[[], None] | None = None
+        self.retry_button.hide()
+        self.hide()
+
+    def text(self) -> str:
+        """Return the message shown."""
+        return self.label.text()
+
+    def setText(self, text: str) -> None:
+        """Show a message without a retry."""
+        self.show_message(text)
+
+    def show_message(self, text: str, retry: Callable[[], None] | None = None) -> None:
+        """Show a message; with `retry`, offer a button that runs it (the form stays as typed)."""
+        self.label.setText(text)
+        self._retry = retry
+        self.retry_button.setVisible(retry is not None)
+        self.show()
+        if retry is not None:
+            self.retry_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def clear(self) -> None:
+        """Hide the message and the button."""
+        self._retry = None
+        self.retry_button.hide()
+        self.hide()
+
+    def _retry_clicked(self) -> None:
+        retry = self._retry
+        if retry is not None:
+            retry()

@@ -66,7 +66,7 @@ class ModalDriver:
                     step[1](dialog)
         except BaseException as exc:
             self.errors.append(exc)
-            dialog.reject()
+            dialog.done(QDialog.DialogCode.Rejected.value)  # not reject(): no "discard?" question
             return
         QTimer.singleShot(2000, lambda: self._watchdog(dialog))
 
@@ -84,7 +84,7 @@ class ModalDriver:
                 modal.close()
             errors = [e.text() for e in getattr(dialog, "errors", {}).values() if e.text()]
             self.errors.append(AssertionError(f"{type(dialog).__name__} still open: {detail} {errors}"))
-            dialog.reject()
+            dialog.done(QDialog.DialogCode.Rejected.value)  # not reject(): no "discard?" question
 
     def raise_errors(self) -> None:
         if self.errors:

@@ -435,8 +435,10 @@ def test_a_half_typed_new_case_survives_as_a_draft(
     assert not drafts.exists()  # saved for real: the draft is gone
 
 
-def test_cancel_discards_the_draft(qtbot, desk, window: MainWindow, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cancel_discards_the_draft(qtbot, desk, window: MainWindow, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from send_desk.gui.new_case import NewCaseDialog
+
+    monkeypatch.setattr(NewCaseDialog, "confirm_discard", classmethod(lambda cls, parent: True))
     from send_desk.services.drafts import DraftStore
 
     drafts = DraftStore(tmp_path / "drafts")
@@ -461,6 +463,7 @@ def test_closing_the_new_case_dialog_drops_a_pending_look_up(
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.contact_name, "Jo")
     assert dialog.lookup_timer.isActive()
+    monkeypatch.setattr(NewCaseDialog, "confirm_discard", classmethod(lambda cls, parent: True))
     dialog.reject()
     qtbot.wait(LOOKUP_DELAY_MS + 150)
     assert looked == []
