@@ -438,6 +438,69 @@ class ResumeDialog(ActionDialog):
         )
 
 
+class ClarificationDialog(ActionDialog):
+    """Record the day clarification (or proof of identity) arrived; FOI, EIR and SAR clocks restart."""
+
+    title = "Clarification received"
+    intro = "The response is then due counted from this date, not from the day the request arrived."
+
+    def build(self) -> None:
+        """Add the date it arrived."""
+        self.on = DateField(_today(self.host), name="Date the clarification arrived")
+        self.field("&Arrived on:", self.on, "clarified_on")
+
+    def perform(self, case: CaseDetail) -> CaseDetail:
+        """Record the clarification."""
+        return self.desk.cases.record_clarification(
+            case.id, on=_required_date(self.on, "clarification"), expected_version=case.version
+        )
+
+
+class OmbudsmanDeadlineDialog(ActionDialog):
+    """Enter (or correct) the response deadline given in the Ombudsman's letter."""
+
+    title = "Ombudsman deadline"
+
+    def build(self) -> None:
+        """Add the deadline date."""
+        respond = self.host.case.current_stage.respond
+        self.due = DateField(respond.due if respond else None, name="Deadline in the Ombudsman's letter")
+        self.field("&Respond by:", self.due, "due")
+
+    def perform(self, case: CaseDetail) -> CaseDetail:
+        """Set the deadline."""
+        return self.desk.cases.set_ombudsman_deadline(
+            case.id, due=_required_date(self.due, "deadline"), expected_version=case.version
+        )
+
+
+class ActionDoneDialog(ActionDialog):
+    """Mark an action promised in a response as done."""
+
+    title = "Action done"
+
+    def build(self) -> None:
+        """Add the outstanding actions and the date done."""
+        outstanding = [a for s in self.host.case.stages for a in s.actions if a.done_on is None]
+        self.action = combo(
+            ((f"{a.what} (due {uk_date(a.due, 'no date')})", a.id) for a in outstanding),
+            name="Outstanding action",
+        )
+        self.on = DateField(_today(self.host), name="Date the action was done")
+        self.field("&Action:", self.action, "action")
+        self.field("&Done on:", self.on, "done_on")
+
+    def perform(self, case: CaseDetail) -> CaseDetail:
+        """Mark the chosen action done."""
+        action_id = self.action.currentData()
+        if action_id is None:
+            raise ValidationError("There is no outstanding action on this case.", field="action")
+        return self.desk.cases.complete_action(
+            case.id, action_id=int(action_id), on=_required_date(self.on, "action"),
+            expected_version=case.version,
+        )  # fmt: skip
+
+
 class RespondDialog(ActionDialog):
     """Record the response, with outcome, reasons, remedies and any promised action."""
 

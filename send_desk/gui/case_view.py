@@ -35,6 +35,7 @@ from send_desk.gui.widgets import shortcut as add_shortcut
 from send_desk.services.dto import CaseDetail, ClockView, PersonView, StaffView, StageView
 from send_desk.services.gui_queries import GuiQueries
 
+CLARIFICATION_KINDS = frozenset({CaseKind.FOI, CaseKind.EIR, CaseKind.SAR})  # their clocks restart on it
 TARGET_HEADERS = ("Stage", "Target", "Due", "Done on", "Result", "Extended from", "Paused", "Reason missed")
 
 
@@ -184,7 +185,20 @@ class CaseView(QDialog):
             ("assign", "Assi&gn…", "Ctrl+Shift+G", lambda: self.run(actions.AssignDialog)),
             ("extend", "E&xtend…", "Ctrl+Shift+X", lambda: self.run(actions.ExtendDialog)),
             ("pause", "&Pause clock…", "Ctrl+Shift+P", self._pause_or_resume),
+            (
+                "clarification",
+                "Clari&fication received…",
+                "Ctrl+Shift+F",
+                lambda: self.run(actions.ClarificationDialog),
+            ),
+            (
+                "ombudsman",
+                "Ombudsman &deadline…",
+                "Ctrl+Shift+D",
+                lambda: self.run(actions.OmbudsmanDeadlineDialog),
+            ),
             ("respond", "&Respond…", "Ctrl+Shift+R", lambda: self.run(actions.RespondDialog)),
+            ("action_done", "Ac&tion done…", "Ctrl+Shift+T", lambda: self.run(actions.ActionDoneDialog)),
             ("escalate", "&Escalate to stage 2…", "Ctrl+Shift+E", lambda: self.run(actions.EscalateDialog)),
             ("close", "Clo&se case…", "Ctrl+Shift+S", lambda: self.run(actions.CloseDialog)),
             ("reopen", "Reope&n case…", "Ctrl+Shift+O", lambda: self.run(actions.ReopenDialog)),
@@ -414,7 +428,10 @@ class CaseView(QDialog):
             "assign": is_open,
             "extend": is_open and stage.extension_allowed,
             "pause": is_open and (stage.paused or (stage.pause_allowed and not responded)),
+            "clarification": is_open and not responded and case.kind in CLARIFICATION_KINDS,
+            "ombudsman": is_open and not responded and case.kind is CaseKind.OMBUDSMAN,
             "respond": is_open and not responded and case.kind is not CaseKind.COMPLIMENT,
+            "action_done": any(a.done_on is None for s in case.stages for a in s.actions),
             "escalate": case.kind is CaseKind.COMPLAINT and case.stage == 1 and responded,
             "close": is_open,
             "reopen": not is_open,
@@ -422,6 +439,13 @@ class CaseView(QDialog):
         }
         for key, value in enabled.items():
             self.buttons[key].setEnabled(value)
+        relevant = {  # buttons only some kinds ever use are hidden on the others
+            "clarification": case.kind in CLARIFICATION_KINDS,
+            "ombudsman": case.kind is CaseKind.OMBUDSMAN,
+            "action_done": any(s.actions for s in case.stages),
+        }
+        for key, value in relevant.items():
+            self.buttons[key].setVisible(value)
         self.buttons["pause"].setText("Resume &clock…" if stage.paused else "&Pause clock…")
 
     # ----- actions -----------------------------------------------------------------------
