@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from send_desk.db.models import (
+    AuditEntry,
+    Base,
     Case,
     CaseLink,
     CaseStage,
@@ -25,8 +28,10 @@ from send_desk.db.models import (
     ReferenceCounter,
     Remedy,
     Staff,
+    TargetPolicyRow,
     TimelineEntry,
 )
+from send_desk.domain.calendar import WorkingCalendar
 from send_desk.domain.errors import ConflictError, NotFoundError, ValidationError
 from send_desk.domain.kinds import (
     CaseKind,
@@ -38,8 +43,8 @@ from send_desk.domain.kinds import (
     PersonRole,
     RemedyKind,
 )
-from send_desk.domain.policy import ClockRule
-from send_desk.domain.targets import check_extension
+from send_desk.domain.policy import ClockRule, TargetPolicy
+from send_desk.domain.targets import StageClock, check_extension, compute_deadlines, next_target
 from send_desk.services import audit
 from send_desk.services.clocks import refresh
 from send_desk.services.context import ServiceContext
@@ -49,6 +54,8 @@ from send_desk.services.permissions import Action, check, require
 from send_desk.services.policies import current_policy_row, load_closures, policy_from_row
 from send_desk.services.views import case_detail, case_rows, rag_window
 
+BULK_CHUNK = 2000
+"""Cases written per bulk INSERT round in `CaseService.log_bulk` (all rounds share one transaction)."""
 EARLIEST_DATE = date(2000, 1, 1)
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 REFERENCE_PREFIX = "SD"
@@ -89,9 +96,21 @@ def name_key(name: str) -> str:
 
 def build_search_text(case: Case, people: Iterable[Person]) -> str:
     """Return the text the free-text search indexes for a case."""
-    parts = [case.reference, case.reference.replace("-", ""), case.summary, case.ombudsman_reference]
-    for person in people:
-        parts += [person.name, person.email, person.phone, digits(person.phone), person.identifier]
+    return search_text_of(
+        case.reference,
+        case.summary,
+        case.ombudsman_reference,
+        ((person.name, person.email, person.phone, person.identifier) for person in people),
+    )
+
+
+def search_text_of(
+    reference: str, summary: str, ombudsman_reference: str, people: Iterable[tuple[str, str, str, str]]
+) -> str:
+    """Return the search text from a case's reference, summary and people's (name, email, phone, id)."""
+    parts = [reference, reference.replace("-", ""), summary, ombudsman_reference]
+    for name, email, phone, identifier in people:
+        parts += [name, email, phone, digits(phone), identifier]
     return " ".join(part for part in parts if part)
 
 
@@ -163,6 +182,52 @@ class CaseService:
             actor = require(session, self.ctx.actor_login(), Action.LOG_CASE, at=self.ctx.now())
             references = [self._log(session, data, actor, action=action).reference for data in inputs]
             return references
+
+    def log_bulk(
+        self, inputs: Sequence[CaseInput], *, action: str = "import", chunk: int = BULK_CHUNK
+    ) -> Generator[int, None, list[str]]:
+        """Log many cases in one transaction with bulk inserts, yielding how many are written so far.
+
+        The same rules, due dates, references and audit entries as `log_many`, without the per-case
+        unit of work: look-ups are cached, references reserved at once, rows inserted `chunk` at a time.
+        All or nothing: an error, or closing the generator before it returns, rolls everything back.
+        Linking to other cases is not supported (use `log_many`). Returns the references in input order.
+        """
+        today = self.ctx.today()
+        now = self.ctx.now()
+        for data in inputs:
+            validate_case_input(data, today)
+            if data.link_to:
+                raise ValueError("log_bulk does not link cases; use log_many for cases with links.")
+        with self.ctx.db.write() as session:
+            actor = require(session, self.ctx.actor_login(), Action.LOG_CASE, at=now)
+            self._check_new_references(session, inputs)
+            generated = iter(
+                reserve_references(session, today.year, sum(1 for d in inputs if not _given_reference(d)))
+            )
+            rows = _BulkRows(self, session, actor, now, action)
+            references: list[str] = []
+            for start in range(0, len(inputs), chunk):
+                part = inputs[start : start + chunk]
+                refs = [_given_reference(data) or next(generated) for data in part]
+                rows.write(part, refs)
+                references.extend(refs)
+                yield len(references)
+            return references
+
+    def _check_new_references(self, session: Session, inputs: Sequence[CaseInput]) -> None:
+        given = [ref for ref in (_given_reference(d) for d in inputs) if ref]
+        existing: set[str] = set()
+        for start in range(0, len(given), 500):
+            part = given[start : start + 500]
+            existing.update(session.scalars(select(Case.reference).where(Case.reference.in_(part))))
+        seen: set[str] = set()
+        for reference in given:
+            if reference in existing or reference in seen:
+                raise ValidationError(
+                    f"A case with the reference {reference} already exists.", field="reference"
+                )
+            seen.add(reference)
 
     def _log(self, session: Session, data: CaseInput, actor: Staff, *, action: str) -> Case:
         today = self.ctx.today()
@@ -720,6 +785,178 @@ class CaseService:
         return case_detail(session, case, rag_window(session, self.ctx.today()))
 
 
+def _given_reference(data: CaseInput) -> str:
+    return (data.reference or "").strip().upper()
+
+
+class _BulkRows:
+    """Turn case inputs into table rows with cached look-ups, and insert them a chunk at a time."""
+
+    def __init__(self, service: CaseService, session: Session, actor: Staff, now: datetime, action: str):
+        self.service = service
+        self.session = session
+        self.actor = actor
+        self.now = now
+        self.action = action
+        self.closures = load_closures(session)
+        self.policies: dict[tuple[CaseKind, int], tuple[TargetPolicyRow, TargetPolicy, WorkingCalendar]] = {}
+        self.officers: dict[str, Staff] = {}
+        self.categories: dict[str, int] = {}
+
+    def policy(self, kind: CaseKind, stage: int) -> tuple[TargetPolicyRow, TargetPolicy, WorkingCalendar]:
+        """Return the current policy row, the policy and its calendar for a kind and stage."""
+        found = self.policies.get((kind, stage))
+        if found is None:
+            row = current_policy_row(self.session, kind, stage)
+            policy = policy_from_row(row)
+            found = self.policies[(kind, stage)] = (row, policy, self.closures.calendar_for(policy))
+        return found
+
+    def officer(self, login: str) -> Staff:
+        """Return the active member of staff a login (or name) names."""
+        found = self.officers.get(login)
+        if found is None:
+            found = self.officers[login] = self.service._staff(self.session, login)
+        return found
+
+    def category(self, name: str) -> int:
+        """Return the id of the category a name names (case ignored)."""
+        key = name.strip().lower()
+        found = self.categories.get(key)
+        if found is None:
+            found = self.categories[key] = self.service._category(self.session, name).id
+        return found
+
+    def write(self, inputs: Sequence[CaseInput], references: Sequence[str]) -> None:
+        """Insert the cases, their stages, people and audit entries."""
+        cases: list[dict[str, Any]] = []
+        stages: list[dict[str, Any]] = []
+        people: list[list[dict[str, Any]]] = []
+        officers: list[str | None] = []
+        for data, reference in zip(inputs, references, strict=True):
+            case, stage, persons = self.rows(data, reference)
+            officers.append(data.officer_login and self.officer(data.officer_login).login)
+            cases.append(case)
+            stages.append(stage)
+            people.append(persons)
+        table = Base.metadata.tables[Case.__tablename__]
+        ids = list(
+            self.session.execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True), cases
+            ).scalars()
+        )
+        person_rows: list[dict[str, Any]] = []
+        audit_rows: list[dict[str, Any]] = []
+        for case_id, case, stage, persons, officer in zip(ids, cases, stages, people, officers, strict=True):
+            stage["case_id"] = case_id
+            for person in persons:
+                person["case_id"] = case_id
+                person_rows.append(person)
+            audit_rows.append(self.audit_row(case_id, case, officer))
+        self.session.execute(insert(Base.metadata.tables[CaseStage.__tablename__]), stages)
+        if person_rows:
+            self.session.execute(insert(Base.metadata.tables[Person.__tablename__]), person_rows)
+        self.session.execute(insert(Base.metadata.tables[AuditEntry.__tablename__]), audit_rows)
+
+    def rows(
+        self, data: CaseInput, reference: str
+    ) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
+        """Return the case row, its stage row and its people rows (as `CaseService._log` would save)."""
+        policy_row, policy, calendar = self.policy(data.kind, data.stage)
+        officer = self.officer(data.officer_login) if data.officer_login else None
+        category_id = self.category(data.category) if data.category.strip() else None
+        manual_due = data.ombudsman_due if policy.respond_rule is ClockRule.MANUAL else None
+        deadlines = compute_deadlines(
+            policy,
+            calendar,
+            StageClock(
+                started_on=data.received_on, acknowledged_on=data.acknowledged_on, manual_due=manual_due
+            ),
+        )
+        persons = [
+            values
+            for values in (
+                person_values(PersonRole.CHILD, data.child),
+                person_values(PersonRole.CONTACT, data.contact),
+                person_values(PersonRole.REPRESENTATIVE, data.representative)
+                if data.representative is not None and not data.representative.is_blank()
+                else None,
+            )
+            if values is not None
+        ]
+        summary = data.summary.strip()
+        ombudsman_reference = data.ombudsman_reference.strip()
+        officer_id = officer.id if officer else None
+        case = {
+            "reference": reference,
+            "kind": data.kind.value,
+            "stage": data.stage,
+            "status": CaseStatus.OPEN.value,
+            "channel": data.channel.value,
+            "received_on": data.received_on,
+            "received_at": data.received_at,
+            "category_id": category_id,
+            "service_area": data.service_area.strip(),
+            "summary": summary,
+            "description": data.description.strip(),
+            "adjustments": data.adjustments.strip(),
+            "officer_id": officer_id,
+            "logged_by_id": self.actor.id,
+            "acknowledge_by": deadlines.acknowledge_by,
+            "acknowledged_on": data.acknowledged_on,
+            "respond_by": deadlines.respond_by,
+            "responded_on": data.responded_on,
+            "next_due": next_target(deadlines, data.acknowledged_on, data.responded_on),
+            "paused": deadlines.paused,
+            "outcome": data.outcome,
+            "ombudsman_reference": ombudsman_reference,
+            "search_text": search_text_of(
+                reference,
+                summary,
+                ombudsman_reference,
+                ((p["name"], p["email"], p["phone"], p["identifier"]) for p in persons),
+            ),
+            "created_at": self.now,
+            "updated_at": self.now,
+            "updated_by": self.actor.name,
+        }
+        stage = {
+            "stage": data.stage,
+            "policy_id": policy_row.id,
+            "started_on": data.received_on,
+            "handler_id": officer_id,
+            "acknowledge_by": deadlines.acknowledge_by,
+            "acknowledged_on": data.acknowledged_on,
+            "respond_by": deadlines.respond_by,
+            "respond_by_unextended": deadlines.respond_by_unextended,
+            "responded_on": data.responded_on,
+            "manual_due": manual_due,
+            "outcome": data.outcome,
+        }
+        return case, stage, persons
+
+    def audit_row(self, case_id: int, case: dict[str, Any], officer: str | None) -> dict[str, Any]:
+        """Return the audit row `audit.record` writes for a logged case."""
+        details = {
+            "kind": case["kind"],
+            "stage": case["stage"],
+            "received_on": case["received_on"],
+            "acknowledge_by": case["acknowledge_by"],
+            "respond_by": case["respond_by"],
+            "officer": officer,
+        }
+        body = {"details": {key: audit.plain(value) for key, value in details.items()}}
+        return {
+            "at": self.now,
+            "login": self.actor.login,
+            "actor_name": self.actor.name,
+            "case_id": case_id,
+            "case_reference": case["reference"],
+            "action": self.action,
+            "changes": json.dumps(body, ensure_ascii=False, sort_keys=True),
+        }
+
+
 def snapshot(case: Case) -> dict[str, Any]:
     """Return the audited fields of a case and its current stage."""
     stage = case.stages[-1] if case.stages else None
@@ -741,24 +978,30 @@ def snapshot(case: Case) -> dict[str, Any]:
 
 def make_person(role: PersonRole, data: PersonInput) -> Person | None:
     """Return a person row for entered details, or None when nothing was entered."""
+    values = person_values(role, data)
+    return None if values is None else Person(**values)
+
+
+def person_values(role: PersonRole, data: PersonInput) -> dict[str, Any] | None:
+    """Return the column values of a person row for entered details, or None when nothing was entered."""
     if data.is_blank() and data.date_of_birth is None:
         return None
-    return Person(
-        role=role.value,
-        name=data.name.strip(),
-        name_key=name_key(data.name),
-        date_of_birth=data.date_of_birth,
-        identifier=data.identifier.strip(),
-        relationship_to_child=data.relationship.strip(),
-        organisation=data.organisation.strip(),
-        email=data.email.strip(),
-        email_key=data.email.strip().lower(),
-        phone=data.phone.strip(),
-        phone_key=digits(data.phone),
-        address=data.address.strip(),
-        preferred_contact=data.preferred_contact.strip(),
-        consent=data.consent,
-    )
+    return {
+        "role": role.value,
+        "name": data.name.strip(),
+        "name_key": name_key(data.name),
+        "date_of_birth": data.date_of_birth,
+        "identifier": data.identifier.strip(),
+        "relationship_to_child": data.relationship.strip(),
+        "organisation": data.organisation.strip(),
+        "email": data.email.strip(),
+        "email_key": data.email.strip().lower(),
+        "phone": data.phone.strip(),
+        "phone_key": digits(data.phone),
+        "address": data.address.strip(),
+        "preferred_contact": data.preferred_contact.strip(),
+        "consent": data.consent,
+    }
 
 
 def validate_case_input(data: CaseInput, today: date) -> None:
@@ -805,15 +1048,22 @@ def validate_case_input(data: CaseInput, today: date) -> None:
 
 def next_reference(session: Session, year: int) -> str:
     """Hand out the next case reference for the year, such as SD-2026-00042."""
+    return reserve_references(session, year, 1)[0]
+
+
+def reserve_references(session: Session, year: int, count: int) -> list[str]:
+    """Hand out the next `count` case references for the year in one step, in order."""
+    if count <= 0:
+        return []
     dialect = session.get_bind().dialect.name
     upsert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = (
         upsert(ReferenceCounter)
-        .values(year=year, last=1)
+        .values(year=year, last=count)
         .on_conflict_do_update(
-            index_elements=[ReferenceCounter.year], set_={"last": ReferenceCounter.last + 1}
+            index_elements=[ReferenceCounter.year], set_={"last": ReferenceCounter.last + count}
         )
         .returning(ReferenceCounter.last)
     )
-    number = int(session.execute(statement).scalar_one())
-    return f"{REFERENCE_PREFIX}-{year}-{number:05d}"
+    last = int(session.execute(statement).scalar_one())
+    return [f"{REFERENCE_PREFIX}-{year}-{number:05d}" for number in range(last - count + 1, last + 1)]

@@ -5,8 +5,9 @@ objects), turns each into a `CaseLine` and hands them to the streaming writer in
 
 Import reads the sheet with `reports.xlsx_import`, checks every row (dates, words, categories, staff,
 duplicates, the same rules as logging a case) and reports each rejected row with its sheet row number;
-a real import then logs every accepted row in one transaction through `CaseService.log_many`
-(all or nothing, audited as "import"). References already on the desk are skipped and reported.
+a real import then logs every accepted row in one transaction through `CaseService.log_bulk` (bulk
+inserts a few thousand rows at a time; all or nothing, audited as "import"). References already on the
+desk are skipped and reported.
 
 Pseudonymisation: names, emails, phones and addresses become HMAC-SHA256 tokens under a random key made
 for one export and never stored, so tokens are stable within that workbook (the same family has the same
@@ -47,6 +48,8 @@ from send_desk.services.views import RagWindow, rag_window
 EXPORT_BATCH = 5000
 FETCH_CHUNK = 250
 PROGRESS_EVERY = 1000
+SAVE_CHUNK = 2000
+"""Cases inserted per bulk round of a real import (every round is in the import's one transaction)."""
 
 
 @dataclass(frozen=True)
@@ -539,8 +542,16 @@ class ImportService:
         if dry_run or not accepted:
             yield SheetProgress(reader.data_rows, reader.data_rows, "Checked every row.")
             return result
-        yield SheetProgress(0, 0, f"Saving {len(accepted):,} cases…")
-        result.references = CaseService(self.ctx).log_many(accepted, action="import")
+        yield SheetProgress(0, len(accepted), f"Saving {len(accepted):,} cases…")
+        saving = CaseService(self.ctx).log_bulk(accepted, action="import", chunk=SAVE_CHUNK)
+        try:
+            while True:
+                saved = next(saving)
+                yield SheetProgress(saved, len(accepted), f"Saved {saved:,} of {len(accepted):,} cases…")
+        except StopIteration as stop:
+            result.references = stop.value
+        finally:
+            saving.close()  # closing before the end (a cancel) rolls the whole import back
         result.imported = len(result.references)
         yield SheetProgress(result.imported, result.imported, f"Imported {result.imported:,} cases.")
         return result
