@@ -13,7 +13,12 @@ else builds the database with the demo generator. Export and floor run alternate
   peak memory       the process's peak resident set size after the export (before the floor's rows are
                     held in memory);
   GUI latency       a 10 ms QTimer on the GUI thread while the export runs on the task runner's pool:
-                    the largest and the 95th-percentile gap between ticks, beside the same timer idle.
+                    the largest and the 95th-percentile gap between ticks, beside the same timer idle;
+  import            the export file read back by the whole `ImportService.run` (layout, every row parsed
+                    and checked, saved in one transaction) into a fresh database holding the same staff,
+                    rows/s; alternating `--runs` times with
+  import floor      a bare openpyxl read-only loop over the same file reading every cell of the Cases
+                    sheet, rows/s; import ratio = import s / floor s (DESIGN.md sets no goal for it).
 """
 
 from __future__ import annotations
@@ -33,13 +38,13 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from send_desk.bootstrap import Desk, open_desk
 from send_desk.reports.xlsx_export import ExportAbout, write_cases_xlsx
 from send_desk.services.demo import DemoService
 from send_desk.services.dto import CaseFilter
-from send_desk.services.spreadsheets import ExportService
+from send_desk.services.spreadsheets import ExportService, ImportService
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 ALL = CaseFilter(status="all")
@@ -82,6 +87,68 @@ def floor_loop(rows: list[list[Any]], out: Path) -> None:
     for row in rows:
         sheet.append(row)
     workbook.save(out)
+
+
+def read_floor(path: Path) -> int:
+    """Read every cell of the Cases sheet with a bare read-only openpyxl loop; return the rows read."""
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    rows = 0
+    try:
+        for row in workbook["Cases"].iter_rows(values_only=True):
+            for _value in row:
+                pass
+            rows += 1
+    finally:
+        workbook.close()
+    return rows
+
+
+def import_target(folder: Path) -> Path:
+    """Return a fresh database with the demo staff (the officers the exported rows name), and no cases."""
+    template = folder / "import-template.sqlite3"
+    if not template.exists():
+        desk = open_desk(str(template), clock=lambda: NOW, login="benchmark")
+        list(DemoService(desk.ctx).generate(0))
+        desk.close()
+    target = folder / "import.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    shutil.copy(template, target)
+    return target
+
+
+def import_once(folder: Path, workbook: Path) -> tuple[float, Any]:
+    """Import the workbook into a fresh database; return the seconds and the result."""
+    desk = open_desk(str(import_target(folder)), clock=lambda: NOW, login="benchmark")
+    try:
+        return timed(partial(ImportService(desk.ctx).run, workbook))
+    finally:
+        desk.close()
+
+
+def measure_import(folder: Path, workbook: Path, runs: int) -> dict[str, Any]:
+    """Run the import and the bare read loop alternately, `runs` times each; return best-of figures."""
+    imports: list[float] = []
+    floors: list[float] = []
+    result: Any = None
+    for _ in range(runs):
+        seconds, result = import_once(folder, workbook)
+        imports.append(seconds)
+        floors.append(timed(partial(read_floor, workbook))[0])
+    import_seconds, floor_seconds = min(imports), min(floors)
+    rows = result.rows_read
+    return {
+        "import_rows": rows,
+        "imported": result.imported,
+        "import_rejected": len(result.rejected),
+        "import_runs": [round(x, 2) for x in imports],
+        "import_floor_runs": [round(x, 2) for x in floors],
+        "import_seconds": round(import_seconds, 2),
+        "import_rows_per_s": round(rows / import_seconds),
+        "import_floor_seconds": round(floor_seconds, 2),
+        "import_floor_rows_per_s": round(rows / floor_seconds),
+        "import_ratio": round(import_seconds / floor_seconds, 3),
+    }
 
 
 def plain_row(line: Any) -> list[Any]:
@@ -185,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("bench-data") / "export")
     parser.add_argument("--runs", type=int, default=2, help="export and floor runs, alternating (best of)")
     parser.add_argument("--no-gui", action="store_true", help="skip the event-loop latency measurement")
+    parser.add_argument("--no-import", action="store_true", help="skip the import measurement")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -228,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
                 "goal_ratio": 1.2,
             }
         )
+        if not args.no_import:
+            figures.update(measure_import(args.out, args.out / "export.xlsx", args.runs))
         if not args.no_gui:
             figures["gui"] = gui_latency(desk, args.out / "gui.xlsx")
     finally:
@@ -244,6 +314,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  runs (s): export {f['export_runs']}, floor {f['floor_runs']} (best of each used)")
     print(f"  ratio export / floor    {f['ratio']:8.3f}   (writer only {f['writer_ratio']:.3f}; goal <= 1.2)")
     print(f"  peak memory             {figures['peak_rss_mb']:8.1f} MB")
+    if "import_seconds" in f:
+        print(
+            f"Import of the same file ({f['import_rows']:,} rows, {f['imported']:,} imported, "
+            f"{f['import_rejected']:,} rejected)"
+        )
+        print(f"  import (whole service)  {f['import_seconds']:8.2f} s  {f['import_rows_per_s']:8,} rows/s")
+        print(
+            f"  bare openpyxl read loop {f['import_floor_seconds']:8.2f} s  "
+            f"{f['import_floor_rows_per_s']:8,} rows/s"
+        )
+        print(f"  runs (s): import {f['import_runs']}, floor {f['import_floor_runs']} (best of each used)")
+        print(
+            f"  import {f['import_seconds']:.2f} s vs bare read loop {f['import_floor_seconds']:.2f} s: "
+            f"ratio {f['import_ratio']:.3f} (no goal in DESIGN.md)"
+        )
     if "gui" in figures:
         g = figures["gui"]
         print(

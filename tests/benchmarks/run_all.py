@@ -289,6 +289,8 @@ def parse_export(stdout: str) -> list[Measurement]:
             note = f"{figures.get('rows', '?'):,} rows" if isinstance(figures.get("rows"), int) else ""
             if what == "export" and figures.get("peak_rss_mb") is not None:
                 note += f"; export process peak {figures['peak_rss_mb']} MB"
+            if what == "import" and isinstance(figures.get("imported"), int):
+                note += f"; {figures['imported']:,} imported, {figures.get('import_rejected', 0):,} rejected"
             found.append(
                 Measurement(
                     f"{what} 100k",
