@@ -283,3 +283,28 @@ def test_any_cells_parse_to_values_or_reasons(cells: dict[str, Any]) -> None:
     if not parsed.errors:
         assert parsed.values["kind"] is not None
         assert isinstance(parsed.values["received"], date)
+
+
+def test_a_sheet_without_dimensions_is_read_whole_and_one_with_them_is_sized(tmp_path: Path) -> None:
+    """openpyxl's write-only files carry no <dimension>; the size then stays unknown, every row is read."""
+    streamed = tmp_path / "streamed.xlsx"
+    wb = openpyxl.Workbook(write_only=True)
+    wb.create_sheet("About").append(["Exported by", "someone"])
+    cases = wb.create_sheet("Cases")
+    cases.append(["Reference", "Kind", "Received", "Contact name"])
+    for i in range(25):
+        cases.append([f"R-{i}", "FOI", date(2026, 1, 1 + i), f"Name {i}"])
+    wb.save(streamed)
+    layout = read_layout(streamed)
+    assert (layout.sheet_names, layout.sheet, layout.header_row, layout.estimated_rows) == (
+        ("About", "Cases"),
+        "Cases",
+        1,
+        0,
+    )
+    reader = TrackerReader(streamed, layout, TODAY)
+    assert [row.values["reference"] for row in reader.rows()] == [f"R-{i}" for i in range(25)]
+    sized = workbook(
+        tmp_path / "sized.xlsx", [["Reference", "Kind", "Received"]] + [["R", "FOI", "01/01/2026"]] * 7
+    )
+    assert read_layout(sized).estimated_rows == 7
