@@ -1,7 +1,8 @@
 """Working-day arithmetic over UK bank holidays, office closures and one-off holidays.
 
-Bank holidays come from the `holidays` package (`country_holidays("GB", subdiv=...)`, the same
-class as `holidays.UK`); working days are cached per calendar and year as sorted day ordinals.
+Bank holidays come from the `holidays` package (its United Kingdom class, the one `country_holidays("GB",
+subdiv=...)` returns), loaded the first time a calendar needs a year; working days are cached per calendar
+and year as sorted day ordinals.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
-
-import holidays
+from pathlib import Path
+from typing import Any
 
 CLOSURE_NAME = "Office closure"
 EXTRA_HOLIDAY_NAME = "Additional bank holiday"
@@ -55,7 +56,7 @@ def _bank_holiday_names(kind: CalendarKind, year: int) -> tuple[tuple[date, str]
     names: dict[date, list[str]] = {}
     where: dict[date, list[str]] = {}
     for subdiv in subdivs:
-        for day, name in holidays.country_holidays("GB", subdiv=subdiv, years=year).items():
+        for day, name in _united_kingdom()(subdiv=subdiv, years=year).items():
             if day.weekday() < 5 and day.year == year:
                 known = names.setdefault(day, [])
                 if name not in known:
@@ -70,6 +71,31 @@ def _bank_holiday_names(kind: CalendarKind, year: int) -> tuple[tuple[date, str]
             elif missing:
                 names[day] = [f"{'; '.join(names[day])} ({' and '.join(nations)} only)"]
     return tuple((day, "; ".join(names[day])) for day in sorted(names))
+
+
+@lru_cache(maxsize=1)
+def _united_kingdom() -> Any:
+    """Return the `holidays` package's United Kingdom class, loading only that country.
+
+    `holidays.countries` imports all of its 250 countries (~0.1 s); the UK module alone is loaded from its
+    file when it is there (not inside a frozen bundle), else through `country_holidays` as documented.
+    """
+    import importlib.util
+    import sys
+
+    import holidays
+
+    name = "holidays.countries.united_kingdom"
+    module = sys.modules.get(name)
+    if module is None:
+        path = Path(holidays.__file__).parent / "countries" / "united_kingdom.py"
+        spec = importlib.util.spec_from_file_location(name, path) if path.is_file() else None
+        if spec is None or spec.loader is None:
+            return lambda **kwargs: holidays.country_holidays("GB", **kwargs)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules[name] = module
+    return module.UnitedKingdom
 
 
 @lru_cache(maxsize=512)

@@ -64,3 +64,44 @@ def test_audit_entries_cannot_be_changed_or_deleted(desk: Desk, complaint: objec
             conn.execute(text(statement))
     with desk.ctx.db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM audit_entry WHERE login = 'sam.patel'")).scalar() >= 1
+
+
+def test_head_from_the_migration_files_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from send_desk.db.migrate import VERSIONS, alembic_config, head_from_files
+
+    assert head_from_files(VERSIONS) == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_head_from_files_defers_to_alembic_on_a_branch(tmp_path: Path) -> None:
+    from send_desk.db.migrate import head_from_files
+
+    (tmp_path / "0001_a.py").write_text('revision = "0001"\ndown_revision = None\n')
+    (tmp_path / "0002_b.py").write_text('revision = "0002"\ndown_revision = "0001"\n')
+    assert head_from_files(tmp_path) == "0002"
+    (tmp_path / "0003_c.py").write_text('revision = "0003"\ndown_revision = "0001"\n')
+    assert head_from_files(tmp_path) is None  # two heads
+    (tmp_path / "0003_c.py").write_text('revision = "0003"\ndown_revision = ("0001", "0002")\n')
+    assert head_from_files(tmp_path) is None  # a merge: only Alembic reads that
+
+
+def test_opening_a_migrated_database_does_not_import_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "ready.sqlite3"
+    upgrade(make_engine(f"sqlite:///{path}"))
+    script = (
+        "import sys\n"
+        "from send_desk.bootstrap import open_desk\n"
+        f"open_desk({str(path)!r}, login='sam.patel').close()\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'alembic'))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_an_empty_database_has_no_revision(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    assert current_revision(engine) is None

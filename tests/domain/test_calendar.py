@@ -9,6 +9,7 @@ from send_desk.domain.calendar import (
     EXTRA_HOLIDAY_NAME,
     CalendarKind,
     WorkingCalendar,
+    _united_kingdom,
     add_calendar_months,
     bank_holiday_names,
     bank_holidays,
@@ -186,3 +187,27 @@ def test_add_calendar_months(start: date, months: int, expected: date) -> None:
 def test_days_in_month() -> None:
     assert [days_in_month(2024, m) for m in (1, 2, 4, 12)] == [31, 29, 30, 31]
     assert days_in_month(2100, 2) == 28
+
+
+def test_importing_the_calendar_loads_no_holidays_and_one_country_when_needed() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from send_desk.domain.calendar import CalendarKind, WorkingCalendar\n"
+        "print('holidays' in sys.modules)\n"
+        "print(WorkingCalendar(CalendarKind.ALL_UK).add_working_days(date(2026, 12, 24), 1))\n"
+        "print('holidays.countries.france' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "2026-12-29", "False"]
+
+
+def test_the_uk_class_loaded_alone_gives_the_same_days_as_country_holidays() -> None:
+    import holidays
+
+    for subdiv in ("ENG", "SCT", "NIR"):
+        official = holidays.country_holidays("GB", subdiv=subdiv, years=2027)
+        assert dict(_united_kingdom()(subdiv=subdiv, years=2027)) == dict(official)
