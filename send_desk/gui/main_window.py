@@ -158,7 +158,7 @@ class MainWindow(QMainWindow):
         self.case_views: dict[int, QWidget] = {}
         self.setWindowIcon(app_icon())
         self._update_title()
-        self.model = RegisterModel(desk.register.rows)
+        self.model = RegisterModel(desk.register.rows, describe_target=self._describe_target)
         self._build()
         self._build_menus()
         self._restore()
@@ -599,6 +599,10 @@ class MainWindow(QMainWindow):
             f"SEND Desk {__version__}\nEnquiries and complaints for a SEND service.\n\n"
             f"Database: {self.desk.url.render_as_string(hide_password=True)}",
         )
+
+    def _describe_target(self, kind: CaseKind, stage: int) -> str:
+        """Return a kind's current target in plain words (the register's hover help)."""
+        return self.queries.kind_rules(kind, stage).description
 
     # ----- settings ----------------------------------------------------------------------
     def _update_title(self) -> None:

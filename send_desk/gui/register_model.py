@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -10,7 +11,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from send_desk.domain.kinds import CaseStatus
+from send_desk.domain.errors import SendDeskError
+from send_desk.domain.kinds import CaseKind, CaseStatus
 from send_desk.gui.style import RAG_STYLES, kind_stage, rag_icon, uk_date
 from send_desk.services.dto import CaseRow
 
@@ -74,6 +76,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("RAG", "next_due", lambda r: RAG_STYLES[r.rag].label, _rag_tip),
 )
 RAG_COLUMN = len(COLUMNS) - 1
+KIND_COLUMN = 1
+TARGET_TIP_SECONDS = 60.0
+"""How long a kind's target description is reused before it is asked for again (policies can change)."""
 
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
@@ -97,10 +102,16 @@ class RegisterModel(QAbstractTableModel):
     sortRequested = Signal(str, bool)
 
     def __init__(
-        self, fetch_rows: Callable[[Sequence[int]], list[CaseRow]], page_size: int = PAGE_SIZE
+        self,
+        fetch_rows: Callable[[Sequence[int]], list[CaseRow]],
+        page_size: int = PAGE_SIZE,
+        *,
+        describe_target: Callable[[CaseKind, int], str] | None = None,
     ) -> None:
-        """Fetch rows with `fetch_rows(ids)` (the register service's `rows`)."""
+        """Fetch rows with `fetch_rows(ids)`; `describe_target(kind, stage)` gives the Kind hover help."""
         super().__init__()
+        self._describe_target = describe_target
+        self._target_tips: dict[tuple[CaseKind, int], tuple[float, str]] = {}
         self._fetch_rows = fetch_rows
         self.page_size = page_size
         self._ids: list[int] = []
@@ -196,6 +207,8 @@ class RegisterModel(QAbstractTableModel):
             return texts[0][column]
         row = texts[1]
         if role == _TOOLTIP:
+            if column == KIND_COLUMN and self._describe_target is not None:
+                return self.target_tip(row.kind, row.stage)
             tip = COLUMNS[column].tooltip
             return tip(row) if tip else None
         if role == _USER:
@@ -234,6 +247,22 @@ class RegisterModel(QAbstractTableModel):
         self.sort_order = order
         key, descending = self.sort_key()
         self.sortRequested.emit(key, descending)
+
+    def target_tip(self, kind: CaseKind, stage: int) -> str | None:
+        """Return a kind's target in plain words, asked for once per kind and stage (then kept a minute)."""
+        if self._describe_target is None:
+            return None
+        key = (kind, stage)
+        now = time.monotonic()
+        cached = self._target_tips.get(key)
+        if cached is not None and now - cached[0] < TARGET_TIP_SECONDS:
+            return cached[1]
+        try:
+            text = self._describe_target(kind, stage)
+        except SendDeskError:
+            return None  # a busy or unreachable database: no hover help this time, ask again next hover
+        self._target_tips[key] = (now, text)
+        return text
 
     # ----- internals ---------------------------------------------------------------------
     def _load_page(self, page: int) -> dict[int, CaseRow]:

@@ -467,3 +467,36 @@ def test_a_search_typed_just_before_closing_never_runs(
     qtbot.wait(SEARCH_DEBOUNCE_MS + 150)
     window.reload()
     assert calls == []
+
+
+def test_kind_column_hover_says_the_target_in_plain_words(window: MainWindow, desk: Desk, cases) -> None:  # type: ignore[no-untyped-def]
+    from send_desk.gui.register_model import KIND_COLUMN
+    from send_desk.services.gui_queries import GuiQueries
+
+    window.reload()
+    row = next(r for r in range(window.model.rowCount()) if window.model.case_id(r) == cases[0].id)
+    tip = window.model.data(window.model.index(row, KIND_COLUMN), Qt.ItemDataRole.ToolTipRole)
+    assert tip == GuiQueries(desk.ctx).kind_rules(CaseKind.COMPLAINT, 1).description
+    assert tip == (
+        "Acknowledge within 5 working days; respond within 10 working days of the acknowledgement; "
+        "one extension of up to 10 working days."
+    )
+
+
+def test_kind_column_hover_asks_once_per_kind_and_stage(desk: Desk, cases) -> None:  # type: ignore[no-untyped-def]
+    from send_desk.gui.register_model import KIND_COLUMN
+
+    asked: list[tuple[CaseKind, int]] = []
+
+    def describe(kind: CaseKind, stage: int) -> str:
+        asked.append((kind, stage))
+        return f"{kind.value} {stage}"
+
+    model = RegisterModel(desk.register.rows, describe_target=describe)
+    model.set_ids([c.id for c in cases] * 40)  # 200 rows, three kinds with targets and a compliment
+    tips = [model.data(model.index(r, KIND_COLUMN), Qt.ItemDataRole.ToolTipRole) for r in range(200)]
+    assert tips[:5] == ["complaint 1", "enquiry 1", "complaint 1", "foi 1", "compliment 1"]
+    assert sorted(asked, key=lambda a: a[0].value) == [
+        (CaseKind.COMPLAINT, 1), (CaseKind.COMPLIMENT, 1), (CaseKind.ENQUIRY, 1), (CaseKind.FOI, 1)
+    ]  # fmt: skip
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole) == "EHC needs assessment running late"
