@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RUNS = int(os.environ.get("SEND_DESK_FAULT_RUNS", "20"))
 SEED = int(os.environ.get("SEND_DESK_FAULT_SEED", str(random.SystemRandom().randrange(1_000_000))))
 EXPORT_SIZE = 3000
-IMPORT_SIZE = 500
+IMPORT_SIZE = 3000  # bulk import: large enough that kills land inside it
 """Cases in the killed import (one transaction); the worker takes 2,000 when run by hand."""
 DEMO_SIZE = 20_000
 PARALLEL = max(1, min(2, os.cpu_count() or 1))
@@ -333,7 +333,8 @@ def test_kill_during_an_audit_export_leaves_a_whole_file_or_none(
     source = tmp_path / "audit-source.sqlite3"
     shutil.copy(templates["empty"], source)
     desk = open_desk(str(source), clock=lambda: worker.NOW, login=worker.LOGIN)
-    desk.cases.log_many(worker.import_inputs(IMPORT_SIZE))
+    for _written in desk.cases.log_bulk(worker.import_inputs(IMPORT_SIZE)):
+        pass
     desk.close()
     checkpoint(source)
     expected_rows: list[int] = []

@@ -57,7 +57,8 @@ def main(argv: list[str]) -> int:
     if operation == "import":
         inputs = import_inputs()
         print("START", flush=True)
-        desk.cases.log_many(inputs)
+        for _written in desk.cases.log_bulk(inputs, chunk=250):  # the path a spreadsheet import takes
+            pass
     elif operation == "export":
         from send_desk.services.dto import CaseFilter
         from send_desk.services.spreadsheets import ExportService

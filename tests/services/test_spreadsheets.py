@@ -207,16 +207,16 @@ def test_import_is_all_or_nothing(desk: Desk, tmp_path: Path, monkeypatch: pytes
     path = messy_tracker(tmp_path / "tracker.xlsx")
     from send_desk.services import cases as cases_module
 
-    real = cases_module.CaseService._log
+    real = cases_module._BulkRows.rows
     calls = {"n": 0}
 
-    def failing(self: Any, session: Any, data: Any, actor: Any, *, action: str) -> Any:
+    def failing(self: Any, data: Any, reference: str) -> Any:
         calls["n"] += 1
         if calls["n"] == 3:
             raise ValidationError("Simulated failure on the third case.")
-        return real(self, session, data, actor, action=action)
+        return real(self, data, reference)
 
-    monkeypatch.setattr(cases_module.CaseService, "_log", failing)
+    monkeypatch.setattr(cases_module._BulkRows, "rows", failing)
     with pytest.raises(ValidationError, match="third case"):
         ImportService(desk.ctx).run(path)
     with desk.ctx.db.read() as session:
