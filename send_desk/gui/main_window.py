@@ -34,7 +34,7 @@ from send_desk.domain.kinds import CaseKind
 from send_desk.gui.change_feed import ChangeFeed
 from send_desk.gui.errors import show_error
 from send_desk.gui.register_model import COLUMNS, RAG_COLUMN, RegisterModel
-from send_desk.gui.settings import desk_settings, team_name
+from send_desk.gui.settings import desk_settings, team_name, welcome_seen
 from send_desk.gui.style import app_icon
 from send_desk.gui.tasks import TaskRunner
 from send_desk.gui.widgets import DateField, combo, fit_to_screen, select_data
@@ -157,7 +157,7 @@ class MainWindow(QMainWindow):
         self._restoring = False
         self.case_views: dict[int, QWidget] = {}
         self.setWindowIcon(app_icon())
-        self._update_title()
+        self.update_title()
         self.model = RegisterModel(desk.register.rows, describe_target=self._describe_target)
         self._build()
         self._build_menus()
@@ -317,6 +317,8 @@ class MainWindow(QMainWindow):
         self._action(view_menu, "Show &all open cases", None, lambda: self.apply_card("open"))
         self._build_admin_menu()
         help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&Welcome screen…", None, self.show_welcome)
+        help_menu.addSeparator()
         self._action(help_menu, "&About SEND Desk", None, self._about)
 
     def _build_admin_menu(self) -> None:
@@ -591,21 +593,31 @@ class MainWindow(QMainWindow):
             return None
 
     def _about(self) -> None:
-        from send_desk import __version__
+        from send_desk.gui.about import AboutDialog
 
-        QMessageBox.about(
-            self,
-            "About SEND Desk",
-            f"SEND Desk {__version__}\nEnquiries and complaints for a SEND service.\n\n"
-            f"Database: {self.desk.url.render_as_string(hide_password=True)}",
-        )
+        AboutDialog.ask(self, self.desk)
+
+    # ----- first run ---------------------------------------------------------------------
+    def show_welcome(self) -> None:
+        """Show the welcome screen: team name, where the data lives, and how to start."""
+        from send_desk.gui.welcome import show_welcome
+
+        show_welcome(self)
+
+    def welcome_if_first_run(self) -> bool:
+        """Show the welcome screen if this person has never seen it; tell whether it was shown."""
+        if welcome_seen(self.settings):
+            return False
+        self.show_welcome()
+        return True
 
     def _describe_target(self, kind: CaseKind, stage: int) -> str:
         """Return a kind's current target in plain words (the register's hover help)."""
         return self.queries.kind_rules(kind, stage).description
 
     # ----- settings ----------------------------------------------------------------------
-    def _update_title(self) -> None:
+    def update_title(self) -> None:
+        """Show the team name in the title bar."""
         self.setWindowTitle(f"SEND Desk — {team_name(self.settings)}")
 
     def _restore(self) -> None:
