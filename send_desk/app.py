@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from send_desk.gui.crash_handler import CrashHandler
 
 
 def run_desk(database: str | None = None, *, allow_network_share: bool = False) -> int:
     """Open the desk on a database and run the window until it closes; return the exit status."""
     from PySide6.QtCore import QCoreApplication, Qt
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
-    from send_desk.bootstrap import open_desk
-    from send_desk.domain.errors import SendDeskError
-    from send_desk.gui.errors import error_text
+    from send_desk.gui.crash_handler import install as install_crash_handler
     from send_desk.gui.settings import APPLICATION, ORGANISATION
     from send_desk.gui.style import STYLE_SHEET, app_icon
 
@@ -21,16 +25,53 @@ def run_desk(database: str | None = None, *, allow_network_share: bool = False) 
     QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    app.setWindowIcon(app_icon())
-    app.setStyle("Fusion")
-    app.setStyleSheet(STYLE_SHEET)
+    # before the database is opened, so a crash while opening it is logged and shown too
+    crash = install_crash_handler()
+    try:
+        app.setWindowIcon(app_icon())
+        app.setStyle("Fusion")
+        app.setStyleSheet(STYLE_SHEET)
+        return _open_and_run(app, crash, database, allow_network_share)
+    except Exception as exc:
+        if crash is None:
+            raise
+        crash.handle(type(exc), exc, exc.__traceback__)  # logged, then shown, before the hooks go back
+        return 1
+    finally:
+        if crash is not None:
+            crash.uninstall()
+
+
+def _open_and_run(
+    app: QApplication, crash: CrashHandler | None, database: str | None, allow_network_share: bool
+) -> int:
+    """Open the database, show the window (and the welcome screen on first run), run until it closes."""
+    import logging
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from send_desk.bootstrap import open_desk
+    from send_desk.domain.errors import SendDeskError
+    from send_desk.gui.errors import error_text
+
+    log = logging.getLogger("send_desk.app")
+    unexpected = (
+        "SEND Desk could not start because of an unexpected problem. Nothing in the database was changed. "
+        + (
+            f"Please send IT support the log file, which has the details:\n{crash.log_file}"
+            if crash is not None
+            else "Please tell IT support."
+        )
+    )
     try:
         desk = open_desk(database, allow_network_share=allow_network_share)
     except SendDeskError as exc:
+        log.warning("The database could not be opened: %s", error_text(exc))
         QMessageBox.critical(None, "SEND Desk cannot open the database", error_text(exc))
         return 1
-    except Exception as exc:
-        QMessageBox.critical(None, "SEND Desk cannot start", error_text(exc))
+    except Exception:
+        log.exception("SEND Desk could not start: opening the database failed")
+        QMessageBox.critical(None, "SEND Desk cannot start", unexpected)
         return 1
 
     from send_desk.gui.main_window import MainWindow
@@ -39,12 +80,13 @@ def run_desk(database: str | None = None, *, allow_network_share: bool = False) 
         try:
             window = MainWindow(desk)
         except SendDeskError as exc:
+            log.warning("The window could not be opened: %s", error_text(exc))
             QMessageBox.critical(None, "SEND Desk cannot start", error_text(exc))
             return 1
-        from send_desk.gui.crash_handler import install as install_crash_handler
-
-        install_crash_handler(parent=window)  # uncaught errors: logged, then a friendly dialog
+        if crash is not None:
+            crash.parent = window  # uncaught errors from now on: logged, then a dialog over the window
         window.show()
+        window.welcome_if_first_run()
         return int(app.exec())
     finally:
         desk.close()
