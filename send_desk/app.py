@@ -86,6 +86,7 @@ def _open_and_run(
         if crash is not None:
             crash.parent = window  # uncaught errors from now on: logged, then a dialog over the window
         window.show()
+        window.start_daily_backup()  # SQLite only; off the GUI thread
         window.welcome_if_first_run()
         return int(app.exec())
     finally:

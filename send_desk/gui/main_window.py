@@ -5,8 +5,10 @@ from __future__ import annotations
 import importlib
 import inspect
 import itertools
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -41,6 +43,8 @@ from send_desk.gui.widgets import DateField, combo, fit_to_screen, select_data
 from send_desk.services.changes import ChangeWatcher
 from send_desk.services.dto import CaseDetail, CaseFilter, DashboardCounts
 from send_desk.services.gui_queries import GuiQueries
+
+log = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 150
 HEAD_ROWS = 60
@@ -475,7 +479,7 @@ class MainWindow(QMainWindow):
         )
 
     def _loaded(self, generation: int, result: tuple[list[int], DashboardCounts | None]) -> None:
-        if generation != self._generation:
+        if generation != self._generation or self._closed:
             return
         ids, fresh_counts = result
         if fresh_counts is not None:
@@ -610,6 +614,29 @@ class MainWindow(QMainWindow):
             return False
         self.show_welcome()
         return True
+
+    def start_daily_backup(self) -> None:
+        """Make today's copy of a SQLite database off the GUI thread (once a day), noted in the status bar."""
+        url, engine, clock = self.desk.url, self.desk.ctx.db.engine, self.desk.ctx.now
+
+        def work() -> Path | None:
+            from send_desk.services.backup import BackupService
+
+            service = BackupService(url, clock=clock, engine=engine)
+            return service.backup_if_due() if service.supported else None
+
+        def done(made: Path | None) -> None:
+            if made is not None:
+                self.statusBar().showMessage(f"Today's backup was saved in {made.parent}", 15000)
+
+        def failed(error: BaseException) -> None:
+            log.warning("The daily backup failed: %s", error)
+            self.statusBar().showMessage(
+                f"Today's backup could not be made ({error}). The desk works as normal; "
+                "tell IT support if this message comes back tomorrow."
+            )
+
+        self.runner.run(work, on_done=done, on_error=failed)
 
     def _describe_target(self, kind: CaseKind, stage: int) -> str:
         """Return a kind's current target in plain words (the register's hover help)."""

@@ -500,3 +500,17 @@ def test_kind_column_hover_asks_once_per_kind_and_stage(desk: Desk, cases) -> No
         (CaseKind.COMPLAINT, 1), (CaseKind.COMPLIMENT, 1), (CaseKind.ENQUIRY, 1), (CaseKind.FOI, 1)
     ]  # fmt: skip
     assert model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole) == "EHC needs assessment running late"
+
+
+def test_the_daily_backup_is_made_once_at_start_up(window: MainWindow, backend: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    window.start_daily_backup()
+    if backend == "postgres":  # a team database is backed up on its server with pg_dump
+        assert window.statusBar().currentMessage() == ""
+        return
+    folder = tmp_path / "backups"
+    assert sorted(p.name for p in folder.iterdir()) == ["desk-daily-2026-11-27.sqlite3"]
+    assert window.statusBar().currentMessage() == f"Today's backup was saved in {folder}"
+    window.statusBar().clearMessage()
+    window.start_daily_backup()  # opened again the same day: nothing new
+    assert sorted(p.name for p in folder.iterdir()) == ["desk-daily-2026-11-27.sqlite3"]
+    assert window.statusBar().currentMessage() == ""
