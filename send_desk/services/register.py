@@ -30,6 +30,23 @@ SORT_KEYS = (
 )
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 """A run of letters and digits: the words FTS5's unicode61 tokenizer makes (underscore splits words)."""
+_REFERENCE = re.compile(r"\s*SD[\s_/-]*(?P<year>\d{4})[\s_/-]*(?P<number>\d{1,9})\s*", re.IGNORECASE)
+"""A case reference as people type it: SD-2026-00061, sd 2026 00061, SD202600061, or its beginning."""
+REFERENCE_DIGITS = 5
+"""References are numbered with at least this many digits (SD-2026-00061); bigger numbers have more."""
+
+
+def reference_search(text_: str) -> tuple[str, bool] | None:
+    """Return the reference (or its beginning) a search names and whether it is whole, or None.
+
+    "sd 2026 00061" names SD-2026-00061 exactly; "sd-2026-0006" names the references that begin
+    SD-2026-0006. Anything else is searched as words (so is a reference without its year).
+    """
+    match = _REFERENCE.fullmatch(text_)
+    if match is None:
+        return None
+    number = match["number"]
+    return f"SD-{match['year']}-{number}", len(number) >= REFERENCE_DIGITS
 
 
 def search_tokens(text_: str) -> list[str]:
@@ -158,8 +175,11 @@ class RegisterService:
                 Case.acknowledged_on.is_(None),
                 Case.acknowledge_by.is_not(None),
             ]
+        reference = reference_search(f.text)
         tokens = search_tokens(f.text)
-        if tokens:
+        if reference is not None:
+            conditions.append(_reference_condition(session, *reference))
+        elif tokens:
             conditions.append(_text_condition(session, tokens))
         return query.where(and_(*conditions)) if conditions else query
 
@@ -168,6 +188,17 @@ def word_prefix_pattern(token: str) -> str:
     """Return a PostgreSQL regular expression matching a word that starts with the token."""
     # tokens are letters and digits only (search_tokens), so nothing in them is a regex operator
     return "(^|[^[:alnum:]])" + token
+
+
+def _reference_condition(session: Session, reference: str, whole: bool) -> Any:
+    """Return the condition for a reference: equal to it (the unique index), or beginning with it.
+
+    A beginning is matched as the one search word a reference is also indexed under (SD202600061), so a
+    reference being typed is a narrow prefix search rather than "sd", "2026" and "0006" (every case).
+    """
+    if whole:
+        return Case.reference == reference
+    return _text_condition(session, [reference.replace("-", "").lower()])
 
 
 def _text_condition(session: Session, tokens: Sequence[str]) -> Any:

@@ -9,6 +9,7 @@ import pytest
 from send_desk.bootstrap import Desk
 from send_desk.domain.kinds import CaseKind, ClosureCode, Rag
 from send_desk.services.dto import CaseFilter, CaseInput, DashboardCounts, PersonInput
+from send_desk.services.register import reference_search
 from tests.conftest import complaint_input
 
 
@@ -78,7 +79,14 @@ def test_filters_select_the_right_cases(desk: Desk, register_cases: dict[str, in
         ("*", ["overdue", "today", "councillor", "soon"]),
         ("- NOT OR AND ( ) ^", []),
         ("SD-2026-00001", ["overdue"]),
+        ("sd 2026 00001", ["overdue"]),
+        (" Sd_2026_00002 ", ["today"]),
         ("sd202600002", ["today"]),
+        ("SD-2026-0000", ["overdue", "today", "councillor", "soon"]),
+        ("sd 2026 00003", ["councillor"]),
+        ("sd 2026 000031", []),
+        ("sd 2025 00001", []),
+        ("SD-2026-00005", []),  # the closed case: not in the open register
         ("07700900123", ["overdue"]),
         ("07700 900123", ["overdue"]),
     ],
@@ -88,6 +96,23 @@ def test_search_is_safe_for_any_text(
 ) -> None:
     found = desk.register.ids(CaseFilter(text=text), sort="reference", descending=False)
     assert found == [register_cases[name] for name in expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sd 2026 00061", ("SD-2026-00061", True)),
+        ("SD-2026-00061", ("SD-2026-00061", True)),
+        ("sd202600061", ("SD-2026-00061", True)),
+        ("sd/2026/366401", ("SD-2026-366401", True)),
+        ("sd-2026-0006", ("SD-2026-0006", False)),
+        ("sd 2026", None),
+        ("smith sd 2026 00061", None),
+        ("SD-2026-00061x", None),
+    ],
+)
+def test_reference_search_reads_a_typed_reference(text: str, expected: tuple[str, bool] | None) -> None:
+    assert reference_search(text) == expected
 
 
 def test_sorting_in_the_database(desk: Desk, register_cases: dict[str, int]) -> None:
