@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import URL
 
@@ -12,13 +14,15 @@ from send_desk.db.location import looks_like_network_share, resolve_database_url
 from send_desk.db.migrate import upgrade
 from send_desk.db.session import Database
 from send_desk.domain.errors import DatabaseUnavailableError, SendDeskError
-from send_desk.services.cases import CaseService
 from send_desk.services.closures import ClosureService
 from send_desk.services.context import Clock, ServiceContext, current_login, system_clock
 from send_desk.services.deadlines import DeadlineService
 from send_desk.services.policies import seed_reference_data
 from send_desk.services.register import RegisterService
 from send_desk.services.staff import StaffService
+
+if TYPE_CHECKING:
+    from send_desk.services.cases import CaseService
 
 
 class NetworkShareError(SendDeskError):
@@ -32,7 +36,6 @@ class Desk:
     ctx: ServiceContext
     url: URL
     backup: Path | None = None
-    cases: CaseService = field(init=False)
     register: RegisterService = field(init=False)
     deadlines: DeadlineService = field(init=False)
     closures: ClosureService = field(init=False)
@@ -40,11 +43,17 @@ class Desk:
 
     def __post_init__(self) -> None:
         """Build the services over the shared context."""
-        self.cases = CaseService(self.ctx)
         self.register = RegisterService(self.ctx)
         self.deadlines = DeadlineService(self.ctx)
         self.closures = ClosureService(self.ctx)
         self.staff = StaffService(self.ctx)
+
+    @cached_property
+    def cases(self) -> CaseService:
+        """Return the case commands (built, and their module imported, when first needed: not at start-up)."""
+        from send_desk.services.cases import CaseService
+
+        return CaseService(self.ctx)
 
     def close(self) -> None:
         """Release the database connections."""
