@@ -12,17 +12,25 @@ paint); reported with their ratio. Goal (DESIGN.md, "fast"): within 1.5 s and wi
 Search keystroke: in one process, the time from the debounced search firing to the table showing the new
 rows (ids query, model reset, first page of rows fetched, table repainted), against replaying the exact
 SQL statements it issued through the plain sqlite3 module. Goal: within 100 ms and within 1.5x the raw SQL.
-The window runs with the offscreen platform unless DISPLAY is set and QT_QPA_PLATFORM is not.
+
+Open a case: in the same process, the time from asking the window to open a case (as a double-click does)
+to its case view painted, against replaying the SELECTs it issued through sqlite3 (no goal in DESIGN.md;
+reported for information). The cases opened are the register's first, middle and last rows.
+The window runs with the offscreen platform unless DISPLAY is set and QT_QPA_PLATFORM is not, and with
+settings of its own (a fresh settings folder, the welcome screen already seen): the register opens as a
+new user's does, sorted by received date, whatever sort the person running the benchmark last chose.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -31,12 +39,30 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_TERMS = ("robinson", "jacob", "07700", "transport", "smi", "sd 2026 00061")
 
 
+_SETTINGS_HOME: list[Path] = []
+
+
+def _settings_home() -> Path:
+    """Return the settings folder (XDG_CONFIG_HOME) the benchmark's windows use, made on first use."""
+    if not _SETTINGS_HOME:
+        _SETTINGS_HOME.append(Path(tempfile.mkdtemp(prefix="send-desk-bench-settings-")))
+    return _SETTINGS_HOME[0]
+
+
 def _platform_env() -> dict[str, str]:
     env = dict(os.environ)
     if "QT_QPA_PLATFORM" not in env and not env.get("DISPLAY"):
         env["QT_QPA_PLATFORM"] = "offscreen"
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["XDG_CONFIG_HOME"] = str(_settings_home())
     return env
+
+
+def _fresh_settings() -> None:
+    """Give the benchmark's windows a new user's settings, with the welcome screen already seen."""
+    folder = _settings_home() / "SEND Desk"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "SEND Desk.ini").write_text("[settings]\nversion=2\n\n[welcome]\nseen=true\n", encoding="utf-8")
 
 
 # ----- child processes ---------------------------------------------------------------------------
@@ -113,6 +139,7 @@ def child_desk(database: str) -> None:
 
 def _launch(args: list[str]) -> tuple[float, float, str]:
     """Return seconds to the first painted rows, seconds to the whole register, and the last line."""
+    _fresh_settings()
     start = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, __file__, *args], stdout=subprocess.PIPE, env=_platform_env(), text=True
@@ -131,12 +158,51 @@ def _launch(args: list[str]) -> tuple[float, float, str]:
     return ready, loaded, line.strip()
 
 
-# ----- search in process -------------------------------------------------------------------------
-def measure_search(database: str, terms: list[str], runs: int) -> list[tuple[str, int, float, float]]:
-    """Return (term, rows, GUI seconds, raw SQL seconds) medians for each term."""
-    os.environ.update({k: v for k, v in _platform_env().items() if k == "QT_QPA_PLATFORM"})
+# ----- search and open a case in process --------------------------------------------------------
+class Capture:
+    """Collect the SQL an engine runs while listening, and replay its SELECTs through plain sqlite3."""
+
+    def __init__(self, engine: Any, database: str) -> None:
+        """Listen on `engine`; replay against the SQLite file `database`."""
+        self.engine = engine
+        self.raw = sqlite3.connect(database)
+        self.statements: list[tuple[str, Any]] = []
+
+    def _capture(
+        self, _conn: Any, _cur: Any, statement: str, parameters: Any, _ctx: Any, _many: bool
+    ) -> None:
+        self.statements.append((statement, parameters))
+
+    def start(self) -> None:
+        """Forget what was captured and listen from now on."""
+        from sqlalchemy import event
+
+        self.statements.clear()
+        event.listen(self.engine, "before_cursor_execute", self._capture)
+
+    def stop(self) -> None:
+        """Stop listening."""
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._capture)
+
+    def replay(self) -> float:
+        """Run the captured SELECTs again through sqlite3 and return the seconds they took."""
+        replay = [(s, p) for s, p in self.statements if s.lstrip().upper().startswith("SELECT")]
+        start = time.perf_counter()
+        for statement, parameters in replay:
+            self.raw.execute(statement, parameters).fetchall()
+        return time.perf_counter() - start
+
+
+def measure_in_process(
+    database: str, terms: list[str], runs: int
+) -> tuple[list[tuple[str, int, float, float]], list[tuple[str, float, float]]]:
+    """Return (term, rows, GUI s, raw SQL s) per search and (reference, GUI s, raw SQL s) per case opened."""
+    _fresh_settings()
+    wanted = ("QT_QPA_PLATFORM", "XDG_CONFIG_HOME")
+    os.environ.update({k: v for k, v in _platform_env().items() if k in wanted})
     from PySide6.QtWidgets import QApplication
-    from sqlalchemy import event
 
     from send_desk.bootstrap import open_desk
     from send_desk.gui.main_window import MainWindow
@@ -148,44 +214,73 @@ def measure_search(database: str, terms: list[str], runs: int) -> list[tuple[str
     window.resize(1240, 760)
     window.show()
     app.processEvents()
-    statements: list[tuple[str, Any]] = []
-
-    def capture(_conn: Any, _cur: Any, statement: str, parameters: Any, _ctx: Any, _many: bool) -> None:
-        statements.append((statement, parameters))
-
-    engine = desk.ctx.db.engine
-    raw = sqlite3.connect(database)
-    results = []
-    for term in terms:
-        gui_times: list[float] = []
-        sql_times: list[float] = []
-        for run in range(runs + 1):
-            window.search.blockSignals(True)
-            window.search.setText(term)
-            window.search.blockSignals(False)
-            statements.clear()
-            event.listen(engine, "before_cursor_execute", capture)
-            start = time.perf_counter()
-            window.reload(counts=False)  # what the debounce timer calls after a keystroke
-            window.table.viewport().repaint()  # paint the rows now: fetches the first page
-            elapsed = time.perf_counter() - start
-            event.remove(engine, "before_cursor_execute", capture)
-            replay = [(s, p) for s, p in statements if s.lstrip().upper().startswith("SELECT")]
-            start = time.perf_counter()
-            for statement, parameters in replay:
-                raw.execute(statement, parameters).fetchall()
-            raw_elapsed = time.perf_counter() - start
-            if run:  # the first run warms caches
-                gui_times.append(elapsed)
-                sql_times.append(raw_elapsed)
-            window.search.blockSignals(True)
-            window.search.setText("")
-            window.search.blockSignals(False)
-        count = window.model.rowCount()
-        results.append((term, count, statistics.median(gui_times), statistics.median(sql_times)))
-    raw.close()
+    capture = Capture(desk.ctx.db.engine, database)
+    searches = [(term, *_measure_search(window, capture, term, runs)) for term in terms]
+    window.reload(counts=False)
+    app.processEvents()
+    opens = _measure_open(app, window, capture, runs)
+    capture.raw.close()
     window.close()
     desk.close()
+    return searches, opens
+
+
+def _set_search(window: Any, text: str) -> None:
+    window.search.blockSignals(True)
+    window.search.setText(text)
+    window.search.blockSignals(False)
+
+
+def _measure_search(window: Any, capture: Capture, term: str, runs: int) -> tuple[int, float, float]:
+    """Return the rows a term finds and the median GUI and raw SQL seconds of its keystroke."""
+    gui_times: list[float] = []
+    sql_times: list[float] = []
+    for run in range(runs + 1):
+        _set_search(window, term)
+        capture.start()
+        start = time.perf_counter()
+        window.reload(counts=False)  # what the debounce timer calls after a keystroke
+        window.table.viewport().repaint()  # paint the rows now: fetches the first page
+        elapsed = time.perf_counter() - start
+        capture.stop()
+        raw_elapsed = capture.replay()
+        if run:  # the first run warms caches
+            gui_times.append(elapsed)
+            sql_times.append(raw_elapsed)
+        _set_search(window, "")
+    count = window.model.rowCount()
+    return count, statistics.median(gui_times), statistics.median(sql_times)
+
+
+def _measure_open(app: Any, window: Any, capture: Capture, runs: int) -> list[tuple[str, float, float]]:
+    """Open the register's first, middle and last cases; return (reference, GUI s, raw SQL s) medians."""
+    rows = window.model.rowCount()
+    results = []
+    for row in sorted({0, rows // 2, max(rows - 1, 0)}):
+        case_id = window.model.case_id(row)
+        if case_id is None:
+            continue
+        gui_times: list[float] = []
+        sql_times: list[float] = []
+        reference = ""
+        for run in range(runs + 1):
+            capture.start()
+            start = time.perf_counter()
+            view = window.open_case(case_id)  # what a double-click or Enter on the row does
+            if view is None:
+                raise SystemExit(f"case {case_id} did not open")
+            view.repaint()  # paint the case view now
+            elapsed = time.perf_counter() - start
+            capture.stop()
+            raw_elapsed = capture.replay()
+            reference = view.case.reference
+            view.close()
+            window.case_views.pop(case_id, None)
+            app.processEvents()
+            if run:  # the first run imports the case view's modules
+                gui_times.append(elapsed)
+                sql_times.append(raw_elapsed)
+        results.append((reference, statistics.median(gui_times), statistics.median(sql_times)))
     return results
 
 
@@ -220,8 +315,12 @@ def main() -> int:
     print(f"{'measure':<36}{'desk':>10}{'baseline':>11}{'ratio':>8}  goal")
     _row("launch to usable window", desk_s, bare_s, "≤1500 ms, ≤4x bare window")
     _row("launch to whole id list loaded", full_s, bare_s, "(information)")
-    for term, count, gui_s, sql_s in measure_search(args.database, args.search, args.runs):
+    searches, opens = measure_in_process(args.database, args.search, args.runs)
+    for term, count, gui_s, sql_s in searches:
         _row(f"search {term!r} ({count:,} rows)", gui_s, sql_s, "≤100 ms, ≤1.5x raw SQL")
+    for reference, gui_s, sql_s in opens:
+        _row(f"open case {reference}", gui_s, sql_s, "(information)")
+    shutil.rmtree(_settings_home(), ignore_errors=True)
     return 0
 
 
