@@ -127,6 +127,12 @@ class Case(Base):
         Index("ix_case_responded_on", "responded_on"),
         Index("ix_case_closed_on", "closed_on"),
         Index("ix_case_status_received_on", "status", "received_on"),
+        # the register's sorts within open or closed cases (migration 0006)
+        Index("ix_case_status_reference", "status", "reference"),
+        Index("ix_case_status_kind", "status", "kind"),
+        Index("ix_case_status_respond_by", "status", "respond_by"),
+        Index("ix_case_status_category", "status", "category_id"),
+        Index("ix_case_status_officer", "status", "officer_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
