@@ -113,7 +113,8 @@ class RegisterService:
             query = _sorted(self.filtered(session, select(Case.id), case_filter, window), sort, descending)
             if limit is not None:
                 query = query.limit(limit)
-            return list(session.scalars(query))
+            # plain rows through the connection: the ORM's per-row work doubled the time of 65,000 ids
+            return [row[0] for row in session.connection().execute(query)]
 
     def count(self, case_filter: CaseFilter) -> int:
         """Return how many cases the filter selects."""
