@@ -7,11 +7,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlalchemy.engine import URL
 
 from send_desk.db.engine import make_engine
 from send_desk.db.location import looks_like_network_share, resolve_database_url, sqlite_path
 from send_desk.db.migrate import upgrade
+from send_desk.db.models import Category, TargetPolicyRow
 from send_desk.db.session import Database
 from send_desk.domain.errors import DatabaseUnavailableError, SendDeskError
 from send_desk.services.closures import ClosureService
@@ -23,6 +25,10 @@ from send_desk.services.staff import StaffService
 
 if TYPE_CHECKING:
     from send_desk.services.cases import CaseService
+
+
+SEEDED = (TargetPolicyRow, Category)
+"""The reference data tables `seed_reference_data` fills when they are empty."""
 
 
 class NetworkShareError(SendDeskError):
@@ -88,6 +94,9 @@ def open_desk(
             "Check the location and try again."
         ) from exc
     ctx = ServiceContext(db=Database(engine), clock=clock, login=login or current_login())
-    with ctx.db.write() as session:
-        seed_reference_data(session, at=ctx.now(), login=ctx.actor_login())
+    with ctx.db.read() as session:
+        seeded = all(session.scalars(select(table.id).limit(1)).first() is not None for table in SEEDED)
+    if not seeded:  # a write only when needed: every write bumps the counter other desks refresh on
+        with ctx.db.write() as session:
+            seed_reference_data(session, at=ctx.now(), login=ctx.actor_login())
     return Desk(ctx=ctx, url=url, backup=backup)

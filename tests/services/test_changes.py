@@ -25,6 +25,15 @@ def test_nothing_changed_means_no_signal(watcher: ChangeWatcher) -> None:
     assert watcher.poll(timeout=0.3) is False
 
 
+def test_another_desk_starting_up_is_not_a_change(
+    database_url: str, clock: FakeClock, watcher: ChangeWatcher
+) -> None:
+    assert watcher.poll() is False
+    opened = open_desk(database_url, clock=clock, login="priya.shah")  # reference data is there already
+    opened.close()
+    assert watcher.poll(timeout=0.3) is False
+
+
 def test_a_change_on_one_desk_fires_the_other_desks_watcher(
     desk: Desk, other_desk: Desk, watcher: ChangeWatcher, backend: str
 ) -> None:
