@@ -30,7 +30,7 @@ SORT_KEYS = (
 )
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 """A run of letters and digits: the words FTS5's unicode61 tokenizer makes (underscore splits words)."""
-_REFERENCE = re.compile(r"\s*SD[\s_/-]*(?P<year>\d{4})[\s_/-]*(?P<number>\d{1,9})\s*", re.IGNORECASE)
+_REFERENCE = re.compile(r"\s*SD[\s_/-]*(?P<year>[0-9]{4})[\s_/-]*(?P<number>[0-9]{1,9})\s*", re.IGNORECASE)
 """A case reference as people type it: SD-2026-00061, sd 2026 00061, SD202600061, or its beginning."""
 REFERENCE_DIGITS = 5
 """References are numbered with at least this many digits (SD-2026-00061); bigger numbers have more."""

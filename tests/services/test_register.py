@@ -109,6 +109,7 @@ def test_search_is_safe_for_any_text(
         ("sd 2026", None),
         ("smith sd 2026 00061", None),
         ("SD-2026-00061x", None),
+        ("sd ٢٠٢٦ ٠٠٠٦١", None),  # other scripts' digits are searched as words
     ],
 )
 def test_reference_search_reads_a_typed_reference(text: str, expected: tuple[str, bool] | None) -> None:
