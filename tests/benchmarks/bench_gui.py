@@ -18,7 +18,7 @@ to its case view painted, against replaying the SELECTs it issued through sqlite
 reported for information). The cases opened are the register's first, middle and last rows.
 The window runs with the offscreen platform unless DISPLAY is set and QT_QPA_PLATFORM is not, and with
 settings of its own (a fresh settings folder, the welcome screen already seen): the register opens as a
-new user's does, sorted by received date, whatever sort the person running the benchmark last chose.
+new user's does, in the default sort, whatever sort the person running the benchmark last chose.
 """
 
 from __future__ import annotations
