@@ -88,6 +88,9 @@ def _open_and_run(
         window.show()
         window.start_daily_backup()  # SQLite only; off the GUI thread
         window.welcome_if_first_run()
-        return int(app.exec())
+        status = int(app.exec())
+        window.runner.cancel_all()
+        window.runner.wait()  # let pool jobs finish before the database is closed under them
+        return status
     finally:
         desk.close()

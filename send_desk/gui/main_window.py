@@ -704,6 +704,7 @@ class MainWindow(QMainWindow):
             # a search typed just before closing must not run against a desk that is being shut
             self.search_timer.stop()
             self._closed = True
+            self.runner.cancel_all()  # a late result or error must not open a box over a shut desk
 
 
 def _accepts(entry: Callable[..., Any], name: str) -> bool:

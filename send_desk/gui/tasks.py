@@ -216,6 +216,11 @@ class TaskRunner(QObject):
         """Wait for pool jobs to finish (their results are delivered when events are next processed)."""
         return bool(self.pool.waitForDone(msecs))
 
+    def cancel_all(self) -> None:
+        """Cancel every running task: their results and errors are dropped (the window is going away)."""
+        for task in list(self._running):
+            task.cancel()
+
     def forget(self, task: Task) -> None:
         """Drop a finished task."""
         self._running.discard(task)
