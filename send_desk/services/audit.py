@@ -39,11 +39,6 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Add an audit entry for one action; old → new pairs go under "changes"."""
-    body: dict[str, Any] = {}
-    if changes:
-        body["changes"] = {key: [plain(old), plain(new)] for key, (old, new) in changes.items() if old != new}
-    if details:
-        body["details"] = {key: plain(value) for key, value in details.items()}
     entry = AuditEntry(
         at=at,
         login=login,
@@ -51,10 +46,20 @@ def record(
         case_id=case.id if case is not None else None,
         case_reference=case.reference if case is not None else "",
         action=action,
-        changes=json.dumps(body, ensure_ascii=False, sort_keys=True),
+        changes=changes_json(changes, details),
     )
     session.add(entry)
     return entry
+
+
+def changes_json(changes: Changes | None = None, details: dict[str, Any] | None = None) -> str:
+    """Return the JSON an audit entry stores: old → new pairs under "changes", other facts under "details"."""
+    body: dict[str, Any] = {}
+    if changes:
+        body["changes"] = {key: [plain(old), plain(new)] for key, (old, new) in changes.items() if old != new}
+    if details:
+        body["details"] = {key: plain(value) for key, value in details.items()}
+    return json.dumps(body, ensure_ascii=False, sort_keys=True)
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> Changes:

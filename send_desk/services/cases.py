@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
@@ -945,7 +944,6 @@ class _BulkRows:
             "respond_by": case["respond_by"],
             "officer": officer,
         }
-        body = {"details": {key: audit.plain(value) for key, value in details.items()}}
         return {
             "at": self.now,
             "login": self.actor.login,
@@ -953,7 +951,7 @@ class _BulkRows:
             "case_id": case_id,
             "case_reference": case["reference"],
             "action": self.action,
-            "changes": json.dumps(body, ensure_ascii=False, sort_keys=True),
+            "changes": audit.changes_json(details=details),
         }
 
 
