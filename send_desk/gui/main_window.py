@@ -267,6 +267,8 @@ class MainWindow(QMainWindow):
         self.table.setAccessibleName("Register of cases")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # The indicator first: turning sorting on sorts by it (Qt's default is column 0, descending).
+        self.table.horizontalHeader().setSortIndicator(self.model.sort_column, self.model.sort_order)
         self.table.setSortingEnabled(True)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
@@ -281,7 +283,6 @@ class MainWindow(QMainWindow):
         widths = (118, 140, 86, 130, 125, 160, 110, 62, 112, 100, 98)
         for column, width in enumerate(widths):
             self.table.setColumnWidth(column, width)
-        header.setSortIndicator(self.model.sort_column, self.model.sort_order)
         header.moveSection(RAG_COLUMN, 1)  # the state of each case right beside its reference
         self.table.activated.connect(self._activated)
         outer.addWidget(self.table, 1)
@@ -331,13 +332,13 @@ class MainWindow(QMainWindow):
         from send_desk.services.permissions import allows
 
         role = getattr(self.me, "role", "officer")
-        entries = [(label, dialog) for label, dialog in ADMIN_MENU if allows(role, dialog.action)]
+        entries = [entry for entry in ADMIN_MENU if allows(role, entry.action)]
         if not entries:
             return
         admin_menu = self.menuBar().addMenu("&Admin")
-        for label, dialog in entries:
-            action = admin_menu.addAction(label)
-            action.triggered.connect(lambda _checked=False, d=dialog: d.open(self, self.desk))
+        for entry in entries:
+            action = admin_menu.addAction(entry.label)
+            action.triggered.connect(lambda _checked=False, e=entry: e.dialog().open(self, self.desk))
 
     def _action(
         self,

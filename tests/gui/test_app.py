@@ -20,6 +20,27 @@ def test_importing_app_does_nothing() -> None:
     assert out.split() == ["False", "False"]
 
 
+def test_the_main_window_opens_without_the_admin_screens_or_openpyxl(database_path) -> None:  # type: ignore[no-untyped-def]
+    code = (
+        "import os, sys\n"
+        "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from send_desk.bootstrap import open_desk\n"
+        "from send_desk.gui.main_window import MainWindow\n"
+        "from send_desk.gui.tasks import TaskRunner\n"
+        f"desk = open_desk({str(database_path)!r}, login='sam.patel')\n"
+        "window = MainWindow(desk, runner=TaskRunner(inline=True), poll=False)\n"
+        "menus = [a.text() for a in window.menuBar().actions()]\n"
+        "loaded = [m for m in ('openpyxl', 'send_desk.gui.admin.staff', 'send_desk.services.cases')\n"
+        "          if m in sys.modules]\n"
+        "print(menus, loaded)\n"
+        "window.close(); desk.close()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['&File', '&View', '&Admin', '&Help'] []"
+
+
 def test_a_database_that_cannot_be_opened_is_explained(monkeypatch: pytest.MonkeyPatch, qapp) -> None:  # type: ignore[no-untyped-def]
     from send_desk.app import run_desk
 

@@ -100,6 +100,15 @@ def test_contrast_ratio_matches_known_values() -> None:
     assert contrast_ratio("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)
 
 
+def test_a_new_window_shows_the_newest_cases_first(window: MainWindow, cases) -> None:
+    window.reload()
+    header = window.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (2, Qt.SortOrder.DescendingOrder)
+    assert window.model.sort_key() == ("received_on", True)
+    received = [window.model.data(window.model.index(r, 2)) for r in range(window.model.rowCount())]
+    assert received == ["26/11/2026", "25/11/2026", "24/11/2026", "20/11/2026", "02/11/2026"]
+
+
 def test_header_click_sorts_in_the_database(window: MainWindow, cases) -> None:
     window.reload()
     header = window.table.horizontalHeader()
@@ -446,7 +455,7 @@ def test_tab_order_follows_the_screen(qtbot, window: MainWindow) -> None:
 
 def test_admin_menu_follows_the_role(qtbot, window: MainWindow, other_desk: Desk) -> None:  # type: ignore[no-untyped-def]
     menus = {action.text(): action.menu() for action in window.menuBar().actions()}
-    assert [a.text() for a in menus["&Admin"].actions()] == [label for label, _ in ADMIN_MENU]
+    assert [a.text() for a in menus["&Admin"].actions()] == [entry.label for entry in ADMIN_MENU]
     officer_window = MainWindow(
         other_desk, settings=desk_settings(), runner=TaskRunner(inline=True), poll=False
     )

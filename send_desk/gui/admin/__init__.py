@@ -1,45 +1,55 @@
 """Administration dialogs; the main window adds a menu entry for each one the person may use.
 
+The menu names each dialog by module and class so that building the main window imports none of them
+(they pull in openpyxl and the case services); a dialog's module is imported when it is first opened.
+
 Wiring (for the main window)::
 
-    from send_desk.gui.admin import ADMIN_MENU, can
+    from send_desk.gui.admin import ADMIN_MENU
 
-    for label, dialog in ADMIN_MENU:
-        act = menu.addAction(label)
-        act.triggered.connect(lambda _=False, d=dialog: d.open(self, self.desk))
-        act.setVisible(dialog.allowed(self.desk))      # hidden for roles that may not use it
+    for entry in ADMIN_MENU:
+        if allows(role, entry.action):                 # hidden for roles that may not use it
+            act = menu.addAction(entry.label)
+            act.triggered.connect(lambda _=False, e=entry: e.dialog().open(self, self.desk))
 """
 
 from __future__ import annotations
 
-from send_desk.gui.admin.audit import AuditDialog
-from send_desk.gui.admin.categories import CategoriesDialog
-from send_desk.gui.admin.closures import ClosuresDialog
-from send_desk.gui.admin.common import AdminDialog, can
-from send_desk.gui.admin.data_protection import RetentionDialog, SubjectAccessDialog
-from send_desk.gui.admin.policies import PoliciesDialog
-from send_desk.gui.admin.staff import StaffDialog
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-ADMIN_MENU: tuple[tuple[str, type[AdminDialog]], ...] = (
-    ("&Staff and roles…", StaffDialog),
-    ("&Target policies…", PoliciesDialog),
-    ("&Closure days and holidays…", ClosuresDialog),
-    ("C&ategories…", CategoriesDialog),
-    ("Audit &trail…", AuditDialog),
-    ("Subject access &finder…", SubjectAccessDialog),
-    ("&Retention…", RetentionDialog),
+from send_desk.services.permissions import Action
+
+if TYPE_CHECKING:
+    from send_desk.gui.admin.common import AdminDialog
+
+
+@dataclass(frozen=True)
+class AdminEntry:
+    """One Admin-menu entry: its label, the permission it needs, and where its dialog class lives."""
+
+    label: str
+    action: Action
+    module: str
+    class_name: str
+
+    def dialog(self) -> type[AdminDialog]:
+        """Import and return the dialog class."""
+        module = importlib.import_module(f"send_desk.gui.admin.{self.module}")
+        dialog: type[AdminDialog] = getattr(module, self.class_name)
+        return dialog
+
+
+ADMIN_MENU: tuple[AdminEntry, ...] = (
+    AdminEntry("&Staff and roles…", Action.MANAGE_STAFF, "staff", "StaffDialog"),
+    AdminEntry("&Target policies…", Action.MANAGE_POLICIES, "policies", "PoliciesDialog"),
+    AdminEntry("&Closure days and holidays…", Action.MANAGE_CLOSURES, "closures", "ClosuresDialog"),
+    AdminEntry("C&ategories…", Action.MANAGE_CATEGORIES, "categories", "CategoriesDialog"),
+    AdminEntry("Audit &trail…", Action.VIEW_AUDIT, "audit", "AuditDialog"),
+    AdminEntry("Subject access &finder…", Action.SUBJECT_ACCESS, "data_protection", "SubjectAccessDialog"),
+    AdminEntry("&Retention…", Action.RETENTION, "data_protection", "RetentionDialog"),
 )
-"""Menu label and dialog class of every administration screen, in menu order."""
+"""Every administration screen, in menu order."""
 
-__all__ = [
-    "ADMIN_MENU",
-    "AdminDialog",
-    "AuditDialog",
-    "CategoriesDialog",
-    "ClosuresDialog",
-    "PoliciesDialog",
-    "RetentionDialog",
-    "StaffDialog",
-    "SubjectAccessDialog",
-    "can",
-]
+__all__ = ["ADMIN_MENU", "AdminEntry"]

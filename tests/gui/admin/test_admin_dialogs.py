@@ -13,18 +13,14 @@ from PySide6.QtWidgets import QMessageBox
 
 from send_desk.bootstrap import Desk
 from send_desk.domain.kinds import CaseKind, ClosureCode, Role
-from send_desk.gui.admin import (
-    ADMIN_MENU,
-    AuditDialog,
-    CategoriesDialog,
-    ClosuresDialog,
-    PoliciesDialog,
-    RetentionDialog,
-    StaffDialog,
-    SubjectAccessDialog,
-    can,
-)
-from send_desk.gui.admin.common import AdminDialog
+from send_desk.gui.admin import ADMIN_MENU
+from send_desk.gui.admin.audit import AuditDialog
+from send_desk.gui.admin.categories import CategoriesDialog
+from send_desk.gui.admin.closures import ClosuresDialog
+from send_desk.gui.admin.common import AdminDialog, can
+from send_desk.gui.admin.data_protection import RetentionDialog, SubjectAccessDialog
+from send_desk.gui.admin.policies import PoliciesDialog
+from send_desk.gui.admin.staff import StaffDialog
 from send_desk.gui.tasks import TaskRunner
 from send_desk.gui.widgets import select_data
 from send_desk.services.admin import PolicyAdminService
@@ -53,9 +49,11 @@ def select_row(table: Any, match: Any) -> None:
 
 # ----- who sees what ----------------------------------------------------------------------------
 def test_menu_entries_follow_the_role(desk: Desk, officer_desk: Desk, manager_desk: Desk) -> None:
-    assert all(dialog.allowed(desk) for _label, dialog in ADMIN_MENU)
-    assert not any(dialog.allowed(officer_desk) for _label, dialog in ADMIN_MENU)
-    assert {d.__name__ for _l, d in ADMIN_MENU if d.allowed(manager_desk)} == {
+    dialogs = [entry.dialog() for entry in ADMIN_MENU]
+    assert [d.action for d in dialogs] == [entry.action for entry in ADMIN_MENU]
+    assert all(dialog.allowed(desk) for dialog in dialogs)
+    assert not any(dialog.allowed(officer_desk) for dialog in dialogs)
+    assert {d.__name__ for d in dialogs if d.allowed(manager_desk)} == {
         "AuditDialog",
         "SubjectAccessDialog",
     }
@@ -74,7 +72,8 @@ def test_open_refuses_in_plain_words(qtbot: Any, officer_desk: Desk, monkeypatch
 def test_open_shows_the_dialog(qtbot: Any, desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[AdminDialog] = []
     monkeypatch.setattr(AdminDialog, "exec", lambda self: shown.append(self) or 0)
-    for _label, dialog_class in ADMIN_MENU:
+    for entry in ADMIN_MENU:
+        dialog_class = entry.dialog()
         dialog = dialog_class.open(None, desk)
         assert isinstance(dialog, dialog_class)
         qtbot.addWidget(dialog)
