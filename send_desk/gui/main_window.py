@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
         self.quick: str | None = None
         self.counts = DashboardCounts(0, 0, 0, 0, 0)
         self._generation = 0
+        self._loaded_generation = -1
         self._shown_once = False
         self._head_pending = False
         self._restoring = False
@@ -171,7 +172,7 @@ class MainWindow(QMainWindow):
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DEBOUNCE_MS)
-        self.search_timer.timeout.connect(lambda: self.reload(counts=False))
+        self.search_timer.timeout.connect(lambda: self.reload(counts=False, head=True))
         self.search.textChanged.connect(lambda _t: self.search_timer.start())
         self.search.returnPressed.connect(self._search_enter)
         self.search.installEventFilter(self)
@@ -445,8 +446,12 @@ class MainWindow(QMainWindow):
         self.reload()
 
     # ----- loading -----------------------------------------------------------------------
-    def reload(self, *, counts: bool = True) -> None:
-        """Fetch the ids (and, unless told not to, the dashboard counts) off the GUI thread and show them."""
+    def reload(self, *, counts: bool = True, head: bool = False) -> None:
+        """Fetch the ids (and, unless told not to, the dashboard counts) off the GUI thread and show them.
+
+        With `head` (a search keystroke) a quick look for the first screenful runs beside the whole search
+        and is shown if it comes back first: a word most cases share is answered without waiting for all.
+        """
         self.search_timer.stop()
         if self._closed:
             return
@@ -459,15 +464,24 @@ class MainWindow(QMainWindow):
         if not self._shown_once:
             # first screenful at once (an indexed LIMIT query), the whole id list off the GUI thread
             try:
-                head = queries.register_ids(
+                first = queries.register_ids(
                     case_filter, key, descending, due_soon_only=due_soon, limit=HEAD_ROWS
                 )
             except SendDeskError:
-                head = []
-            if head:
+                first = []
+            if first:
                 self._shown_once = self._head_pending = True
-                self.model.set_ids(head)
+                self.model.set_ids(first)
                 self.registerShown.emit()
+
+        if head and self._shown_once and case_filter.text.strip():
+            self.runner.run(
+                lambda: queries.register_head(
+                    case_filter, key, descending, HEAD_ROWS, due_soon_only=due_soon
+                ),
+                on_done=lambda first: self._head_loaded(generation, first),
+                on_error=lambda _exc: None,  # the whole search reports any trouble
+            )
 
         def work() -> tuple[list[int], DashboardCounts | None]:
             ids = queries.register_ids(case_filter, key, descending, due_soon_only=due_soon)
@@ -479,9 +493,19 @@ class MainWindow(QMainWindow):
             label="Loading the register…",
         )
 
+    def _head_loaded(self, generation: int, first: list[int] | None) -> None:
+        if first is None or generation != self._generation or self._closed:
+            return
+        if self._loaded_generation == generation:
+            return  # the whole search came back first
+        self._head_pending = True
+        self.model.set_ids(first)
+        self.registerShown.emit()
+
     def _loaded(self, generation: int, result: tuple[list[int], DashboardCounts | None]) -> None:
         if generation != self._generation or self._closed:
             return
+        self._loaded_generation = generation
         ids, fresh_counts = result
         if fresh_counts is not None:
             self.counts = fresh_counts

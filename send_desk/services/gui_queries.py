@@ -74,6 +74,13 @@ class GuiQueries:
         chosen = replace(case_filter, due_soon=True) if due_soon_only else case_filter
         return self._register.ids(chosen, sort, descending, limit=limit)
 
+    def register_head(
+        self, case_filter: CaseFilter, sort: str, descending: bool, want: int, *, due_soon_only: bool = False
+    ) -> list[int] | None:
+        """Return the register's first `want` ids if a quick look finds them (RegisterService.head_ids)."""
+        chosen = replace(case_filter, due_soon=True) if due_soon_only else case_filter
+        return self._register.head_ids(chosen, sort, descending, want)
+
     def categories(self) -> list[CategoryView]:
         """Return the active SEND categories in name order."""
         with self.ctx.db.read() as session:

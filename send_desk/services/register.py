@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select, text
@@ -34,6 +36,8 @@ _REFERENCE = re.compile(r"\s*SD[\s_/-]*(?P<year>[0-9]{4})[\s_/-]*(?P<number>[0-9
 """A case reference as people type it: SD-2026-00061, sd 2026 00061, SD202600061, or its beginning."""
 REFERENCE_DIGITS = 5
 """References are numbered with at least this many digits (SD-2026-00061); bigger numbers have more."""
+HEAD_SCAN = 1000
+"""How many cases, in the register's order, `RegisterService.head_ids` reads to find a first screenful."""
 
 
 def reference_search(text_: str) -> tuple[str, bool] | None:
@@ -52,6 +56,24 @@ def reference_search(text_: str) -> tuple[str, bool] | None:
 def search_tokens(text_: str) -> list[str]:
     """Split what a person typed into word tokens; punctuation and operators are ignored, never parsed."""
     return [token.lower() for token in _TOKEN.findall(text_)][:12]
+
+
+def _folded(text_: str) -> str:
+    """Return text lower-cased without accents, as the search index folds it."""
+    lowered = text_.lower()
+    if lowered.isascii():
+        return lowered
+    return "".join(ch for ch in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(ch))
+
+
+def text_matches(tokens: Sequence[str], search_text: str) -> bool:
+    """Tell whether every token begins a word of the search text (the index's match, done in Python)."""
+    folded = _folded(search_text)
+    wanted = [_folded(token) for token in tokens]
+    if not all(token in folded for token in wanted):
+        return False
+    words = _TOKEN.findall(folded)
+    return all(any(word.startswith(token) for word in words) for token in wanted)
 
 
 def fts_query(tokens: Sequence[str]) -> str:
@@ -115,6 +137,31 @@ class RegisterService:
                 query = query.limit(limit)
             # plain rows through the connection: the ORM's per-row work doubled the time of 65,000 ids
             return [row[0] for row in session.connection().execute(query)]
+
+    def head_ids(
+        self, case_filter: CaseFilter, sort: str, descending: bool, want: int, *, scan: int = HEAD_SCAN
+    ) -> list[int] | None:
+        """Return the first `want` ids of `ids()` quickly, or None when that needs the whole search.
+
+        A word search that matches most cases (a phone prefix, "school") makes the index return most of
+        the table before it can be sorted. The first `scan` cases in the register's order (the filter
+        without its words, an index range) are read instead and the words matched in Python: if enough
+        of them match, they are exactly the first screenful. A rare word returns None (the whole search
+        is quick then). The caller still runs `ids()`, whose result is the truth.
+        """
+        tokens = search_tokens(case_filter.text)
+        if not tokens or reference_search(case_filter.text) is not None:
+            return self.ids(case_filter, sort, descending, limit=want)
+        with self.ctx.db.read() as session:
+            window = rag_window(session, self.ctx.today())
+            wordless = replace(case_filter, text="")
+            columns: Select[Any] = select(Case.id, Case.search_text)  # type: ignore[assignment]
+            query = self.filtered(session, columns, wordless, window)
+            rows = session.connection().execute(_sorted(query, sort, descending).limit(scan)).all()
+        found = [case_id for case_id, search_text in rows if text_matches(tokens, search_text or "")]
+        if len(found) >= want or len(rows) < scan:
+            return found[:want]
+        return None
 
     def count(self, case_filter: CaseFilter) -> int:
         """Return how many cases the filter selects."""

@@ -523,3 +523,16 @@ def test_the_daily_backup_is_made_once_at_start_up(window: MainWindow, backend: 
     window.start_daily_backup()  # opened again the same day: nothing new
     assert sorted(p.name for p in folder.iterdir()) == ["desk-daily-2026-11-27.sqlite3"]
     assert window.statusBar().currentMessage() == ""
+
+
+def test_a_keystroke_shows_the_first_screenful_then_the_rest(window: MainWindow, cases, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import send_desk.gui.main_window as main_window
+
+    monkeypatch.setattr(main_window, "HEAD_ROWS", 2)
+    shown: list[list[int]] = []
+    window.registerShown.connect(lambda: shown.append(window.model.ids()))
+    window.search.setText("2026")  # in every reference: a word all five cases share
+    window.search_timer.timeout.emit()  # the debounced keystroke
+    newest_first = [cases[i].id for i in (3, 4, 2, 0, 1)]  # received 26/11, 25/11, 24/11, 20/11, 02/11
+    assert shown == [newest_first[:2], newest_first]
+    assert window.model.ids() == newest_first

@@ -9,7 +9,7 @@ import pytest
 from send_desk.bootstrap import Desk
 from send_desk.domain.kinds import CaseKind, ClosureCode, Rag
 from send_desk.services.dto import CaseFilter, CaseInput, DashboardCounts, PersonInput
-from send_desk.services.register import reference_search
+from send_desk.services.register import reference_search, text_matches
 from tests.conftest import complaint_input
 
 
@@ -135,3 +135,44 @@ def test_rows_carry_the_rag_state(desk: Desk, register_cases: dict[str, int]) ->
     assert rows[0].child_name == "Amy Bloggs"
     assert rows[0].officer == "Alex Jones"
     assert rows[0].category == "Assessment delay"
+
+
+def test_a_common_word_finds_the_first_screenful_among_the_first_cases(desk: Desk) -> None:
+    summaries = ["Transport", "Transport late", "Review", "Transport again", "Review", "Transport"]
+    ids = [
+        desk.cases.log_case(complaint_input(received=date(2026, 11, 2 + day), summary=summary)).id
+        for day, summary in enumerate(summaries)
+    ]
+    newest_first = list(reversed(ids))  # received 07/11, 06/11, … 02/11
+    transport = CaseFilter(text="transport")
+    whole = desk.register.ids(transport, "received_on", True)
+    assert whole == [newest_first[0], newest_first[2], newest_first[4], newest_first[5]]
+    # 2 of the newest 3 cases say "transport": they are the first screenful of 2
+    assert desk.register.head_ids(transport, "received_on", True, want=2, scan=3) == whole[:2]
+    # a screenful of 3 is not within the newest 3: only the whole search can tell
+    assert desk.register.head_ids(transport, "received_on", True, want=3, scan=3) is None
+    # every case read: what was found is all there is
+    assert desk.register.head_ids(transport, "received_on", True, want=10, scan=50) == whole
+    # by reference, or without words, the first ids come straight from the index
+    reference = desk.cases.get(ids[0]).reference
+    assert desk.register.head_ids(CaseFilter(text=reference), "received_on", True, want=2, scan=1) == [ids[0]]
+    assert desk.register.head_ids(CaseFilter(), "received_on", True, want=2, scan=1) == newest_first[:2]
+
+
+@pytest.mark.parametrize(
+    ("tokens", "text", "expected"),
+    [
+        (["jose"], "José Álvarez jose@example.org", True),
+        (["alv"], "José Álvarez", True),
+        (["lee"], "Ann Leeson", True),
+        (["son"], "Ann Leeson", False),
+        (["neill"], "Zed O'Neill", True),
+        (["ann", "lee"], "Ann Leeson", True),
+        (["ann", "bob"], "Ann Leeson", False),
+        (["07700"], "07700 900123 07700900123", True),
+    ],
+)
+def test_words_are_matched_from_their_start_without_case_or_accents(
+    tokens: list[str], text: str, expected: bool
+) -> None:
+    assert text_matches(tokens, text) is expected
