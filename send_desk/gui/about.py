@@ -31,8 +31,16 @@ COPIED = "Copied. Paste the details into your message to IT support."
 
 
 def database_text(desk: Desk) -> str:
-    """Return where the desk's database is, as IT would need it (any password hidden)."""
-    return desk.url.render_as_string(hide_password=True)
+    """Return where the desk's database is, in words a person and IT both follow (never a password)."""
+    url = desk.url
+    backend = url.get_backend_name()
+    if backend == "sqlite" and url.database:
+        return f"{url.database} (a file on this computer)"
+    if backend == "postgresql" and url.database and url.host:
+        server = f"{url.host}:{url.port}" if url.port else url.host
+        user = f", signed in as {url.username}" if url.username else ""
+        return f"PostgreSQL database {url.database} on the server {server}{user}"
+    return url.render_as_string(hide_password=True)
 
 
 def backups_text(desk: Desk) -> str:

@@ -34,9 +34,11 @@ def test_about_box_says_version_database_folders_licence_and_versions(
         assert lines[0] == "SEND Desk"
         assert lines[1] == f"Version: {__version__}"
         assert lines[1] == "Version: 0.1.0"
-        assert lines[2] == f"Database: {desk.url.render_as_string(hide_password=True)}"
+        assert lines[2] == f"Database: {database_text(desk)}"
+        assert "sqlite:" not in lines[2]
+        assert "postgresql+" not in lines[2]
         if backend == "sqlite":
-            assert lines[2] == f"Database: sqlite:///{tmp_path / 'desk.sqlite3'}"
+            assert lines[2] == f"Database: {tmp_path / 'desk.sqlite3'} (a file on this computer)"
             assert lines[3] == f"Backups: {tmp_path / 'backups'}"
         assert lines[4] == f"Log files: {tmp_path / 'data' / 'logs'}"
         assert lines[5] == f"Data folder: {tmp_path / 'data'}"
@@ -45,7 +47,7 @@ def test_about_box_says_version_database_folders_licence_and_versions(
         assert lines[8] == f"Qt: {qVersion()} (PySide6 {pyside_version})"
         assert lines[9].startswith("System: ")
         assert len(lines) == 10
-        assert dialog.values["Database"].text() == desk.url.render_as_string(hide_password=True)
+        assert dialog.values["Database"].text() == database_text(desk)
         assert dialog.values["Licence"].text() == "MIT"
     finally:
         dialog.done(QDialog.DialogCode.Rejected.value)
@@ -75,7 +77,11 @@ def test_a_server_database_is_shown_without_its_password() -> None:
     server = types.SimpleNamespace(
         url=make_url("postgresql+psycopg://clerk:s3cret@db.council.local/senddesk")
     )
-    assert database_text(server) == "postgresql+psycopg://clerk:***@db.council.local/senddesk"  # type: ignore[arg-type]
+    assert database_text(server) == (  # type: ignore[arg-type]
+        "PostgreSQL database senddesk on the server db.council.local, signed in as clerk"
+    )
+    odd_port = types.SimpleNamespace(url=make_url("postgresql+psycopg://db.council.local:5433/senddesk"))
+    assert database_text(odd_port) == "PostgreSQL database senddesk on the server db.council.local:5433"  # type: ignore[arg-type]
     assert backups_text(server) == "On the database server, made by IT with the server's own tools (pg_dump)"  # type: ignore[arg-type]
 
 

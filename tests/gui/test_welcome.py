@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog
 
 import send_desk.gui.import_wizard as import_wizard
 from send_desk.bootstrap import Desk, open_desk
+from send_desk.gui.about import database_text
 from send_desk.gui.main_window import MainWindow
 from send_desk.gui.settings import desk_settings, team_name, welcome_seen
 from send_desk.gui.welcome import (
@@ -100,9 +101,9 @@ def test_welcome_screen_says_where_the_data_lives(qtbot, desk: Desk, backend: st
     try:
         places = {label: field.text() for label, field in dialog.places.items()}
         assert list(places) == ["Database", "Backups", "Log files"]
-        assert places["Database"] == desk.url.render_as_string(hide_password=True)
+        assert places["Database"] == database_text(desk)
         if backend == "sqlite":
-            assert places["Database"] == f"sqlite:///{tmp_path / 'desk.sqlite3'}"
+            assert places["Database"] == f"{tmp_path / 'desk.sqlite3'} (a file on this computer)"
             assert places["Backups"] == str(tmp_path / "backups")
         else:
             assert places["Backups"] == (
