@@ -84,6 +84,12 @@ class DatabaseUnavailableError(SendDeskError):
     )
 
 
+class SearchStoppedError(SendDeskError):
+    """Raise when a search was stopped part-way because a newer one replaced it (nobody needs telling)."""
+
+    default_message = "The search was stopped: a newer search replaced it."
+
+
 def to_display_time(moment: datetime) -> datetime:
     """Return `moment` in UK time; a naive datetime is taken to be UTC, as the database stores it."""
     if moment.tzinfo is None:

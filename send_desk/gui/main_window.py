@@ -6,6 +6,7 @@ import importlib
 import inspect
 import itertools
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from send_desk.bootstrap import Desk
-from send_desk.domain.errors import SendDeskError
+from send_desk.domain.errors import SearchStoppedError, SendDeskError
 from send_desk.domain.kinds import CaseKind
 from send_desk.gui.change_feed import ChangeFeed
 from send_desk.gui.errors import show_error
@@ -157,6 +158,7 @@ class MainWindow(QMainWindow):
         self.counts = DashboardCounts(0, 0, 0, 0, 0)
         self._generation = 0
         self._loaded_generation = -1
+        self._stop_search = threading.Event()
         self._shown_once = False
         self._head_pending = False
         self._restoring = False
@@ -483,15 +485,26 @@ class MainWindow(QMainWindow):
                 on_error=lambda _exc: None,  # the whole search reports any trouble
             )
 
+        self._stop_search.set()  # a search still running for an older keystroke stops at its next step
+        stop = self._stop_search = threading.Event()
+
         def work() -> tuple[list[int], DashboardCounts | None]:
-            ids = queries.register_ids(case_filter, key, descending, due_soon_only=due_soon)
+            ids = queries.register_ids(
+                case_filter, key, descending, due_soon_only=due_soon, should_stop=stop.is_set
+            )
             return ids, register.counts() if counts else None
 
         self.runner.run(
             work,
             on_done=lambda result: self._loaded(generation, result),
+            on_error=self._load_failed,
             label="Loading the register…",
         )
+
+    def _load_failed(self, error: BaseException) -> None:
+        if isinstance(error, SearchStoppedError) or self._closed:
+            return  # replaced by a newer search, or the window has gone
+        show_error(self, error)
 
     def _head_loaded(self, generation: int, first: list[int] | None) -> None:
         if first is None or generation != self._generation or self._closed:
@@ -728,6 +741,7 @@ class MainWindow(QMainWindow):
         if event.isAccepted():
             # a search typed just before closing must not run against a desk that is being shut
             self.search_timer.stop()
+            self._stop_search.set()
             self._closed = True
             self.runner.cancel_all()  # a late result or error must not open a box over a shut desk
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -65,14 +66,16 @@ class GuiQueries:
         *,
         due_soon_only: bool = False,
         limit: int | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> list[int]:
         """Return the register's ids; `due_soon_only` keeps cases due after today within the due-soon window.
 
         `due_soon_only` matches the dashboard's "due in the next 2 working days" count (CaseFilter.due_soon);
-        `limit` returns only the first ids (the first screenful, shown while the rest are fetched).
+        `limit` returns only the first ids (the first screenful, shown while the rest are fetched);
+        `should_stop` ends a search a newer one replaced (RegisterService.ids).
         """
         chosen = replace(case_filter, due_soon=True) if due_soon_only else case_filter
-        return self._register.ids(chosen, sort, descending, limit=limit)
+        return self._register.ids(chosen, sort, descending, limit=limit, should_stop=should_stop)
 
     def register_head(
         self, case_filter: CaseFilter, sort: str, descending: bool, want: int, *, due_soon_only: bool = False

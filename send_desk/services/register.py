@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select, text
+from sqlalchemy import Connection, Select, and_, func, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, aliased
 
 from send_desk.db.models import Case, Category, Person, Staff
+from send_desk.domain.errors import SearchStoppedError
 from send_desk.domain.kinds import CaseStatus, PersonRole
 from send_desk.services.context import ServiceContext
 from send_desk.services.dto import CaseFilter, CaseRow, DashboardCounts
@@ -36,6 +39,8 @@ _REFERENCE = re.compile(r"\s*SD[\s_/-]*(?P<year>[0-9]{4})[\s_/-]*(?P<number>[0-9
 """A case reference as people type it: SD-2026-00061, sd 2026 00061, SD202600061, or its beginning."""
 REFERENCE_DIGITS = 5
 """References are numbered with at least this many digits (SD-2026-00061); bigger numbers have more."""
+STOP_CHECK_STEPS = 10_000
+"""SQLite asks a stoppable search whether to stop every this many virtual-machine steps (about 0.1 ms)."""
 HEAD_SCAN = 1000
 """How many cases, in the register's order, `RegisterService.head_ids` reads to find a first screenful."""
 
@@ -128,15 +133,23 @@ class RegisterService:
         descending: bool = True,
         *,
         limit: int | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> list[int]:
-        """Return the ids of the cases the filter selects, sorted in the database (the first `limit` only)."""
+        """Return the ids of the cases the filter selects, sorted in the database (the first `limit` only).
+
+        `should_stop` is asked now and then while SQLite works; when it says yes the search ends with
+        SearchStoppedError (the window stops a search that a newer keystroke replaced). PostgreSQL searches
+        run to the end.
+        """
         with self.ctx.db.read() as session:
             window = rag_window(session, self.ctx.today())
             query = _sorted(self.filtered(session, select(Case.id), case_filter, window), sort, descending)
             if limit is not None:
                 query = query.limit(limit)
-            # plain rows through the connection: the ORM's per-row work doubled the time of 65,000 ids
-            return [row[0] for row in session.connection().execute(query)]
+            connection = session.connection()
+            with _stoppable(connection, should_stop):
+                # plain rows through the connection: the ORM's per-row work doubled the time of 65,000 ids
+                return [row[0] for row in connection.execute(query)]
 
     def head_ids(
         self, case_filter: CaseFilter, sort: str, descending: bool, want: int, *, scan: int = HEAD_SCAN
@@ -230,6 +243,24 @@ class RegisterService:
         elif tokens:
             conditions.append(_text_condition(session, tokens))
         return query.where(and_(*conditions)) if conditions else query
+
+
+@contextmanager
+def _stoppable(connection: Connection, should_stop: Callable[[], bool] | None) -> Iterator[None]:
+    """Let SQLite interrupt the statements run inside when `should_stop()` turns true."""
+    if should_stop is None or connection.dialect.name != "sqlite":
+        yield
+        return
+    raw: Any = connection.connection.dbapi_connection
+    raw.set_progress_handler(lambda: 1 if should_stop() else 0, STOP_CHECK_STEPS)
+    try:
+        yield
+    except OperationalError as exc:
+        if should_stop():
+            raise SearchStoppedError from exc
+        raise
+    finally:
+        raw.set_progress_handler(None, 0)
 
 
 def word_prefix_pattern(token: str) -> str:

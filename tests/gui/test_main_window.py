@@ -9,7 +9,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from send_desk.bootstrap import Desk
-from send_desk.domain.errors import ConflictError, ValidationError
+from send_desk.domain.errors import (
+    ConflictError,
+    DatabaseUnavailableError,
+    SearchStoppedError,
+    ValidationError,
+)
 from send_desk.domain.kinds import CaseKind, ClosureCode, Rag
 from send_desk.gui import errors as gui_errors
 from send_desk.gui.admin import ADMIN_MENU
@@ -536,3 +541,29 @@ def test_a_keystroke_shows_the_first_screenful_then_the_rest(window: MainWindow,
     newest_first = [cases[i].id for i in (3, 4, 2, 0, 1)]  # received 26/11, 25/11, 24/11, 20/11, 02/11
     assert shown == [newest_first[:2], newest_first]
     assert window.model.ids() == newest_first
+
+
+def test_a_newer_search_stops_the_one_still_running(window: MainWindow) -> None:
+    running = window._stop_search
+    window.search.setText("bloggs")
+    window.search_timer.timeout.emit()
+    assert running.is_set()
+    assert not window._stop_search.is_set()
+    last = window._stop_search
+    window.close()
+    assert last.is_set()  # closing stops a search still running
+
+
+@pytest.mark.parametrize(("error", "shown"), [(SearchStoppedError(), 0), (DatabaseUnavailableError(), 1)])
+def test_only_a_stopped_search_fails_quietly(window: MainWindow, monkeypatch, error, shown) -> None:  # type: ignore[no-untyped-def]
+    import send_desk.gui.main_window as main_window
+
+    told: list[str] = []
+    monkeypatch.setattr(main_window, "show_error", lambda _parent, exc: told.append(str(exc)))
+
+    def fail(*_args: object, **_kwargs: object) -> list[int]:
+        raise error
+
+    monkeypatch.setattr(window.queries, "register_ids", fail)
+    window.reload(counts=False)
+    assert told == [str(error)] * shown

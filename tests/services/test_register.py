@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from send_desk.bootstrap import Desk
+from send_desk.domain.errors import SearchStoppedError
 from send_desk.domain.kinds import CaseKind, ClosureCode, Rag
 from send_desk.services.dto import CaseFilter, CaseInput, DashboardCounts, PersonInput
 from send_desk.services.register import reference_search, text_matches
@@ -176,3 +177,26 @@ def test_words_are_matched_from_their_start_without_case_or_accents(
     tokens: list[str], text: str, expected: bool
 ) -> None:
     assert text_matches(tokens, text) is expected
+
+
+def test_a_search_can_be_stopped_part_way(desk: Desk, backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import send_desk.services.register as register
+
+    monkeypatch.setattr(register, "STOP_CHECK_STEPS", 1)  # ask at every step, so even a tiny search is asked
+    for day in range(5):
+        desk.cases.log_case(complaint_input(received=date(2026, 11, 2 + day), summary="Transport"))
+    transport = CaseFilter(text="transport")
+    asked: list[bool] = []
+
+    def stop() -> bool:
+        asked.append(True)
+        return True
+
+    if backend == "sqlite":
+        with pytest.raises(SearchStoppedError):
+            desk.register.ids(transport, should_stop=stop)
+        assert asked
+    else:  # PostgreSQL searches run to the end
+        assert len(desk.register.ids(transport, should_stop=stop)) == 5
+    assert len(desk.register.ids(transport, should_stop=lambda: False)) == 5
+    assert len(desk.register.ids(transport)) == 5  # the stopped search left nothing behind on the connection
