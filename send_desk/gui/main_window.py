@@ -513,6 +513,7 @@ class MainWindow(QMainWindow):
             return  # the whole search came back first
         self._head_pending = True
         self.model.set_ids(first)
+        self.status_counts.setText(f"Showing the first {len(first):,} matches  ·  still searching…")
         self.registerShown.emit()
 
     def _loaded(self, generation: int, result: tuple[list[int], DashboardCounts | None]) -> None:

@@ -534,12 +534,19 @@ def test_a_keystroke_shows_the_first_screenful_then_the_rest(window: MainWindow,
     import send_desk.gui.main_window as main_window
 
     monkeypatch.setattr(main_window, "HEAD_ROWS", 2)
+    window.reload()  # the dashboard counts of the five cases
     shown: list[list[int]] = []
+    status: list[str] = []
     window.registerShown.connect(lambda: shown.append(window.model.ids()))
+    window.registerShown.connect(lambda: status.append(window.status_counts.text()))
     window.search.setText("2026")  # in every reference: a word all five cases share
     window.search_timer.timeout.emit()  # the debounced keystroke
     newest_first = [cases[i].id for i in (3, 4, 2, 0, 1)]  # received 26/11, 25/11, 24/11, 20/11, 02/11
     assert shown == [newest_first[:2], newest_first]
+    assert status == [
+        "Showing the first 2 matches  ·  still searching…",
+        "Showing 5 cases  ·  5 open  ·  1 overdue  ·  1 due today",
+    ]
     assert window.model.ids() == newest_first
 
 
