@@ -52,10 +52,17 @@ def run_restore(args: argparse.Namespace, g: Globals) -> int:
                 "database": str(result.database),
                 "safety_copy": str(result.safety_copy) if result.safety_copy else None,
                 "revision": result.revision,
+                "reanonymised": list(result.reanonymised),
             }
         )
     else:
         print(f"Restored {result.restored_from} into {result.database}.")
         if result.safety_copy:
             print(f"The database as it was before is kept in {result.safety_copy}")
+        if result.reanonymised:
+            count = len(result.reanonymised)
+            print(
+                f"{count} case{'s' if count != 1 else ''} anonymised since that backup was made "
+                f"{'were' if count != 1 else 'was'} anonymised again."
+            )
     return 0

@@ -50,6 +50,26 @@ class RestoreResult:
     safety_copy: Path | None
     backup_revision: str
     revision: str
+    reanonymised: tuple[str, ...] = ()
+    """Cases anonymised after the backup was made, anonymised again in the restored database."""
+
+
+def anonymised_references(database: Path) -> list[str]:
+    """Return the references of the cases anonymised in a SQLite database file (none if it cannot be read).
+
+    Read before a restore replaces the file, so that cases anonymised since the backup was made can be
+    anonymised again: restoring a backup must not bring back personal data a retention run removed.
+    """
+    if not database.is_file() or database.stat().st_size == 0:
+        return []
+    try:
+        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            return [row[0] for row in conn.execute("SELECT reference FROM case_record WHERE anonymised")]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []  # a damaged or foreign file: nothing can be learnt from it
 
 
 def known_revisions() -> set[str]:
@@ -184,6 +204,7 @@ class BackupService:
         except BackupError as exc:
             staging.unlink(missing_ok=True)
             raise BackupError(str(exc).replace(staging.name, source.name)) from exc.__cause__
+        anonymised = anonymised_references(target)
         try:
             safety: Path | None = None
             if target.exists() and target.stat().st_size > 0:
@@ -202,9 +223,21 @@ class BackupService:
         try:
             upgrade(engine, backup_dir=staging_dir)
             revision = current_revision(engine) or backup_revision
+            reanonymised = self._reanonymise(engine, anonymised)
         finally:
             engine.dispose()
-        return RestoreResult(source, target, safety, backup_revision, revision)
+        return RestoreResult(source, target, safety, backup_revision, revision, reanonymised)
+
+    def _reanonymise(self, engine: Engine, references: list[str]) -> tuple[str, ...]:
+        """Carry out again, in the restored database, the anonymising done since the backup was made."""
+        if not references:
+            return ()
+        from send_desk.db.session import Database
+        from send_desk.services.context import ServiceContext, current_login
+        from send_desk.services.retention import RetentionService
+
+        ctx = ServiceContext(db=Database(engine), clock=self._now, login=current_login())
+        return RetentionService(ctx).reapply(references)
 
     def _copy_into(self, staging: Path, target: Path) -> None:
         """Copy the checked file over the live database with the backup API (safe with open readers)."""
@@ -234,6 +267,7 @@ class BackupService:
             src.close()
 
     # ----- helpers -------------------------------------------------------------------------------
+
     def _require_path(self) -> Path:
         if self.path is None:
             if self.url.get_backend_name() == "postgresql":

@@ -250,6 +250,46 @@ class RetentionService:
         compacted = compact_database(self.ctx.db.engine) if compact and references else False
         return RetentionResult(cutoff, references, redacted, compacted)
 
+    def reapply(self, references: Sequence[str], *, compact: bool = True) -> tuple[str, ...]:
+        """Anonymise again the listed cases where this database still holds them in full.
+
+        After a backup from before a retention run is restored, the cases that run anonymised would be
+        back with their personal data; the decision was already taken, so it is carried out again
+        (audited as "retention-reapplied"), without asking for the admin role. Returns their references.
+        """
+        wanted = list(dict.fromkeys(references))
+        if not wanted:
+            return ()
+        login = self.ctx.actor_login()
+        done: list[str] = []
+        with self.ctx.db.write() as session:
+            if self.ctx.db.engine.dialect.name == "sqlite":
+                session.execute(text("PRAGMA secure_delete=ON"))
+            redacted = 0
+            for start in range(0, len(wanted), BATCH):
+                rows = session.execute(
+                    select(Case.id, Case.reference)
+                    .where(Case.reference.in_(wanted[start : start + BATCH]), Case.anonymised.is_(False))
+                    .order_by(Case.id)
+                ).all()
+                ids = [row[0] for row in rows]
+                if ids:
+                    self._scrub(session, ids, login)
+                    redacted += self._redact_audit(session, ids)
+                    done.extend(row[1] for row in rows)
+            if done:
+                audit.record(
+                    session,
+                    at=self.ctx.now(),
+                    login=login,
+                    actor_name=login,
+                    action="retention-reapplied",
+                    details={"count": len(done), "references": done, "audit_entries_redacted": redacted},
+                )
+        if compact and done:
+            compact_database(self.ctx.db.engine)
+        return tuple(done)
+
     def _cutoff(self, closed_before: date | None) -> date:
         cutoff = closed_before or self.default_cutoff()
         if cutoff > self.ctx.today():

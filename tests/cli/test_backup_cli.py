@@ -67,6 +67,7 @@ def test_backup_then_restore_into_a_fresh_folder(
     result = json.loads(out)
     assert result["database"] == str(fresh)
     assert result["safety_copy"] is None
+    assert result["reanonymised"] == []  # nothing had been anonymised since the backup
     assert references(fresh, clock) == saved
 
 

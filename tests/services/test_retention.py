@@ -17,6 +17,7 @@ from send_desk.bootstrap import Desk
 from send_desk.db.models import AuditEntry, Case
 from send_desk.domain.errors import SendDeskError, ValidationError
 from send_desk.domain.kinds import CaseKind, ClosureCode, Outcome, RemedyKind
+from send_desk.services.backup import BackupService
 from send_desk.services.cases import RemedyInput
 from send_desk.services.dto import CaseDetail, CaseFilter, CaseInput, PersonInput
 from send_desk.services.reporting import ReportingService
@@ -281,6 +282,39 @@ def test_no_personal_detail_survives_in_the_database_file(
     assert "bloggs" not in terms
     assert "carson" not in terms
     assert "recent" in terms
+
+
+@pytest.mark.sqlite_only
+def test_restoring_a_backup_from_before_a_retention_run_brings_no_personal_data_back(
+    desk: Desk, history: dict[str, CaseDetail], database_path: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    backups = BackupService(desk.url, clock=clock, engine=desk.ctx.db.engine)
+    before_run = backups.backup(tmp_path / "before-retention.sqlite3")
+    assert all(name in database_bytes(before_run) for name in OLD_NAMES)
+    anonymised = RetentionService(desk.ctx).anonymise().references
+
+    result = backups.restore(before_run)
+
+    assert sorted(result.reanonymised) == sorted(anonymised)
+    assert sorted(anonymised) == sorted([history["complaint"].reference, history["enquiry"].reference])
+    assert desk.cases.get(history["complaint"].id).anonymised
+    assert desk.cases.get(history["enquiry"].id).anonymised
+    assert not desk.cases.get(history["open"].id).anonymised
+    raw = database_bytes(database_path)
+    for name in OLD_NAMES:
+        assert name not in raw, name
+    assert b"recent person" in raw
+    with desk.ctx.db.read() as session:
+        changes = session.scalars(
+            select(AuditEntry.changes).where(AuditEntry.action == "retention-reapplied")
+        ).one()
+    assert json.loads(changes)["details"]["references"] == [
+        history["complaint"].reference,
+        history["enquiry"].reference,
+    ]
+    # the safety copy of the database as it was before the restore was already anonymised
+    assert result.safety_copy is not None
+    assert not any(name in database_bytes(result.safety_copy) for name in OLD_NAMES)
 
 
 def run_sql(desk: Desk, sql: str, **params: Any) -> None:
