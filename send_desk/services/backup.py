@@ -267,7 +267,6 @@ class BackupService:
             src.close()
 
     # ----- helpers -------------------------------------------------------------------------------
-
     def _require_path(self) -> Path:
         if self.path is None:
             if self.url.get_backend_name() == "postgresql":
