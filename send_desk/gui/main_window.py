@@ -310,7 +310,9 @@ class MainWindow(QMainWindow):
         self.import_action = self._action(file_menu, "&Import…", None, self.import_cases)
         self.print_action = self._action(file_menu, "&Print…", QKeySequence.StandardKey.Print, self.print_)
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        quit_action = self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        if not QKeySequence.keyBindings(QKeySequence.StandardKey.Quit):  # Windows and plain X11 define none
+            quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         view_menu = self.menuBar().addMenu("&View")
         self.refresh_action = self._action(
             view_menu, "&Refresh", QKeySequence.StandardKey.Refresh, self.reload

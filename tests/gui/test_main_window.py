@@ -574,3 +574,11 @@ def test_only_a_stopped_search_fails_quietly(window: MainWindow, monkeypatch, er
     monkeypatch.setattr(window.queries, "register_ids", fail)
     window.reload(counts=False)
     assert told == [str(error)] * shown
+
+
+def test_ctrl_q_closes_the_window(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert not window.isVisible()
