@@ -44,6 +44,7 @@ from send_desk.domain.kinds import (
 )
 from send_desk.domain.policy import ClockRule, TargetPolicy
 from send_desk.domain.targets import StageClock, check_extension, compute_deadlines, next_target
+from send_desk.domain.text import fold_accents
 from send_desk.services import audit
 from send_desk.services.clocks import refresh
 from send_desk.services.context import ServiceContext
@@ -106,11 +107,14 @@ def build_search_text(case: Case, people: Iterable[Person]) -> str:
 def search_text_of(
     reference: str, summary: str, ombudsman_reference: str, people: Iterable[tuple[str, str, str, str]]
 ) -> str:
-    """Return the search text from a case's reference, summary and people's (name, email, phone, id)."""
+    """Return the search text from a case's reference, summary and people's (name, email, phone, id).
+
+    Accents are folded away ("Siân" is kept as "Sian") so that both databases find it by either spelling.
+    """
     parts = [reference, reference.replace("-", ""), summary, ombudsman_reference]
     for name, email, phone, identifier in people:
         parts += [name, email, phone, digits(phone), identifier]
-    return " ".join(part for part in parts if part)
+    return fold_accents(" ".join(part for part in parts if part))
 
 
 class CaseService:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session, aliased
 from send_desk.db.models import Case, Category, Person, Staff
 from send_desk.domain.errors import SearchStoppedError
 from send_desk.domain.kinds import CaseStatus, PersonRole
+from send_desk.domain.text import fold_accents
 from send_desk.services.context import ServiceContext
 from send_desk.services.dto import CaseFilter, CaseRow, DashboardCounts
 from send_desk.services.views import RagWindow, case_rows, rag_window
@@ -65,10 +65,7 @@ def search_tokens(text_: str) -> list[str]:
 
 def _folded(text_: str) -> str:
     """Return text lower-cased without accents, as the search index folds it."""
-    lowered = text_.lower()
-    if lowered.isascii():
-        return lowered
-    return "".join(ch for ch in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(ch))
+    return fold_accents(text_.lower())
 
 
 def text_matches(tokens: Sequence[str], search_text: str) -> bool:
@@ -283,13 +280,15 @@ def _reference_condition(session: Session, reference: str, whole: bool) -> Any:
 def _text_condition(session: Session, tokens: Sequence[str]) -> Any:
     """Return the free-text condition: FTS5 on SQLite, a trigram-indexed regex on PostgreSQL.
 
-    Both match every token as the start of a word, case-insensitively, so a search finds the same
+    Both match every token as the start of a word, ignoring case and accents, so a search finds the same
     cases on either database.
     """
     if session.get_bind().dialect.name == "sqlite":
         matches = select(text("rowid")).select_from(text("case_fts")).where(text("case_fts MATCH :q"))
         return Case.id.in_(matches.params(q=fts_query(tokens)))
-    return and_(*[Case.search_text.regexp_match(word_prefix_pattern(token), flags="i") for token in tokens])
+    # the search text is kept without accents (search_text_of), so the typed words lose theirs too
+    patterns = [word_prefix_pattern(fold_accents(token)) for token in tokens]
+    return and_(*[Case.search_text.regexp_match(pattern, flags="i") for pattern in patterns])
 
 
 def _sorted(query: Select[Any], sort: str, descending: bool) -> Select[Any]:

@@ -15,6 +15,8 @@ from send_desk.bootstrap import Desk
 from send_desk.db.engine import make_engine
 from send_desk.db.migrate import current_revision, head_revision, upgrade
 from send_desk.db.models import Base
+from send_desk.services.dto import CaseFilter, PersonInput
+from tests.conftest import complaint_input
 
 
 def test_upgrade_head_matches_the_models(tmp_path: Path) -> None:
@@ -105,3 +107,32 @@ def test_opening_a_migrated_database_does_not_import_alembic(tmp_path: Path) -> 
 def test_an_empty_database_has_no_revision(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
     assert current_revision(engine) is None
+
+
+def test_0007_folds_the_accents_out_of_older_search_texts(desk: Desk, tmp_path: Path) -> None:
+    accented = desk.cases.log_case(
+        complaint_input(contact=PersonInput(name="Siân Müller"), summary="Zoë's transport")
+    )
+    plain = desk.cases.log_case(complaint_input(contact=PersonInput(name="Ann Lee"), summary="Transport"))
+    engine = desk.ctx.db.engine
+    with engine.begin() as conn:  # as a version before 0007 left them
+        conn.execute(
+            text("UPDATE case_record SET search_text = :t WHERE id = :i"),
+            {"t": f"{accented.reference} Zoë's transport Siân Müller", "i": accented.id},
+        )
+        conn.execute(text("UPDATE alembic_version SET version_num = '0006'"))
+        plain_before = conn.execute(
+            text("SELECT search_text FROM case_record WHERE id = :i"), {"i": plain.id}
+        ).scalar_one()
+    on_sqlite = desk.url.get_backend_name() == "sqlite"
+    assert desk.register.ids(CaseFilter(text="sian")) == ([accented.id] if on_sqlite else [])
+
+    upgrade(engine, backup_dir=tmp_path / "backups")
+
+    with engine.connect() as conn:
+        texts = dict(conn.execute(text("SELECT id, search_text FROM case_record")).all())
+    assert texts[accented.id] == f"{accented.reference} Zoe's transport Sian Muller"
+    assert texts[plain.id] == plain_before
+    assert desk.register.ids(CaseFilter(text="sian")) == [accented.id]
+    assert desk.register.ids(CaseFilter(text="siân müller")) == [accented.id]
+    assert current_revision(engine) == head_revision()
