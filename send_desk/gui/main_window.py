@@ -504,8 +504,8 @@ class MainWindow(QMainWindow):
         )
 
     def _load_failed(self, error: BaseException) -> None:
-        if isinstance(error, SearchStoppedError) or self._closed:
-            return  # replaced by a newer search, or the window has gone
+        if isinstance(error, SearchStoppedError):
+            return  # replaced by a newer search (a closed window's tasks are cancelled, errors dropped)
         show_error(self, error)
 
     def _head_loaded(self, generation: int, first: list[int] | None) -> None:

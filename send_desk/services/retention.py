@@ -218,21 +218,13 @@ class RetentionService:
     def anonymise(self, closed_before: date | None = None, *, compact: bool = True) -> RetentionResult:
         """Remove personal data from cases closed before the cut-off, audit the run, then compact."""
         cutoff = self._cutoff(closed_before)
-        sqlite = self.ctx.db.engine.dialect.name == "sqlite"
         with self.ctx.db.write() as session:
             actor = require(session, self.ctx.actor_login(), Action.RETENTION, at=self.ctx.now())
-            if sqlite:
-                session.execute(text("PRAGMA secure_delete=ON"))
             due = session.execute(
                 select(Case.id, Case.reference).where(self._due(cutoff)).order_by(Case.closed_on, Case.id)
             ).all()
-            ids = [row[0] for row in due]
             references = tuple(row[1] for row in due)
-            redacted = 0
-            for start in range(0, len(ids), BATCH):
-                chunk = ids[start : start + BATCH]
-                self._scrub(session, chunk, actor.name)
-                redacted += self._redact_audit(session, chunk)
+            redacted = self._anonymise_ids(session, [row[0] for row in due], actor.name)
             if references:
                 audit.record(
                     session,
@@ -261,22 +253,18 @@ class RetentionService:
         if not wanted:
             return ()
         login = self.ctx.actor_login()
-        done: list[str] = []
         with self.ctx.db.write() as session:
-            if self.ctx.db.engine.dialect.name == "sqlite":
-                session.execute(text("PRAGMA secure_delete=ON"))
-            redacted = 0
-            for start in range(0, len(wanted), BATCH):
-                rows = session.execute(
+            rows = [
+                row
+                for start in range(0, len(wanted), BATCH)
+                for row in session.execute(
                     select(Case.id, Case.reference)
                     .where(Case.reference.in_(wanted[start : start + BATCH]), Case.anonymised.is_(False))
                     .order_by(Case.id)
                 ).all()
-                ids = [row[0] for row in rows]
-                if ids:
-                    self._scrub(session, ids, login)
-                    redacted += self._redact_audit(session, ids)
-                    done.extend(row[1] for row in rows)
+            ]
+            done = [row[1] for row in rows]
+            redacted = self._anonymise_ids(session, [row[0] for row in rows], login)
             if done:
                 audit.record(
                     session,
@@ -289,6 +277,17 @@ class RetentionService:
         if compact and done:
             compact_database(self.ctx.db.engine)
         return tuple(done)
+
+    def _anonymise_ids(self, session: Session, ids: Sequence[int], actor_name: str) -> int:
+        """Scrub these cases in batches (overwriting freed pages on SQLite); return audit entries redacted."""
+        if ids and self.ctx.db.engine.dialect.name == "sqlite":
+            session.execute(text("PRAGMA secure_delete=ON"))
+        redacted = 0
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            self._scrub(session, chunk, actor_name)
+            redacted += self._redact_audit(session, chunk)
+        return redacted
 
     def _cutoff(self, closed_before: date | None) -> date:
         cutoff = closed_before or self.default_cutoff()
