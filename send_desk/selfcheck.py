@@ -94,7 +94,7 @@ def _check_database(state: dict[str, Any]) -> str:
 
 def _check_cases(state: dict[str, Any]) -> str:
     from send_desk.domain.kinds import CaseKind, Channel
-    from send_desk.services.dto import CaseInput, PersonInput
+    from send_desk.values.cases import CaseInput, PersonInput
 
     desk = state.get("desk")
     if desk is None:

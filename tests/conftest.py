@@ -25,8 +25,8 @@ import pytest
 
 from send_desk.bootstrap import Desk, open_desk
 from send_desk.domain.kinds import CaseKind, Channel, Role
-from send_desk.services.dto import CaseDetail, CaseInput, PersonInput
 from send_desk.services.staff import StaffService
+from send_desk.values.cases import CaseDetail, CaseInput, PersonInput
 from tests.postgres_server import PostgresServer, PostgresUnavailableError, start_server
 
 BACKEND = os.environ.get("SEND_DESK_TEST_BACKEND", "sqlite").strip().lower() or "sqlite"

@@ -10,7 +10,7 @@ from pathlib import Path
 import send_desk
 
 PACKAGE = Path(send_desk.__file__).parent
-QT_FREE = ("domain", "db", "services", "reports", "cli")
+QT_FREE = ("domain", "db", "values", "services", "reports", "cli")
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from send_desk.cli.common import Globals, desk_for, iso_date, positive_int, print_json
 from send_desk.domain.kinds import CaseKind, Channel
-from send_desk.services.dto import CaseFilter, CaseInput, CaseRow, PersonInput
+from send_desk.values.cases import CaseFilter, CaseInput, CaseRow, PersonInput
 
 
 def register(subparsers: Any) -> None:

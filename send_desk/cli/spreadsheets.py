@@ -10,8 +10,8 @@ from typing import Any
 from send_desk.cli.common import CliError, Globals, desk_for, iso_date, print_json
 from send_desk.domain.kinds import CaseKind
 from send_desk.reports.sheet_fields import FIELDS, IGNORE
-from send_desk.services.dto import CaseFilter
 from send_desk.services.spreadsheets import ExportService, ImportResult, ImportService
+from send_desk.values.cases import CaseFilter
 
 
 def register(subparsers: Any) -> None:

@@ -33,7 +33,7 @@ from send_desk.domain.kinds import CaseKind, Channel, ClosureCode, LinkKind, Out
 from send_desk.gui.style import app_icon, uk_date
 from send_desk.gui.widgets import DateField, FieldError, MessageBanner, add_row, combo, shortcut, show_beside
 from send_desk.services.cases import ActionInput, RemedyInput
-from send_desk.services.dto import CaseDetail, StaffView
+from send_desk.values.cases import CaseDetail, StaffView
 
 MISSED_REASONS = (
     "",

@@ -32,8 +32,8 @@ from send_desk.gui.errors import show_error
 from send_desk.gui.style import RAG_STYLES, app_icon, kind_stage, rag_icon, uk_date
 from send_desk.gui.widgets import fit_to_screen
 from send_desk.gui.widgets import shortcut as add_shortcut
-from send_desk.services.dto import CaseDetail, ClockView, PersonView, StaffView, StageView
 from send_desk.services.gui_queries import GuiQueries
+from send_desk.values.cases import CaseDetail, ClockView, PersonView, StaffView, StageView
 
 CLARIFICATION_KINDS = frozenset({CaseKind.FOI, CaseKind.EIR, CaseKind.SAR})  # their clocks restart on it
 TARGET_HEADERS = ("Stage", "Target", "Due", "Done on", "Result", "Extended from", "Paused", "Reason missed")

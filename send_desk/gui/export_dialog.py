@@ -35,8 +35,8 @@ from send_desk.bootstrap import Desk
 from send_desk.gui.errors import show_error
 from send_desk.gui.tasks import Progress, Task, TaskRunner
 from send_desk.gui.widgets import DateField, FieldError
-from send_desk.services.dto import CaseFilter
 from send_desk.services.spreadsheets import ExportOutcome, ExportService
+from send_desk.values.cases import CaseFilter
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,8 @@ from send_desk.gui.errors import show_error
 from send_desk.gui.tasks import Progress, TaskRunner
 from send_desk.reports.sheet_fields import FIELD_LABELS, FIELDS
 from send_desk.reports.xlsx_import import SheetLayout
-from send_desk.services.dto import CaseFilter
 from send_desk.services.spreadsheets import ImportResult, ImportService
+from send_desk.values.cases import CaseFilter
 
 LEAVE_OUT = "(leave out)"
 

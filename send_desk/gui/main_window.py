@@ -42,8 +42,8 @@ from send_desk.gui.style import app_icon
 from send_desk.gui.tasks import TaskRunner
 from send_desk.gui.widgets import DateField, combo, fit_to_screen, select_data
 from send_desk.services.changes import ChangeWatcher
-from send_desk.services.dto import CaseDetail, CaseFilter, DashboardCounts
 from send_desk.services.gui_queries import GuiQueries
+from send_desk.values.cases import CaseDetail, CaseFilter, DashboardCounts
 
 log = logging.getLogger(__name__)
 

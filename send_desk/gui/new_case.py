@@ -42,8 +42,8 @@ from send_desk.gui.widgets import (
     show_beside,
 )
 from send_desk.services.drafts import DraftStore, DraftValue, default_drafts_folder
-from send_desk.services.dto import CaseDetail, CaseInput, CaseRow, PersonInput
 from send_desk.services.gui_queries import GuiQueries
+from send_desk.values.cases import CaseDetail, CaseInput, CaseRow, PersonInput
 
 LOOKUP_DELAY_MS = 300
 DRAFT_DELAY_MS = 800

@@ -38,8 +38,8 @@ from send_desk.reports.annual import annual_figures_html, annual_header, annual_
 from send_desk.reports.case_printout import case_header, case_printout_html, case_title
 from send_desk.reports.htmlkit import DEFAULT_TEAM, uk_datetime
 from send_desk.reports.weekly import TREND_CHART_URL, weekly_header, weekly_summary_html, weekly_title
-from send_desk.services.dto import CaseDetail
 from send_desk.services.reporting import AnnualFigures, TrendPoint, WeeklySummary
+from send_desk.values.cases import CaseDetail
 
 UK = ZoneInfo("Europe/London")
 PDF_DPI = 300

@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QColor
 from send_desk.domain.errors import SendDeskError
 from send_desk.domain.kinds import CaseKind, CaseStatus
 from send_desk.gui.style import RAG_STYLES, kind_stage, rag_icon, uk_date
-from send_desk.services.dto import CaseRow
+from send_desk.values.cases import CaseRow
 
 PAGE_SIZE = 200
 MAX_CACHED_PAGES = 50

@@ -12,7 +12,7 @@ from send_desk.reports.htmlkit import (
     uk_datetime,
     yes_no,
 )
-from send_desk.services.dto import CaseDetail, ClockView, PersonView, StageView
+from send_desk.values.cases import CaseDetail, ClockView, PersonView, StageView
 
 ROLE_TITLES = {"child": "Child or young person", "contact": "Contact", "representative": "Representative"}
 

@@ -48,11 +48,11 @@ from send_desk.domain.text import fold_accents
 from send_desk.services import audit
 from send_desk.services.clocks import refresh
 from send_desk.services.context import ServiceContext
-from send_desk.services.dto import CaseDetail, CaseInput, CaseRow, PersonInput
 from send_desk.services.identity import find_staff
 from send_desk.services.permissions import Action, check, require
 from send_desk.services.policies import current_policy_row, load_closures, policy_from_row
 from send_desk.services.views import case_detail, case_rows, rag_window
+from send_desk.values.cases import CaseDetail, CaseInput, CaseRow, PersonInput
 
 BULK_CHUNK = 2000
 """Cases written per bulk INSERT round in `CaseService.log_bulk` (all rounds share one transaction)."""

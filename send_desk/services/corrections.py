@@ -13,10 +13,10 @@ from send_desk.services import audit
 from send_desk.services.cases import build_search_text, snapshot, uk_date
 from send_desk.services.clocks import refresh
 from send_desk.services.context import ServiceContext
-from send_desk.services.dto import CaseDetail
 from send_desk.services.permissions import Action, require
 from send_desk.services.policies import load_closures
 from send_desk.services.views import case_detail, rag_window
+from send_desk.values.cases import CaseDetail
 
 
 class DateField(StrEnum):

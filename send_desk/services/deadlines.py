@@ -7,8 +7,8 @@ from datetime import date
 from send_desk.domain.kinds import CaseKind
 from send_desk.domain.targets import StageClock, compute_deadlines
 from send_desk.services.context import ServiceContext
-from send_desk.services.dto import Deadline
 from send_desk.services.policies import current_policy_row, load_closures, policy_from_row
+from send_desk.values.cases import Deadline
 
 
 class DeadlineService:

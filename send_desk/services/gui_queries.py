@@ -14,10 +14,10 @@ from send_desk.domain.policy import ClockRule
 from send_desk.domain.targets import StageClock, compute_deadlines
 from send_desk.services.context import ServiceContext
 from send_desk.services.deadlines import DeadlineService
-from send_desk.services.dto import CaseFilter, Deadline, StaffView
 from send_desk.services.policies import current_policy_row, load_closures, policy_from_row
 from send_desk.services.register import RegisterService
 from send_desk.services.staff import StaffService
+from send_desk.values.cases import CaseFilter, Deadline, StaffView
 
 
 @dataclass(frozen=True)

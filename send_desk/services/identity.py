@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from send_desk.db.models import Staff
 from send_desk.domain.kinds import Role
-from send_desk.services.dto import StaffView
+from send_desk.values.cases import StaffView
 
 
 def staff_for_login(session: Session, login: str, *, at: datetime) -> Staff:

@@ -17,8 +17,8 @@ from send_desk.domain.errors import SearchStoppedError
 from send_desk.domain.kinds import CaseStatus, PersonRole
 from send_desk.domain.text import fold_accents
 from send_desk.services.context import ServiceContext
-from send_desk.services.dto import CaseFilter, CaseRow, DashboardCounts
 from send_desk.services.views import RagWindow, case_rows, rag_window
+from send_desk.values.cases import CaseFilter, CaseRow, DashboardCounts
 
 SORT_KEYS = (
     "reference",

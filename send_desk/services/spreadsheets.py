@@ -40,10 +40,10 @@ from send_desk.reports.xlsx_export import CaseLine, ExportAbout, ExportSummary, 
 from send_desk.reports.xlsx_import import MAX_ROWS, SheetLayout, TrackerReader, read_layout
 from send_desk.services.cases import CaseService, validate_case_input
 from send_desk.services.context import UK, ServiceContext
-from send_desk.services.dto import CaseFilter, CaseInput, PersonInput
 from send_desk.services.policies import load_closures, policy_from_row
 from send_desk.services.register import RegisterService
 from send_desk.services.views import RagWindow, rag_window
+from send_desk.values.cases import CaseFilter, CaseInput, PersonInput
 
 EXPORT_BATCH = 5000
 FETCH_CHUNK = 250

@@ -12,9 +12,9 @@ from send_desk.domain.errors import NotFoundError, ValidationError
 from send_desk.domain.kinds import Role
 from send_desk.services import audit
 from send_desk.services.context import ServiceContext
-from send_desk.services.dto import StaffView
 from send_desk.services.identity import find_staff, staff_for_login, staff_view
 from send_desk.services.permissions import Action, require
+from send_desk.values.cases import StaffView
 
 
 class StaffService:

@@ -14,10 +14,10 @@ from send_desk.domain.kinds import PersonRole
 from send_desk.services import audit
 from send_desk.services.cases import CaseService, digits, name_key
 from send_desk.services.context import ServiceContext
-from send_desk.services.dto import CaseDetail, CaseRow, PersonView
 from send_desk.services.permissions import Action, require
 from send_desk.services.spreadsheet import safe_row
 from send_desk.services.views import case_rows, rag_window
+from send_desk.values.cases import CaseDetail, CaseRow, PersonView
 
 CASE_COLUMNS = (
     "Reference", "Kind", "Stage", "Status", "Channel", "Received", "Category", "Service area", "Officer",

@@ -13,7 +13,9 @@ from send_desk.db.models import Case, CaseLink, CaseStage, Category, Person, Sta
 from send_desk.domain.calendar import WorkingCalendar
 from send_desk.domain.kinds import CaseKind, CaseStatus, PersonRole, Rag
 from send_desk.domain.targets import met
-from send_desk.services.dto import (
+from send_desk.services.identity import staff_view
+from send_desk.services.policies import load_closures, office_calendar, policy_from_row
+from send_desk.values.cases import (
     ActionView,
     CaseDetail,
     CaseRow,
@@ -26,8 +28,6 @@ from send_desk.services.dto import (
     StageView,
     TimelineView,
 )
-from send_desk.services.identity import staff_view
-from send_desk.services.policies import load_closures, office_calendar, policy_from_row
 
 DUE_SOON_WORKING_DAYS = 2
 

@@ -43,8 +43,8 @@ from openpyxl import Workbook, load_workbook
 from send_desk.bootstrap import Desk, open_desk
 from send_desk.reports.xlsx_export import ExportAbout, write_cases_xlsx
 from send_desk.services.demo import DemoService
-from send_desk.services.dto import CaseFilter
 from send_desk.services.spreadsheets import ExportService, ImportService
+from send_desk.values.cases import CaseFilter
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 ALL = CaseFilter(status="all")

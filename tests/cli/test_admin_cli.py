@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from send_desk.bootstrap import Desk
 from send_desk.cli import main as cli_main
-from send_desk.services.dto import CaseDetail
+from send_desk.values.cases import CaseDetail
 from tests.conftest import FakeClock, complaint_input
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from send_desk.bootstrap import open_desk
 from send_desk.cli import main as cli_main
-from send_desk.services.dto import CaseFilter
+from send_desk.values.cases import CaseFilter
 from tests.conftest import FakeClock, complaint_input
 
 

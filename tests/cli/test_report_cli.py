@@ -15,7 +15,7 @@ import send_desk.cli.main as cli_main
 import send_desk.cli.report as cli_report
 from send_desk.bootstrap import Desk, open_desk
 from send_desk.domain.kinds import CaseKind
-from send_desk.services.dto import CaseInput, PersonInput
+from send_desk.values.cases import CaseInput, PersonInput
 from tests.conftest import FakeClock
 from tests.services.test_reporting import build_known_weeks
 

@@ -15,7 +15,7 @@ from send_desk.bootstrap import Desk
 from send_desk.db.engine import make_engine
 from send_desk.db.migrate import current_revision, head_revision, upgrade
 from send_desk.db.models import Base
-from send_desk.services.dto import CaseFilter, PersonInput
+from send_desk.values.cases import CaseFilter, PersonInput
 from tests.conftest import complaint_input
 
 

@@ -21,7 +21,7 @@ RETENTION_CUTOFF = date(2026, 1, 1)
 def import_inputs(count: int = IMPORT_SIZE) -> list:  # type: ignore[type-arg]
     """Return `count` varied cases as a spreadsheet import would hand them to the services."""
     from send_desk.domain.kinds import CaseKind, Channel
-    from send_desk.services.dto import CaseInput, PersonInput
+    from send_desk.values.cases import CaseInput, PersonInput
 
     kinds = [CaseKind.COMPLAINT, CaseKind.ENQUIRY, CaseKind.MP_ENQUIRY, CaseKind.FOI]
     return [
@@ -60,8 +60,8 @@ def main(argv: list[str]) -> int:
         for _written in desk.cases.log_bulk(inputs, chunk=250):  # the path a spreadsheet import takes
             pass
     elif operation == "export":
-        from send_desk.services.dto import CaseFilter
         from send_desk.services.spreadsheets import ExportService
+        from send_desk.values.cases import CaseFilter
 
         exporter = ExportService(desk.ctx)
         print("START", flush=True)

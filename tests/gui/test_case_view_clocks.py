@@ -10,7 +10,7 @@ from send_desk.domain.kinds import CaseKind, Outcome
 from send_desk.gui.case_view import CaseView
 from send_desk.gui.main_window import MainWindow
 from send_desk.services.cases import ActionInput
-from send_desk.services.dto import CaseInput
+from send_desk.values.cases import CaseInput
 from tests.conftest import complaint_input
 from tests.gui.helpers import ModalDriver, key, tab, text
 

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from send_desk.bootstrap import Desk
 from send_desk.gui.export_dialog import ExportDialog, ExportRequest, start_export
 from send_desk.gui.tasks import TaskRunner
-from send_desk.services.dto import CaseFilter
 from send_desk.services.spreadsheets import ExportService
+from send_desk.values.cases import CaseFilter
 from tests.conftest import complaint_input
 
 

@@ -23,7 +23,7 @@ from send_desk.gui.register_model import COLUMNS, RAG_COLUMN, RegisterModel
 from send_desk.gui.settings import desk_settings
 from send_desk.gui.style import RAG_STYLES, contrast_ratio
 from send_desk.gui.tasks import Progress, TaskRunner
-from send_desk.services.dto import CaseInput, PersonInput
+from send_desk.values.cases import CaseInput, PersonInput
 from tests.conftest import complaint_input
 
 

@@ -27,7 +27,7 @@ from send_desk.gui.welcome import (
     show_welcome,
 )
 from send_desk.gui.widgets import select_data
-from send_desk.services.dto import CaseFilter
+from send_desk.values.cases import CaseFilter
 from tests.gui.helpers import ModalDriver, check, key, text
 
 

@@ -12,7 +12,7 @@ from send_desk.domain.kinds import CaseKind, CaseStatus, Outcome
 from send_desk.gui import actions
 from send_desk.gui.case_view import CaseView
 from send_desk.gui.main_window import MainWindow
-from send_desk.services.dto import CaseInput, DashboardCounts
+from send_desk.values.cases import CaseInput, DashboardCounts
 from tests.conftest import complaint_input
 from tests.gui.helpers import ModalDriver, check, key, tab, text
 

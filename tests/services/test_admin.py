@@ -15,8 +15,8 @@ from send_desk.domain.errors import NotFoundError, ValidationError
 from send_desk.domain.kinds import CaseKind, Role
 from send_desk.domain.policy import ClockRule
 from send_desk.services.admin import CategoryService, PolicyAdminService
-from send_desk.services.dto import CaseDetail, CaseInput
 from send_desk.services.staff import active_admins
+from send_desk.values.cases import CaseDetail, CaseInput
 from tests.conftest import FakeClock, complaint_input
 from tests.services.conftest import DeskAs, audit_count
 

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import SendDeskError
 from send_desk.services.audit_view import AuditQuery, AuditService, FieldChange
-from send_desk.services.dto import CaseDetail
+from send_desk.values.cases import CaseDetail
 from tests.conftest import FakeClock, complaint_input
 from tests.services.conftest import audit_count
 

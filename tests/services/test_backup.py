@@ -14,7 +14,7 @@ from send_desk.bootstrap import Desk, open_desk
 from send_desk.db.location import sqlite_url
 from send_desk.db.migrate import head_revision
 from send_desk.services.backup import BackupError, BackupService
-from send_desk.services.dto import CaseFilter
+from send_desk.values.cases import CaseFilter
 from tests.conftest import FakeClock, complaint_input
 
 

@@ -22,7 +22,7 @@ from send_desk.domain.kinds import (
     RemedyKind,
 )
 from send_desk.services.cases import ActionInput, RemedyInput
-from send_desk.services.dto import CaseDetail, CaseFilter, CaseInput, PersonInput
+from send_desk.values.cases import CaseDetail, CaseFilter, CaseInput, PersonInput
 from tests.conftest import FakeClock, complaint_input
 
 

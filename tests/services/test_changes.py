@@ -9,7 +9,7 @@ import pytest
 
 from send_desk.bootstrap import Desk, open_desk
 from send_desk.services.changes import ChangeWatcher
-from send_desk.services.dto import CaseDetail
+from send_desk.values.cases import CaseDetail
 from tests.conftest import FakeClock, complaint_input
 
 

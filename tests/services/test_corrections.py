@@ -13,7 +13,7 @@ from send_desk.db.models import AuditEntry
 from send_desk.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from send_desk.domain.kinds import Outcome
 from send_desk.services.corrections import DateField, RecordedDateService
-from send_desk.services.dto import CaseDetail
+from send_desk.values.cases import CaseDetail
 from tests.services.conftest import audit_count
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import event
 from send_desk.bootstrap import Desk, open_desk
 from send_desk.db import engine as engine_module
 from send_desk.domain.errors import DatabaseUnavailableError
-from send_desk.services.dto import CaseInput
+from send_desk.values.cases import CaseInput
 from tests.conftest import FakeClock, complaint_input
 
 pytestmark = pytest.mark.sqlite_only

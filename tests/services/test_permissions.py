@@ -15,11 +15,11 @@ from send_desk.domain.kinds import CaseKind, Role
 from send_desk.services.admin import CategoryService, PolicyAdminService
 from send_desk.services.audit_view import AuditService
 from send_desk.services.corrections import RecordedDateService
-from send_desk.services.dto import CaseDetail
 from send_desk.services.permissions import Action, allowed_actions, allows, refusal
 from send_desk.services.retention import RetentionService
 from send_desk.services.staff import StaffService
 from send_desk.services.subject_access import SubjectAccessService
+from send_desk.values.cases import CaseDetail
 from tests.services.conftest import DeskAs, audit_count
 
 Attempt = Callable[[Desk, CaseDetail, Path], Any]

@@ -32,7 +32,6 @@ from send_desk.domain.errors import ValidationError
 from send_desk.domain.kinds import CaseKind, Channel, ClosureCode, Outcome, RemedyKind
 from send_desk.services import reporting as reporting_module
 from send_desk.services.cases import RemedyInput
-from send_desk.services.dto import CaseDetail
 from send_desk.services.reporting import (
     Count,
     OfficerLoad,
@@ -43,6 +42,7 @@ from send_desk.services.reporting import (
     reporting_year_start,
     week_label,
 )
+from send_desk.values.cases import CaseDetail
 from tests.conftest import complaint_input
 
 

@@ -19,9 +19,9 @@ from send_desk.domain.errors import SendDeskError, ValidationError
 from send_desk.domain.kinds import CaseKind, ClosureCode, Outcome, RemedyKind
 from send_desk.services.backup import BackupService
 from send_desk.services.cases import RemedyInput
-from send_desk.services.dto import CaseDetail, CaseFilter, CaseInput, PersonInput
 from send_desk.services.reporting import ReportingService
 from send_desk.services.retention import REDACTED, RetentionService, needs_redaction, years_before
+from send_desk.values.cases import CaseDetail, CaseFilter, CaseInput, PersonInput
 from tests.conftest import FakeClock, complaint_input
 
 OLD_NAMES = (b"bloggs", b"carson", b"jo.bloggs@example.org", b"900123", b"kit@example.net", b"ab123456c")

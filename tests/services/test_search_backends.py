@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from send_desk.bootstrap import Desk
-from send_desk.services.dto import CaseFilter, PersonInput
 from send_desk.services.register import search_tokens
+from send_desk.values.cases import CaseFilter, PersonInput
 from tests.conftest import complaint_input
 
 

@@ -16,8 +16,8 @@ from send_desk.domain.errors import ValidationError
 from send_desk.domain.kinds import CaseKind, Channel, Outcome
 from send_desk.services import cases as cases_module
 from send_desk.services import spreadsheets
-from send_desk.services.dto import CaseInput, PersonInput
 from send_desk.services.spreadsheets import ImportService
+from send_desk.values.cases import CaseInput, PersonInput
 
 HEADERS = ["Reference", "Kind", "Received", "Contact name", "Child name", "Officer", "Responded"]
 

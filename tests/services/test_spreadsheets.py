@@ -16,9 +16,9 @@ from send_desk.bootstrap import Desk, open_desk
 from send_desk.db.models import AuditEntry, Case
 from send_desk.domain.errors import ValidationError
 from send_desk.domain.kinds import CaseKind, ClosureCode, Outcome, Role
-from send_desk.services.dto import CaseFilter, PersonInput
 from send_desk.services.spreadsheets import ExportService, ImportService, Pseudonymiser
 from send_desk.services.staff import StaffService
+from send_desk.values.cases import CaseFilter, PersonInput
 from tests.conftest import FakeClock, complaint_input
 
 MESSY_HEADERS = [

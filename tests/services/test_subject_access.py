@@ -14,8 +14,8 @@ from send_desk.bootstrap import Desk
 from send_desk.db.models import AuditEntry
 from send_desk.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from send_desk.domain.kinds import CaseKind
-from send_desk.services.dto import CaseDetail, CaseInput, PersonInput
 from send_desk.services.subject_access import SubjectAccessService
+from send_desk.values.cases import CaseDetail, CaseInput, PersonInput
 from tests.conftest import complaint_input
 from tests.services.conftest import audit_count
 

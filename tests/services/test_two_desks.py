@@ -12,7 +12,7 @@ from send_desk.bootstrap import Desk, open_desk
 from send_desk.db.models import AuditEntry, Case
 from send_desk.domain.errors import ConflictError
 from send_desk.domain.kinds import Role
-from send_desk.services.dto import CaseDetail, CaseFilter
+from send_desk.values.cases import CaseDetail, CaseFilter
 from tests.conftest import FakeClock, complaint_input
 
 

@@ -23,10 +23,10 @@ from send_desk.gui.admin.common import AdminDialog, Column, RowsModel, make_tabl
 from send_desk.gui.style import uk_date
 from send_desk.gui.tasks import Progress, TaskRunner
 from send_desk.gui.widgets import DateField
-from send_desk.services.dto import CaseRow
 from send_desk.services.permissions import Action
 from send_desk.services.retention import RetentionItem, RetentionResult, RetentionService
 from send_desk.services.subject_access import SubjectAccessService
+from send_desk.values.cases import CaseRow
 
 
 def retention_columns() -> list[Column[RetentionItem]]:

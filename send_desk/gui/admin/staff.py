@@ -18,8 +18,8 @@ from send_desk.bootstrap import Desk
 from send_desk.domain.kinds import Role
 from send_desk.gui.admin.common import AdminDialog, Column, RowsModel, make_table
 from send_desk.gui.widgets import combo, select_data
-from send_desk.services.dto import StaffView
 from send_desk.services.permissions import Action
+from send_desk.values.cases import StaffView
 
 ROLE_LABELS = (("Officer", Role.OFFICER), ("Manager", Role.MANAGER), ("Admin", Role.ADMIN))
 

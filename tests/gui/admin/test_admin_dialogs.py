@@ -24,8 +24,8 @@ from send_desk.gui.admin.staff import StaffDialog
 from send_desk.gui.tasks import TaskRunner
 from send_desk.gui.widgets import select_data
 from send_desk.services.admin import PolicyAdminService
-from send_desk.services.dto import CaseDetail
 from send_desk.services.permissions import Action
+from send_desk.values.cases import CaseDetail
 from tests.conftest import FakeClock, complaint_input
 
 

@@ -1,0 +1,1 @@
+"""Frozen values shared by services, reports and the GUI: no Qt, no SQL."""
