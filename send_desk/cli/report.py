@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from send_desk.cli.common import CliError, Globals, desk_for, print_json
-from send_desk.reports.htmlkit import DEFAULT_TEAM
+from send_desk.domain.wording import DEFAULT_TEAM
 from send_desk.services.reporting import ReportingService
 
 

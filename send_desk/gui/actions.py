@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import ConflictError, DatabaseUnavailableError, SendDeskError, ValidationError
 from send_desk.domain.kinds import CaseKind, Channel, ClosureCode, LinkKind, Outcome, RemedyKind
-from send_desk.gui.style import app_icon, uk_date
+from send_desk.domain.wording import uk_date
+from send_desk.gui.style import app_icon
 from send_desk.gui.widgets import DateField, FieldError, MessageBanner, add_row, combo, shortcut, show_beside
 from send_desk.services.cases import ActionInput, RemedyInput
 from send_desk.values.cases import CaseDetail, StaffView

@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import SendDeskError, to_display_time
 from send_desk.domain.kinds import CaseKind, CaseStatus, Rag
+from send_desk.domain.wording import uk_date
 from send_desk.gui import actions
 from send_desk.gui.errors import show_error
-from send_desk.gui.style import RAG_STYLES, app_icon, kind_stage, rag_icon, uk_date
+from send_desk.gui.style import RAG_STYLES, app_icon, kind_stage, rag_icon
 from send_desk.gui.widgets import fit_to_screen
 from send_desk.gui.widgets import shortcut as add_shortcut
 from send_desk.services.gui_queries import GuiQueries

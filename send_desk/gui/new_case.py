@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import DatabaseUnavailableError, SendDeskError, ValidationError, to_display_time
 from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, Relationship
-from send_desk.gui.style import app_icon, kind_stage, uk_date, uk_day
+from send_desk.domain.wording import uk_date, uk_day
+from send_desk.gui.style import app_icon, kind_stage
 from send_desk.gui.widgets import (
     DateField,
     FieldError,

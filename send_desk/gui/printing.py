@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
@@ -34,14 +33,13 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
+from send_desk.domain.wording import DEFAULT_TEAM, uk_datetime
 from send_desk.reports.annual import annual_figures_html, annual_header, annual_title
 from send_desk.reports.case_printout import case_header, case_printout_html, case_title
-from send_desk.reports.htmlkit import DEFAULT_TEAM, uk_datetime
 from send_desk.reports.weekly import TREND_CHART_URL, weekly_header, weekly_summary_html, weekly_title
 from send_desk.services.reporting import AnnualFigures, TrendPoint, WeeklySummary
 from send_desk.values.cases import CaseDetail
 
-UK = ZoneInfo("Europe/London")
 PDF_DPI = 300
 MARGINS_MM = QMarginsF(15, 14, 15, 14)
 FONT_FAMILY = "DejaVu Sans"
@@ -79,8 +77,7 @@ def ensure_gui_application() -> QGuiApplication:
 
 def generated_text(at: datetime, by: str) -> str:
     """Return the footer's "Generated on 27/11/2026 10:00 by Sam Patel"."""
-    local = at.astimezone(UK) if at.tzinfo is not None else at
-    return f"Generated on {local:%d/%m/%Y %H:%M} by {by}"
+    return f"Generated on {uk_datetime(at)} by {by}"
 
 
 # ----- jobs for each print-out -----------------------------------------------------------------

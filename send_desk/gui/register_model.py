@@ -13,7 +13,8 @@ from PySide6.QtGui import QBrush, QColor
 
 from send_desk.domain.errors import SendDeskError
 from send_desk.domain.kinds import CaseKind, CaseStatus
-from send_desk.gui.style import RAG_STYLES, kind_stage, rag_icon, uk_date
+from send_desk.domain.wording import uk_date
+from send_desk.gui.style import RAG_STYLES, kind_stage, rag_icon
 from send_desk.values.cases import CaseRow
 
 PAGE_SIZE = 200

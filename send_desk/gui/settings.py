@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
+from send_desk.domain.wording import DEFAULT_TEAM
+
 ORGANISATION = "SEND Desk"
 APPLICATION = "SEND Desk"
-DEFAULT_TEAM = "SEND team"
 MAX_TEAM_NAME = 60
 SETTINGS_VERSION = 2
 

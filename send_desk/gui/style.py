@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -35,16 +34,6 @@ RAG_STYLES: dict[Rag, RagStyle] = {
 ACCENT = "#1D4E89"
 MUTED_TEXT = "#4A5561"
 ERROR_TEXT = "#A4161A"
-
-
-def uk_date(value: date | None, empty: str = "") -> str:
-    """Format a date as the desk shows it (27/11/2026)."""
-    return value.strftime("%d/%m/%Y") if value else empty
-
-
-def uk_day(value: date | None, empty: str = "—") -> str:
-    """Format a date with its weekday (Fri 27/11/2026)."""
-    return value.strftime("%a %d/%m/%Y") if value else empty
 
 
 def kind_stage(kind: CaseKind, stage: int) -> str:

@@ -35,11 +35,11 @@ from PySide6.QtWidgets import (
 
 from send_desk.bootstrap import Desk, open_desk
 from send_desk.domain.errors import SendDeskError
+from send_desk.domain.wording import DEFAULT_TEAM
 from send_desk.gui.about import data_locations, facts_form
 from send_desk.gui.errors import show_error
 from send_desk.gui.main_window import MainWindow
 from send_desk.gui.settings import (
-    DEFAULT_TEAM,
     MAX_TEAM_NAME,
     mark_welcome_seen,
     set_team_name,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from send_desk.reports.htmlkit import document, esc, key_values, long_date, money, table, uk_datetime
+from send_desk.domain.wording import long_date, uk_datetime
+from send_desk.reports.htmlkit import document, esc, key_values, money, table
 from send_desk.services.reporting import AnnualFigures, StageFigures
 
 

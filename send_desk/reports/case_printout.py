@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from send_desk.domain.wording import DASH, uk_date, uk_datetime
 from send_desk.reports.htmlkit import (
     document,
     esc,
     key_values,
     money,
     table,
-    uk_date,
-    uk_datetime,
     yes_no,
 )
 from send_desk.values.cases import CaseDetail, ClockView, PersonView, StageView
@@ -37,7 +36,7 @@ def _person(title: str, person: PersonView | None) -> str:
     return f"<h3>{esc(title)}</h3>" + key_values(
         [
             ("Name", person.name or "–"),
-            ("Date of birth", uk_date(person.date_of_birth)),
+            ("Date of birth", uk_date(person.date_of_birth, DASH)),
             ("Identifier (EHC plan / UPN)", person.identifier or "–"),
             ("Relationship", _label(person.relationship)),
             ("Organisation", person.organisation or "–"),
@@ -54,10 +53,10 @@ def _clock_row(clock: ClockView | None, name: str) -> list[str]:
     if clock is None:
         return [name, "No target", "–", "–", "–", "–"]
     met = "–" if clock.met is None else ("Met" if clock.met else "Missed")
-    due = uk_date(clock.due)
+    due = uk_date(clock.due, DASH)
     if clock.extended_from is not None:
-        due = f"{due} (extended from {uk_date(clock.extended_from)})"
-    return [name, due, uk_date(clock.done_on), met, clock.rag.label, clock.missed_reason or "–"]
+        due = f"{due} (extended from {uk_date(clock.extended_from, DASH)})"
+    return [name, due, uk_date(clock.done_on, DASH), met, clock.rag.label, clock.missed_reason or "–"]
 
 
 def _stage(stage: StageView) -> str:
@@ -66,10 +65,10 @@ def _stage(stage: StageView) -> str:
         key_values(
             [
                 ("Target", stage.target),
-                ("Stage began", uk_date(stage.started_on)),
+                ("Stage began", uk_date(stage.started_on, DASH)),
                 ("Handler", stage.handler.name if stage.handler else "Unassigned"),
                 ("Clock paused now", yes_no(stage.paused)),
-                ("Clarification received", uk_date(stage.clarified_on)),
+                ("Clarification received", uk_date(stage.clarified_on, DASH)),
                 ("Outcome", _label(stage.outcome)),
                 ("Reasons for the outcome", stage.reasons or "–"),
                 ("Learning", stage.learning or "–"),
@@ -85,7 +84,7 @@ def _stage(stage: StageView) -> str:
         table(
             ["Amount", "New due date", "Reason", "Family told on", "By"],
             [
-                [e.amount, uk_date(e.new_due), e.reason, uk_date(e.told_on), e.created_by]
+                [e.amount, uk_date(e.new_due, DASH), e.reason, uk_date(e.told_on, DASH), e.created_by]
                 for e in stage.extensions
             ],
             numeric=(0,),
@@ -95,7 +94,10 @@ def _stage(stage: StageView) -> str:
         "<h3>Pauses</h3>",
         table(
             ["From", "To", "Reason"],
-            [[uk_date(p.start), uk_date(p.end) if p.end else "Still paused", p.reason] for p in stage.pauses],
+            [
+                [uk_date(p.start, DASH), uk_date(p.end, DASH) if p.end else "Still paused", p.reason]
+                for p in stage.pauses
+            ],
             widths=(15, 15, 70),
             empty="No pauses.",
         ),
@@ -112,7 +114,7 @@ def _stage(stage: StageView) -> str:
         "<h3>Outstanding actions</h3>",
         table(
             ["Action", "Owner", "Due", "Done on"],
-            [[a.what, a.owner or "–", uk_date(a.due), uk_date(a.done_on)] for a in stage.actions],
+            [[a.what, a.owner or "–", uk_date(a.due, DASH), uk_date(a.done_on, DASH)] for a in stage.actions],
             widths=(55, 15, 15, 15),
             empty="No actions.",
         ),
@@ -135,27 +137,27 @@ def case_printout_html(detail: CaseDetail, *, team: str, printed_by: str = "", p
                 ("Status", _label(d.status.value)),
                 ("State of the next target", d.rag.label),
                 ("Channel", _label(d.channel)),
-                ("Received", uk_date(d.received_on)),
-                ("Received at", uk_datetime(d.received_at)),
+                ("Received", uk_date(d.received_on, DASH)),
+                ("Received at", uk_datetime(d.received_at, DASH)),
                 ("Logged by", d.logged_by or "–"),
                 ("Officer", d.officer.name if d.officer else "Unassigned"),
                 ("Category", d.category or "–"),
                 ("Appealable to the SEND Tribunal", yes_no(d.appealable)),
                 ("Service area", d.service_area or "–"),
-                ("Acknowledge by", uk_date(d.acknowledge_by)),
-                ("Acknowledged on", uk_date(d.acknowledged_on)),
-                ("Respond by", uk_date(d.respond_by)),
-                ("Responded on", uk_date(d.responded_on)),
-                ("Next due", uk_date(d.next_due)),
+                ("Acknowledge by", uk_date(d.acknowledge_by, DASH)),
+                ("Acknowledged on", uk_date(d.acknowledged_on, DASH)),
+                ("Respond by", uk_date(d.respond_by, DASH)),
+                ("Responded on", uk_date(d.responded_on, DASH)),
+                ("Next due", uk_date(d.next_due, DASH)),
                 ("Outcome", _label(d.outcome)),
                 ("Closure", _label(d.closure_code)),
                 ("Closure reason", d.closure_reason or "–"),
-                ("Closed on", uk_date(d.closed_on)),
+                ("Closed on", uk_date(d.closed_on, DASH)),
                 ("Ombudsman reference", d.ombudsman_reference or "–"),
                 ("Ombudsman decision", d.ombudsman_decision or "–"),
                 ("Anonymised", yes_no(d.anonymised)),
                 ("Record version", d.version),
-                ("Last changed", f"{uk_datetime(d.updated_at)} by {d.updated_by or '–'}"),
+                ("Last changed", f"{uk_datetime(d.updated_at, DASH)} by {d.updated_by or '–'}"),
             ]
         ),
         "<h3>Description</h3>",
@@ -179,7 +181,7 @@ def case_printout_html(detail: CaseDetail, *, team: str, printed_by: str = "", p
             ["When", "Entry", "Channel", "Direction", "By", "Text"],
             [
                 [
-                    uk_datetime(t.at),
+                    uk_datetime(t.at, DASH),
                     _label(t.entry_type),
                     _label(t.channel),
                     _label(t.direction),

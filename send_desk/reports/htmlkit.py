@@ -4,12 +4,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
-UK = ZoneInfo("Europe/London")
-DEFAULT_TEAM = "SEND business support"
-"""The team name printed when none is configured."""
 
 STYLE = """
 body { font-family: 'DejaVu Sans', 'Segoe UI', Arial, sans-serif; font-size: 9pt; color: #000000; }
@@ -29,24 +23,6 @@ td.key { font-weight: bold; background-color: #f2f2f2; }
 def esc(value: object) -> str:
     """Return a value as escaped HTML text, keeping line breaks."""
     return html.escape("" if value is None else str(value)).replace("\n", "<br/>")
-
-
-def uk_date(value: date | None) -> str:
-    """Return a date as the desk shows it (27/11/2026), or a dash."""
-    return value.strftime("%d/%m/%Y") if value is not None else "–"
-
-
-def long_date(value: date) -> str:
-    """Return a date in words, e.g. "Monday 23 November 2026"."""
-    return f"{value:%A} {value.day} {value:%B %Y}"
-
-
-def uk_datetime(value: datetime | None) -> str:
-    """Return a timestamp in UK local time (27/11/2026 10:00), or a dash."""
-    if value is None:
-        return "–"
-    local = value.astimezone(UK) if value.tzinfo is not None else value
-    return local.strftime("%d/%m/%Y %H:%M")
 
 
 def money(pence: int | None) -> str:

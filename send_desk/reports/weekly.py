@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from send_desk.reports.htmlkit import document, esc, key_values, long_date, table, uk_date, uk_datetime
+from send_desk.domain.wording import DASH, long_date, uk_date, uk_datetime
+from send_desk.reports.htmlkit import document, esc, key_values, table
 from send_desk.services.reporting import Timeliness, WeeklySummary
 
 TREND_CHART_URL = "chart://weekly-trend"
@@ -33,7 +34,7 @@ def _period_rows(periods: tuple[Timeliness, ...]) -> list[list[str | int]]:
     for p in periods:
         rows.append(
             [
-                f"{p.label} ({uk_date(p.start)} to {uk_date(p.end)})",
+                f"{p.label} ({uk_date(p.start, DASH)} to {uk_date(p.end, DASH)})",
                 p.acknowledged_ratio.text,
                 p.acknowledged_late,
                 p.responded_ratio.text,
@@ -180,7 +181,7 @@ def weekly_summary_html(
                     f"{i.kind_label} / {i.stage}",
                     TARGET_LABELS.get(i.target, i.target),
                     i.officer,
-                    uk_date(i.due),
+                    uk_date(i.due, DASH),
                     i.working_days_overdue,
                     i.missed_reason or "–",
                 ]

@@ -43,8 +43,10 @@ from send_desk.domain.kinds import (
     RemedyKind,
 )
 from send_desk.domain.policy import ClockRule, TargetPolicy
+from send_desk.domain.reference import make_reference
 from send_desk.domain.targets import StageClock, check_extension, compute_deadlines, next_target
 from send_desk.domain.text import fold_accents
+from send_desk.domain.wording import uk_date
 from send_desk.services import audit
 from send_desk.services.clocks import refresh
 from send_desk.services.context import ServiceContext
@@ -58,7 +60,6 @@ BULK_CHUNK = 2000
 """Cases written per bulk INSERT round in `CaseService.log_bulk` (all rounds share one transaction)."""
 EARLIEST_DATE = date(2000, 1, 1)
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-REFERENCE_PREFIX = "SD"
 
 
 @dataclass(frozen=True)
@@ -77,11 +78,6 @@ class ActionInput:
     what: str
     owner_login: str | None = None
     due: date | None = None
-
-
-def uk_date(value: date) -> str:
-    """Format a date the way the desk shows it (27/11/2026)."""
-    return value.strftime("%d/%m/%Y")
 
 
 def digits(text: str) -> str:
@@ -1068,4 +1064,4 @@ def reserve_references(session: Session, year: int, count: int) -> list[str]:
         .returning(ReferenceCounter.last)
     )
     last = int(session.execute(statement).scalar_one())
-    return [f"{REFERENCE_PREFIX}-{year}-{number:05d}" for number in range(last - count + 1, last + 1)]
+    return [make_reference(year, number) for number in range(last - count + 1, last + 1)]

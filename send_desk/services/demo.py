@@ -23,6 +23,7 @@ from send_desk.db.models import (
 from send_desk.domain.calendar import WorkingCalendar
 from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, ClosureCode, Outcome, PersonRole, Role
 from send_desk.domain.policy import ClockRule, TargetPolicy
+from send_desk.domain.reference import make_reference
 from send_desk.domain.targets import Deadlines, StageClock, compute_deadlines, next_target
 from send_desk.services import audit
 from send_desk.services.context import UK, ServiceContext
@@ -324,7 +325,7 @@ class _Builder:
         year = received.year
         number = self.counters.get(year, 0) + 1
         self.counters[year] = number
-        reference = f"SD-{year}-{number:05d}"
+        reference = make_reference(year, number)
 
         first = self._stage(kind, 1, received, officer, stage_id, case_id)
         rows = [first]

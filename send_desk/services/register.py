@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased
 from send_desk.db.models import Case, Category, Person, Staff
 from send_desk.domain.errors import SearchStoppedError
 from send_desk.domain.kinds import CaseStatus, PersonRole
+from send_desk.domain.reference import parse_typed_reference
 from send_desk.domain.text import fold_accents
 from send_desk.services.context import ServiceContext
 from send_desk.services.views import RagWindow, case_rows, rag_window
@@ -35,27 +36,10 @@ SORT_KEYS = (
 )
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 """A run of letters and digits: the words FTS5's unicode61 tokenizer makes (underscore splits words)."""
-_REFERENCE = re.compile(r"\s*SD[\s_/-]*(?P<year>[0-9]{4})[\s_/-]*(?P<number>[0-9]{1,9})\s*", re.IGNORECASE)
-"""A case reference as people type it: SD-2026-00061, sd 2026 00061, SD202600061, or its beginning."""
-REFERENCE_DIGITS = 5
-"""References are numbered with at least this many digits (SD-2026-00061); bigger numbers have more."""
 STOP_CHECK_STEPS = 10_000
 """SQLite asks a stoppable search whether to stop every this many virtual-machine steps (about 0.1 ms)."""
 HEAD_SCAN = 1000
 """How many cases, in the register's order, `RegisterService.head_ids` reads to find a first screenful."""
-
-
-def reference_search(text_: str) -> tuple[str, bool] | None:
-    """Return the reference (or its beginning) a search names and whether it is whole, or None.
-
-    "sd 2026 00061" names SD-2026-00061 exactly; "sd-2026-0006" names the references that begin
-    SD-2026-0006. Anything else is searched as words (so is a reference without its year).
-    """
-    match = _REFERENCE.fullmatch(text_)
-    if match is None:
-        return None
-    number = match["number"]
-    return f"SD-{match['year']}-{number}", len(number) >= REFERENCE_DIGITS
 
 
 def search_tokens(text_: str) -> list[str]:
@@ -164,7 +148,7 @@ class RegisterService:
         is quick then). The caller still runs `ids()`, whose result is the truth.
         """
         tokens = search_tokens(case_filter.text)
-        if not tokens or reference_search(case_filter.text) is not None:
+        if not tokens or parse_typed_reference(case_filter.text) is not None:
             return self.ids(case_filter, sort, descending, limit=want)
         with self.ctx.db.read() as session:
             window = rag_window(session, self.ctx.today())
@@ -238,7 +222,7 @@ class RegisterService:
                 Case.acknowledged_on.is_(None),
                 Case.acknowledge_by.is_not(None),
             ]
-        reference = reference_search(f.text)
+        reference = parse_typed_reference(f.text)
         tokens = search_tokens(f.text)
         if reference is not None:
             conditions.append(_reference_condition(session, *reference))

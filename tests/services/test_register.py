@@ -9,7 +9,8 @@ import pytest
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import SearchStoppedError
 from send_desk.domain.kinds import CaseKind, ClosureCode, Rag
-from send_desk.services.register import reference_search, text_matches
+from send_desk.domain.reference import parse_typed_reference as reference_search
+from send_desk.services.register import text_matches
 from send_desk.values.cases import CaseFilter, CaseInput, DashboardCounts, PersonInput
 from tests.conftest import complaint_input
 

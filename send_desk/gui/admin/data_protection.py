@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import ValidationError
+from send_desk.domain.wording import uk_date
 from send_desk.gui.admin.common import AdminDialog, Column, RowsModel, make_table
-from send_desk.gui.style import uk_date
 from send_desk.gui.tasks import Progress, TaskRunner
 from send_desk.gui.widgets import DateField
 from send_desk.services.permissions import Action

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 from send_desk.bootstrap import Desk
 from send_desk.domain.calendar import CalendarKind
 from send_desk.domain.policy import ClockRule
+from send_desk.domain.wording import uk_date
 from send_desk.gui.admin.common import AdminDialog, Column, RowsModel, make_table
-from send_desk.gui.style import uk_date
 from send_desk.gui.widgets import combo, select_data
 from send_desk.services.admin import PolicyAdminService, PolicyView, RecalculationItem
 from send_desk.services.permissions import Action
