@@ -83,6 +83,9 @@ class TargetPolicyRow(Base):
     pause_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
     clarification_restarts: Mapped[bool] = mapped_column(Boolean, default=False)
     due_soon_days: Mapped[int] = mapped_column(Integer, default=2)
+    clarification_rule: Mapped[str] = mapped_column(String(20), default="restart")
+    clarification_source: Mapped[str] = mapped_column(String(200), default="")
+    escalation_days: Mapped[int] = mapped_column(Integer, default=20)
 
 
 class ClosureDay(Base):
@@ -133,6 +136,8 @@ class Case(Base):
         Index("ix_case_status_respond_by", "status", "respond_by"),
         Index("ix_case_status_category", "status", "category_id"),
         Index("ix_case_status_officer", "status", "officer_id"),
+        # "due soon" per policy: a range over next_due, due_soon_from read from the index (migration 0008)
+        Index("ix_case_status_next_due_soon", "status", "next_due", "due_soon_from"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -148,6 +153,10 @@ class Case(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     description: Mapped[str] = mapped_column(Text, default="")
     adjustments: Mapped[str] = mapped_column(Text, default="")
+    adjustments_review_on: Mapped[date | None] = mapped_column(Date)
+    matter_on: Mapped[date | None] = mapped_column(Date)
+    """When the matter complained about happened (Code: complaints within 12 months, discretion beyond)."""
+    matter_late_reason: Mapped[str] = mapped_column(Text, default="")
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     # current stage's clocks, copied from case_stage for indexed dashboard queries
@@ -156,6 +165,8 @@ class Case(Base):
     respond_by: Mapped[date | None] = mapped_column(Date)
     responded_on: Mapped[date | None] = mapped_column(Date)
     next_due: Mapped[date | None] = mapped_column(Date)
+    due_soon_from: Mapped[date | None] = mapped_column(Date)
+    """The first day `next_due` counts as due soon (the stage's policy window), stored for indexed counts."""
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     outcome: Mapped[str | None] = mapped_column(String(30))
     closure_code: Mapped[str | None] = mapped_column(String(40))
@@ -243,6 +254,13 @@ class CaseStage(Base):
     responded_on: Mapped[date | None] = mapped_column(Date)
     respond_missed_reason: Mapped[str] = mapped_column(Text, default="")
     clarified_on: Mapped[date | None] = mapped_column(Date)
+    clarification_requested_on: Mapped[date | None] = mapped_column(Date)
+    clarification_for: Mapped[str] = mapped_column(String(20), default="")
+    chase_on: Mapped[date | None] = mapped_column(Date)
+    responded_by: Mapped[str] = mapped_column(String(120), default="")
+    handlers: Mapped[str] = mapped_column(Text, default="")
+    """The logins that ever held this stage, one a line (the stage 2 handler must be none of stage 1's)."""
+    escalation_late_reason: Mapped[str] = mapped_column(Text, default="")
     manual_due: Mapped[date | None] = mapped_column(Date)
     outcome: Mapped[str | None] = mapped_column(String(30))
     reasons: Mapped[str] = mapped_column(Text, default="")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -21,20 +22,7 @@ class CaseKind(StrEnum):
     @property
     def label(self) -> str:
         """Return the name a person reads."""
-        return KIND_LABELS[self]
-
-
-KIND_LABELS: dict[CaseKind, str] = {
-    CaseKind.COMPLAINT: "Complaint",
-    CaseKind.ENQUIRY: "Enquiry",
-    CaseKind.MP_ENQUIRY: "MP enquiry",
-    CaseKind.COUNCILLOR_ENQUIRY: "Councillor enquiry",
-    CaseKind.FOI: "FOI request",
-    CaseKind.EIR: "EIR request",
-    CaseKind.SAR: "Subject access request",
-    CaseKind.OMBUDSMAN: "Ombudsman enquiry",
-    CaseKind.COMPLIMENT: "Compliment",
-}
+        return KINDS[self].label
 
 
 class Channel(StrEnum):
@@ -182,3 +170,92 @@ DEFAULT_CATEGORIES: tuple[tuple[str, bool], ...] = (
     ("Other", False),
 )
 """SEND categories and whether decisions in them are appealable to the SEND Tribunal."""
+
+
+@dataclass(frozen=True, slots=True)
+class KindFacts:
+    """The fixed facts of one kind of case (its targets are policy data, edited by an admin).
+
+    `stages`: how many stages it can have; `channel`: the usual way it arrives; `comes_from`: who it is
+    from, shown on the new-case form ("" for the family); `needs_outcome`: a response records upheld /
+    partly / not upheld; `needs_response`: closing it as responded needs a recorded response;
+    `manual_deadline`: the response date comes from a letter; `help`: how its clocks run, for the help text.
+    """
+
+    kind: CaseKind
+    label: str
+    noun: str
+    plural: str
+    stages: int = 1
+    channel: Channel = Channel.EMAIL
+    comes_from: str = ""
+    needs_outcome: bool = False
+    needs_response: bool = True
+    manual_deadline: bool = False
+    help: str = ""
+
+
+KINDS: dict[CaseKind, KindFacts] = {
+    facts.kind: facts
+    for facts in (
+        KindFacts(CaseKind.COMPLAINT, "Complaint", "a complaint", "Complaints", stages=2, needs_outcome=True),
+        KindFacts(CaseKind.ENQUIRY, "Enquiry", "an enquiry", "Enquiries"),
+        KindFacts(
+            CaseKind.MP_ENQUIRY,
+            "MP enquiry",
+            "an MP enquiry",
+            "MP enquiries",
+            channel=Channel.VIA_MP,
+            comes_from="MP",
+        ),
+        KindFacts(
+            CaseKind.COUNCILLOR_ENQUIRY,
+            "Councillor enquiry",
+            "a councillor enquiry",
+            "Councillor enquiries",
+            channel=Channel.VIA_COUNCILLOR,
+            comes_from="Councillor",
+        ),
+        KindFacts(
+            CaseKind.FOI,
+            "FOI request",
+            "an FOI request",
+            "FOI requests",
+            help="A fees notice pauses the clock: the working days from the day the notice is given to the "
+            "day the fee arrives, both inclusive, do not count (FOIA s10(2)). Asking for clarification stops "
+            "the clock; the 20 working days start again from the day the answer arrives (FOIA s1(3)).",
+        ),
+        KindFacts(
+            CaseKind.EIR,
+            "EIR request",
+            "an EIR request",
+            "EIR requests",
+            help="As FOI: a charge notice pauses the clock (notice day to payment day inclusive), and "
+            "clarification restarts the 20 working days from the day it arrives (EIR reg 9(4)).",
+        ),
+        KindFacts(
+            CaseKind.SAR,
+            "Subject access request",
+            "a subject access request",
+            "Subject access requests",
+            help="Asking for clarification pauses the month; it resumes where it stopped when the answer "
+            "arrives. When proof of identity is asked for, the month starts when it arrives (Data (Use and "
+            "Access) Act 2025 s76). An extension of up to two months must be told within the first month.",
+        ),
+        KindFacts(
+            CaseKind.OMBUDSMAN,
+            "Ombudsman enquiry",
+            "an Ombudsman enquiry",
+            "Ombudsman enquiries",
+            channel=Channel.VIA_OMBUDSMAN,
+            manual_deadline=True,
+        ),
+        KindFacts(CaseKind.COMPLIMENT, "Compliment", "a compliment", "Compliments", needs_response=False),
+    )
+}
+"""One row of facts per kind: the single place to add a kind or change what it is."""
+
+
+def kind_facts(kind: CaseKind) -> KindFacts:
+    """Return the fixed facts of a kind."""
+    return KINDS[kind]

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from send_desk.domain.calendar import CalendarKind, WorkingCalendar
 from send_desk.domain.errors import UnknownPolicyError, ValidationError
-from send_desk.domain.kinds import CaseKind
+from send_desk.domain.kinds import CaseKind, kind_facts
 
 
 class ClockRule(StrEnum):
@@ -20,27 +20,23 @@ class ClockRule(StrEnum):
     NONE = "none"
 
 
-_NOUNS: dict[CaseKind, tuple[str, str]] = {
-    CaseKind.COMPLAINT: ("a complaint", "Complaints"),
-    CaseKind.ENQUIRY: ("an enquiry", "Enquiries"),
-    CaseKind.MP_ENQUIRY: ("an MP enquiry", "MP enquiries"),
-    CaseKind.COUNCILLOR_ENQUIRY: ("a councillor enquiry", "Councillor enquiries"),
-    CaseKind.FOI: ("an FOI request", "FOI requests"),
-    CaseKind.EIR: ("an EIR request", "EIR requests"),
-    CaseKind.SAR: ("a subject access request", "Subject access requests"),
-    CaseKind.OMBUDSMAN: ("an Ombudsman enquiry", "Ombudsman enquiries"),
-    CaseKind.COMPLIMENT: ("a compliment", "Compliments"),
-}
+class ClarificationRule(StrEnum):
+    """What the answer to a clarification request does to a stopped clock."""
+
+    RESTART = "restart"
+    """The whole period starts again from the day the answer arrives (FOIA s1(3), EIR reg 9(4))."""
+    RESUME = "resume"
+    """The clock resumes where it stopped (SAR: Data (Use and Access) Act 2025 s76)."""
 
 
 def kind_noun(kind: CaseKind) -> str:
     """Return the kind as a noun with its article, e.g. "an FOI request"."""
-    return _NOUNS[kind][0]
+    return kind_facts(kind).noun
 
 
 def kind_plural(kind: CaseKind) -> str:
     """Return the kind as a capitalised plural, e.g. "Councillor enquiries"."""
-    return _NOUNS[kind][1]
+    return kind_facts(kind).plural
 
 
 def amount_words(amount: int, rule: ClockRule) -> str:
@@ -65,6 +61,10 @@ class TargetPolicy:
     pause_allowed: bool
     clarification_restarts: bool
     due_soon_days: int = 2
+    clarification_rule: ClarificationRule = ClarificationRule.RESTART
+    clarification_source: str = ""
+    escalation_days: int = 20
+    """Working days after the stage 1 response within which escalation is asked for (local policy)."""
 
     def __post_init__(self) -> None:
         """Reject a policy whose fields contradict each other."""
@@ -84,6 +84,8 @@ class TargetPolicy:
             raise ValidationError(
                 "An extension must be at least 1 and needs a counted response target.", field="extension_max"
             )
+        if self.escalation_days < 0:
+            raise ValidationError("The escalation window cannot be negative.", field="escalation_days")
         if self.due_soon_days < 0:
             raise ValidationError("'Due soon' cannot be a negative number of days.", field="due_soon_days")
 
@@ -145,10 +147,11 @@ class TargetPolicy:
         else:
             parts.append(f"one extension of up to {amount_words(self.extension_max, rule)}")
         if self.clarification_restarts:
-            if rule is ClockRule.CALENDAR_MONTHS:
-                parts.append("the month runs from the later of receipt, ID and clarification")
+            source = f" ({self.clarification_source})" if self.clarification_source else ""
+            if self.clarification_rule is ClarificationRule.RESUME:
+                parts.append(f"asking for clarification stops the clock until the answer arrives{source}")
             else:
-                parts.append("clarification restarts the clock")
+                parts.append(f"clarification restarts the clock{source}")
         if self.pause_allowed:
             parts.append("the clock can be paused")
         usual = self.calendar is CalendarKind.ENGLAND_WALES and self.counts_closures
@@ -168,6 +171,7 @@ def _policy(
     from_ack: bool = False,
     ext: int | None = None,
     statutory: bool = False,
+    clarification: tuple[ClarificationRule, str] | None = None,
 ) -> TargetPolicy:
     """Build a default policy; `statutory` means the FOI/EIR calendar rules."""
     return TargetPolicy(
@@ -181,9 +185,13 @@ def _policy(
         calendar=CalendarKind.ALL_UK if statutory else CalendarKind.ENGLAND_WALES,
         counts_closures=not statutory and rule is not ClockRule.CALENDAR_MONTHS,
         pause_allowed=statutory,
-        clarification_restarts=statutory or rule is ClockRule.CALENDAR_MONTHS,
+        clarification_restarts=clarification is not None,
+        clarification_rule=clarification[0] if clarification else ClarificationRule.RESTART,
+        clarification_source=clarification[1] if clarification else "",
     )
 
+
+RESTART = ClarificationRule.RESTART
 
 DEFAULT_POLICIES: tuple[TargetPolicy, ...] = (
     _policy(CaseKind.COMPLAINT, stage=1, ack=5, respond=10, from_ack=True, ext=10),
@@ -191,9 +199,15 @@ DEFAULT_POLICIES: tuple[TargetPolicy, ...] = (
     _policy(CaseKind.ENQUIRY, respond=10, ext=10),
     _policy(CaseKind.MP_ENQUIRY, ack=2, respond=10),
     _policy(CaseKind.COUNCILLOR_ENQUIRY, ack=1, respond=10),
-    _policy(CaseKind.FOI, respond=20, ext=20, statutory=True),
-    _policy(CaseKind.EIR, respond=20, ext=20, statutory=True),
-    _policy(CaseKind.SAR, respond=1, rule=ClockRule.CALENDAR_MONTHS, ext=2),
+    _policy(CaseKind.FOI, respond=20, ext=20, statutory=True, clarification=(RESTART, "FOIA s1(3)")),
+    _policy(CaseKind.EIR, respond=20, ext=20, statutory=True, clarification=(RESTART, "EIR reg 9(4)")),
+    _policy(
+        CaseKind.SAR,
+        respond=1,
+        rule=ClockRule.CALENDAR_MONTHS,
+        ext=2,
+        clarification=(ClarificationRule.RESUME, "Data (Use and Access) Act 2025 s76"),
+    ),
     _policy(CaseKind.OMBUDSMAN, rule=ClockRule.MANUAL),
     _policy(CaseKind.COMPLIMENT, rule=ClockRule.NONE),
 )

@@ -15,7 +15,7 @@ from send_desk.db.models import Case, Category, TargetPolicyRow
 from send_desk.domain.calendar import CalendarKind
 from send_desk.domain.errors import NotFoundError, ValidationError
 from send_desk.domain.kinds import CaseKind, CaseStatus
-from send_desk.domain.policy import ClockRule, TargetPolicy
+from send_desk.domain.policy import ClarificationRule, ClockRule, TargetPolicy
 from send_desk.domain.targets import compute_deadlines
 from send_desk.services import audit
 from send_desk.services.clocks import refresh, stage_clock
@@ -40,6 +40,9 @@ EDITABLE_FIELDS = (
     "pause_allowed",
     "clarification_restarts",
     "due_soon_days",
+    "clarification_rule",
+    "clarification_source",
+    "escalation_days",
 )
 """The policy fields an admin may change; kind and stage identify the policy and never change."""
 
@@ -114,6 +117,15 @@ def _coerce(field: str, value: Any) -> Any:
             return ClockRule(value)
         except ValueError:
             raise ValidationError(f"{value} is not a way of counting a target.", field=field) from None
+    if field == "clarification_rule":
+        try:
+            return ClarificationRule(value)
+        except ValueError:
+            raise ValidationError(
+                f"{value} is not a clarification rule (restart or resume).", field=field
+            ) from None
+    if field == "clarification_source":
+        return str(value or "").strip()
     if field == "calendar":
         try:
             return CalendarKind(value)

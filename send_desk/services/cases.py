@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -22,7 +22,6 @@ from send_desk.db.models import (
     Category,
     Extension,
     OutstandingAction,
-    Pause,
     Person,
     ReferenceCounter,
     Remedy,
@@ -30,6 +29,8 @@ from send_desk.db.models import (
     TargetPolicyRow,
     TimelineEntry,
 )
+from send_desk.db.models import Pause as PauseRow
+from send_desk.domain import lifecycle
 from send_desk.domain.calendar import WorkingCalendar
 from send_desk.domain.errors import ConflictError, NotFoundError, ValidationError
 from send_desk.domain.kinds import (
@@ -42,17 +43,18 @@ from send_desk.domain.kinds import (
     PersonRole,
     RemedyKind,
 )
+from send_desk.domain.lifecycle import CaseState
 from send_desk.domain.policy import ClockRule, TargetPolicy
 from send_desk.domain.reference import make_reference
-from send_desk.domain.targets import StageClock, check_extension, compute_deadlines, next_target
+from send_desk.domain.targets import StageClock, compute_deadlines, due_soon_from, next_target
 from send_desk.domain.text import fold_accents
 from send_desk.domain.wording import uk_date
 from send_desk.services import audit
-from send_desk.services.clocks import refresh
+from send_desk.services.clocks import apply_state, case_state, refresh
 from send_desk.services.context import ServiceContext
 from send_desk.services.identity import find_staff
 from send_desk.services.permissions import Action, check, require
-from send_desk.services.policies import current_policy_row, load_closures, policy_from_row
+from send_desk.services.policies import ClosureSets, current_policy_row, load_closures, policy_from_row
 from send_desk.services.views import case_detail, case_rows, rag_window
 from send_desk.values.cases import CaseDetail, CaseInput, CaseRow, PersonInput
 
@@ -252,6 +254,9 @@ class CaseService:
             summary=data.summary.strip(),
             description=data.description.strip(),
             adjustments=data.adjustments.strip(),
+            adjustments_review_on=data.adjustments_review_on,
+            matter_on=data.matter_on,
+            matter_late_reason=data.matter_late_reason.strip(),
             officer_id=officer.id if officer else None,
             logged_by_id=actor.id,
             ombudsman_reference=data.ombudsman_reference.strip(),
@@ -271,6 +276,7 @@ class CaseService:
             policy=policy_row,
             started_on=data.received_on,
             handler_id=officer.id if officer else None,
+            handlers=officer.login if officer else "",
             acknowledged_on=data.acknowledged_on,
             responded_on=data.responded_on,
             manual_due=data.ombudsman_due if policy.respond_rule is ClockRule.MANUAL else None,
@@ -303,49 +309,65 @@ class CaseService:
         return case
 
     # ----- changing ------------------------------------------------------------------------
+    # Each action reads the case's lifecycle state, lets `domain/lifecycle.py` check the rules and compute
+    # the new clocks (with the closure days in force now), then writes the result back and audits it.
+    def _change(
+        self,
+        case_id: int,
+        expected_version: int,
+        action: str,
+        change: Callable[[Session, Case, CaseState, Staff, ClosureSets], CaseState],
+        details: dict[str, Any] | None = None,
+    ) -> CaseDetail:
+        with self.ctx.db.write() as session:
+            case, _stage, actor = self._begin(session, case_id, expected_version)
+            closures = load_closures(session)
+            before = snapshot(case)
+            state = change(session, case, case_state(case), actor, closures)
+            apply_state(case, state, closures)
+            return self._finish(session, case, actor, action, before, details)
+
     def acknowledge(
         self, case_id: int, *, on: date, expected_version: int, missed_reason: str = ""
     ) -> CaseDetail:
         """Record that the acknowledgement was sent; a late one needs a reason."""
-        with self.ctx.db.write() as session:
-            case, stage, actor = self._begin(session, case_id, expected_version)
-            self._require_open(case)
-            if stage.acknowledge_by is None:
-                raise ValidationError(f"A {CaseKind(case.kind).label.lower()} has no acknowledgement target.")
-            if stage.acknowledged_on is not None:
-                raise ValidationError(
-                    f"The acknowledgement was already recorded on {uk_date(stage.acknowledged_on)}."
-                )
-            self._check_date(on, "acknowledgement", not_before=stage.started_on, field="acknowledged_on")
-            if on > stage.acknowledge_by and not missed_reason.strip():
-                raise ValidationError(
-                    f"The acknowledgement was due by {uk_date(stage.acknowledge_by)}, so it is late. "
-                    "Give a reason for the missed target.",
-                    field="missed_reason",
-                )
-            before = snapshot(case)
-            stage.acknowledged_on = on
-            stage.acknowledge_missed_reason = missed_reason.strip()
-            refresh(case, stage, load_closures(session))
-            return self._finish(session, case, actor, "acknowledge", before, {"missed_reason": missed_reason})
+
+        def change(
+            session: Session, case: Case, state: CaseState, actor: Staff, closures: ClosureSets
+        ) -> CaseState:
+            calendar = closures.calendar_for(state.current.policy)
+            new = lifecycle.acknowledge(
+                state, on=on, today=self.ctx.today(), calendar=calendar, missed_reason=missed_reason
+            )
+            case.stages[-1].acknowledge_missed_reason = missed_reason.strip()
+            return new
+
+        return self._change(
+            case_id, expected_version, "acknowledge", change, {"missed_reason": missed_reason}
+        )
 
     def assign(self, case_id: int, *, officer_login: str, expected_version: int) -> CaseDetail:
         """Give the case (and its current stage) to an officer."""
-        with self.ctx.db.write() as session:
-            case, stage, actor = self._begin(session, case_id, expected_version)
+
+        def change(
+            session: Session, case: Case, state: CaseState, actor: Staff, closures: ClosureSets
+        ) -> CaseState:
             officer = self._staff(session, officer_login)
             if officer.id != actor.id:
                 check(actor, Action.REASSIGN)
-            if case.stage == 2 and len(case.stages) > 1 and case.stages[0].handler_id == officer.id:
+            try:
+                new = lifecycle.assign(state, handler=officer.login)
+            except ValidationError as error:
                 raise ValidationError(
-                    f"{officer.name} handled stage 1, so cannot handle stage 2. Choose someone else.",
-                    field="officer",
-                )
-            before = snapshot(case)
+                    str(error).replace(officer.login, officer.name, 1), field="officer"
+                ) from None
             case.officer_id = officer.id
             case.officer = officer
-            stage.handler_id = officer.id
-            return self._finish(session, case, actor, "assign", before)
+            case.stages[-1].handler_id = officer.id
+            case.stages[-1].handler = officer
+            return new
+
+        return self._change(case_id, expected_version, "assign", change)
 
     def add_note(self, case_id: int, *, text: str) -> CaseDetail:
         """Add a note to the timeline."""
@@ -397,107 +419,118 @@ class CaseService:
             )
 
     def extend(
-        self, case_id: int, *, amount: int, reason: str, expected_version: int, told_on: date | None = None
+        self,
+        case_id: int,
+        *,
+        reason: str,
+        expected_version: int,
+        amount: int | None = None,
+        to: date | None = None,
+        told_on: date | None = None,
     ) -> CaseDetail:
-        """Extend the response target by `amount` (working days, or months for a SAR), with a reason."""
-        with self.ctx.db.write() as session:
-            case, stage, actor = self._begin(session, case_id, expected_version)
-            self._require_open(case)
-            policy = policy_from_row(stage.policy)
-            if stage.responded_on is not None:
-                raise ValidationError("The response has already been sent, so it cannot be extended.")
-            if stage.extensions:
-                raise ValidationError(
-                    "This stage has already been extended once; a target can only be extended once."
-                )
-            if amount < 1:
-                raise ValidationError("An extension must be at least one day.", field="amount")
-            check_extension(policy, amount)
-            if not reason.strip():
-                raise ValidationError(
-                    "Give the reason for the extension; it is told to the family.", field="reason"
-                )
-            if told_on is not None:
-                self._check_date(
-                    told_on, "date the family was told", not_before=stage.started_on, field="told_on"
-                )
-            before = snapshot(case)
-            old_due = stage.respond_by
-            stage.extensions.append(
+        """Extend the response target once with a reason: by `amount` working days, or a SAR `to` a date.
+
+        A SAR may also give `amount` in months (1 or 2); its requester must be told within the first month.
+        """
+        if amount is not None and amount < 1 and to is None:
+            raise ValidationError("An extension must be at least one day.", field="amount")
+
+        def change(
+            session: Session, case: Case, state: CaseState, actor: Staff, closures: ClosureSets
+        ) -> CaseState:
+            calendar = closures.calendar_for(state.current.policy)
+            new, length = lifecycle.extend(
+                state,
+                reason=reason,
+                today=self.ctx.today(),
+                calendar=calendar,
+                amount=amount,
+                to=to,
+                told_on=told_on,
+            )
+            assert new.current.respond_by is not None
+            case.stages[-1].extensions.append(
                 Extension(
-                    amount=amount,
-                    new_due=old_due or stage.started_on,
+                    amount=length,
+                    new_due=new.current.respond_by,
                     reason=reason.strip(),
                     told_on=told_on,
                     created_at=self.ctx.now(),
                     created_by=actor.login,
                 )
             )
-            refresh(case, stage, load_closures(session))
-            assert stage.respond_by is not None
-            stage.extensions[-1].new_due = stage.respond_by
-            return self._finish(session, case, actor, "extend", before, {"amount": amount, "reason": reason})
+            return new
+
+        details = {"amount": amount, "to": to, "reason": reason, "told_on": told_on}
+        return self._change(case_id, expected_version, "extend", change, details)
 
     def pause(self, case_id: int, *, start: date, reason: str, expected_version: int) -> CaseDetail:
-        """Stop the clock (for example while a fee is awaited) where the policy allows it."""
-        with self.ctx.db.write() as session:
-            case, stage, actor = self._begin(session, case_id, expected_version)
-            self._require_open(case)
-            if not stage.policy.pause_allowed:
-                raise ValidationError(f"The clock of a {CaseKind(case.kind).label.lower()} cannot be paused.")
-            if any(p.end is None for p in stage.pauses):
-                raise ValidationError("The clock is already paused. Resume it first.")
-            if stage.responded_on is not None:
-                raise ValidationError("The response has already been sent, so the clock cannot be paused.")
-            self._check_date(start, "pause", not_before=stage.started_on, field="start")
-            if not reason.strip():
-                raise ValidationError("Give the reason the clock is paused.", field="reason")
-            before = snapshot(case)
-            stage.pauses.append(Pause(start=start, end=None, reason=reason.strip()))
-            refresh(case, stage, load_closures(session))
-            return self._finish(session, case, actor, "pause", before, {"start": start, "reason": reason})
+        """Stop the clock (for example a fees notice) where the policy allows it."""
+
+        def change(
+            session: Session, case: Case, state: CaseState, actor: Staff, closures: ClosureSets
+        ) -> CaseState:
+            new = lifecycle.pause(state, start=start, reason=reason, today=self.ctx.today())
+            case.stages[-1].pauses.append(PauseRow(start=start, end=None, reason=reason.strip()))
+            return new
+
+        return self._change(case_id, expected_version, "pause", change, {"start": start, "reason": reason})
 
     def resume(self, case_id: int, *, end: date, expected_version: int) -> CaseDetail:
-        """Restart a paused clock; the paused working days do not count."""
-        with self.ctx.db.write() as session:
-            case, stage, actor = self._begin(session, case_id, expected_version)
-            open_pauses = [p for p in stage.pauses if p.end is None]
-            if not open_pauses:
-                raise ValidationError("The clock is not paused.")
-            pause = open_pauses[-1]
-            self._check_date(end, "resume", not_before=pause.start, field="end")
-            before = snapshot(case)
-            pause.end = end
-            refresh(case, stage, load_closures(session))
-            return self._finish(session, case, actor, "resume", before, {"end": end})
+        """Restart a paused clock: the response date moves by the working days paused (both ends included)."""
+
+        def change(
+            session: Session, case: Case, state: CaseState, actor: Staff, closures: ClosureSets
+        ) -> CaseState:
+            calendar = closures.calendar_for(state.current.policy)
+            new = lifecycle.resume(state, end=end, today=self.ctx.today(), calendar=calendar)
+            open_rows = [p for p in case.stages[-1].pauses if p.end is None]
+            open_rows[-1].end = end
+            return new
+
+        return self._change(case_id, expected_version, "resume", change, {"end": end})
+
+    def request_clarification(
+        self,
+        case_id: int,
+        *,
+        on: date,
+        chase_on: date | None = None,
+        expected_version: int,
+        identity: bool = False,
+    ) -> CaseDetail:
+        """Ask the requester to clarify (or, for a SAR, prove their identity); the clock stops meanwhile."""
+
+        def change(
+            session: Session, case: Case, state: CaseState, actor: Staff, closures: ClosureSets
+        ) -> CaseState:
+            return lifecycle.request_clarification(
+                state, on=on, today=self.ctx.today(), chase_on=chase_on, identity=identity
+            )
+
+        details = {"on": on, "chase_on": chase_on, "identity": identity or None}
+        return self._change(case_id, expected_version, "clarification-requested", change, details)
 
     def record_clarification(self, case_id: int, *, on: date, expected_version: int) -> CaseDetail:
-        """Record that clarification (or ID) arrived; for FOI, EIR and SAR the clock restarts from it."""
-        with self.ctx.db.write() as session:
-            case, stage, actor = self._begin(session, case_id, expected_version)
-            self._require_open(case)
-            if not stage.policy.clarification_restarts:
-                raise ValidationError(
-                    f"Clarification does not restart the clock of a {CaseKind(case.kind).label.lower()}."
-                )
-            self._check_date(on, "clarification", not_before=stage.started_on, field="clarified_on")
-            before = snapshot(case)
-            stage.clarified_on = on
-            refresh(case, stage, load_closures(session))
-            return self._finish(session, case, actor, "clarification", before, {"clarified_on": on})
+        """Record the requester's answer (or proof of identity); the policy says what the clock does."""
+
+        def change(
+            session: Session, case: Case, state: CaseState, actor: Staff, closures: ClosureSets
+        ) -> CaseState:
+            calendar = closures.calendar_for(state.current.policy)
+            return lifecycle.receive_clarification(state, on=on, today=self.ctx.today(), calendar=calendar)
+
+        return self._change(case_id, expected_version, "clarification", change, {"clarified_on": on})
 
     def set_ombudsman_deadline(self, case_id: int, *, due: date, expected_version: int) -> CaseDetail:
         """Enter the deadline given in the Ombudsman's letter."""
-        with self.ctx.db.write() as session:
-            case, stage, actor = self._begin(session, case_id, expected_version)
-            if stage.policy.respond_rule != ClockRule.MANUAL.value:
-                raise ValidationError("Only an Ombudsman enquiry takes its deadline from a letter.")
-            if due < stage.started_on:
-                raise ValidationError("The deadline cannot be before the letter was received.", field="due")
-            before = snapshot(case)
-            stage.manual_due = due
-            refresh(case, stage, load_closures(session))
-            return self._finish(session, case, actor, "ombudsman-deadline", before)
+
+        def change(
+            session: Session, case: Case, state: CaseState, actor: Staff, closures: ClosureSets
+        ) -> CaseState:
+            return lifecycle.set_ombudsman_deadline(state, due=due)
+
+        return self._change(case_id, expected_version, "ombudsman-deadline", change)
 
     def respond(
         self,
@@ -512,39 +545,26 @@ class CaseService:
         remedies: Sequence[RemedyInput] = (),
         actions: Sequence[ActionInput] = (),
     ) -> CaseDetail:
-        """Record the response; complaints need an outcome, and a late response needs a reason."""
-        with self.ctx.db.write() as session:
-            case, stage, actor = self._begin(session, case_id, expected_version)
-            self._require_open(case)
-            kind = CaseKind(case.kind)
-            if stage.responded_on is not None:
-                raise ValidationError(f"The response was already recorded on {uk_date(stage.responded_on)}.")
-            if any(p.end is None for p in stage.pauses):
-                raise ValidationError("The clock is paused. Resume it before recording the response.")
-            self._check_date(on, "response", not_before=stage.started_on, field="responded_on")
-            if stage.acknowledged_on is not None and on < stage.acknowledged_on:
-                raise ValidationError(
-                    f"The response cannot be before the acknowledgement ({uk_date(stage.acknowledged_on)}).",
-                    field="responded_on",
-                )
-            if kind is CaseKind.COMPLAINT and outcome is None:
-                raise ValidationError(
-                    "Choose the outcome of the complaint: upheld, partly upheld or not upheld.",
-                    field="outcome",
-                )
-            if stage.respond_by is not None and on > stage.respond_by and not missed_reason.strip():
-                raise ValidationError(
-                    f"The response was due by {uk_date(stage.respond_by)}, so it is late. "
-                    "Give a reason for the missed target.",
-                    field="missed_reason",
-                )
-            for remedy in remedies:
-                if remedy.kind is RemedyKind.FINANCIAL and not remedy.amount_pence:
-                    raise ValidationError("Give the amount of the financial remedy.", field="remedies")
-            before = snapshot(case)
-            if stage.acknowledge_by is not None and stage.acknowledged_on is None:
-                stage.acknowledged_on = on
-            stage.responded_on = on
+        """Record the response; complaints need an outcome, and a late response needs a reason.
+
+        The recorded dates stay: a response with no acknowledgement leaves the acknowledgement missed.
+        """
+        for remedy in remedies:
+            if remedy.kind is RemedyKind.FINANCIAL and not remedy.amount_pence:
+                raise ValidationError("Give the amount of the financial remedy.", field="remedies")
+
+        def change(
+            session: Session, case: Case, state: CaseState, actor: Staff, closures: ClosureSets
+        ) -> CaseState:
+            new = lifecycle.respond(
+                state,
+                on=on,
+                today=self.ctx.today(),
+                by=actor.login,
+                outcome=outcome.value if outcome else None,
+                missed_reason=missed_reason,
+            )
+            stage = case.stages[-1]
             stage.respond_missed_reason = missed_reason.strip()
             stage.outcome = outcome.value if outcome else None
             stage.reasons = reasons.strip()
@@ -562,103 +582,115 @@ class CaseService:
                 stage.actions.append(
                     OutstandingAction(what=action.what, owner_id=owner.id if owner else None, due=action.due)
                 )
-            refresh(case, stage, load_closures(session))
-            return self._finish(
-                session,
-                case,
-                actor,
-                "respond",
-                before,
-                {"remedies": [r.kind.value for r in remedies], "missed_reason": missed_reason},
-            )
+            return new
+
+        details = {"remedies": [r.kind.value for r in remedies], "missed_reason": missed_reason}
+        return self._change(case_id, expected_version, "respond", change, details)
 
     def complete_action(self, case_id: int, *, action_id: int, on: date, expected_version: int) -> CaseDetail:
         """Mark an outstanding action as done."""
-        with self.ctx.db.write() as session:
-            case, stage, actor = self._begin(session, case_id, expected_version)
+        done: list[str] = []
+
+        def change(
+            session: Session, case: Case, state: CaseState, actor: Staff, closures: ClosureSets
+        ) -> CaseState:
             action = next((a for s in case.stages for a in s.actions if a.id == action_id), None)
             if action is None:
                 raise NotFoundError("That action is not on this case.")
-            self._check_date(on, "action", not_before=stage.started_on, field="done_on")
-            before = snapshot(case)
+            if action.done_on is not None:
+                raise ValidationError(f"That action was already done on {uk_date(action.done_on)}.")
+            new = lifecycle.action_done(state, on=on, today=self.ctx.today())
             action.done_on = on
-            return self._finish(session, case, actor, "action-done", before, {"action": action.what})
+            done.append(action.what)
+            return new
+
+        return self._change(case_id, expected_version, "action-done", change, {"action": done})
 
     def escalate(
-        self, case_id: int, *, requested_on: date, handler_login: str, expected_version: int
+        self,
+        case_id: int,
+        *,
+        requested_on: date,
+        handler_login: str,
+        expected_version: int,
+        late_reason: str = "",
     ) -> CaseDetail:
-        """Move a complaint to stage 2 with a handler who did not handle stage 1."""
-        with self.ctx.db.write() as session:
-            case, stage, actor = self._begin(session, case_id, expected_version)
-            if case.kind != CaseKind.COMPLAINT.value:
-                raise ValidationError("Only complaints have a second stage.")
-            if case.stage != 1:
-                raise ValidationError(
-                    "This complaint is already at stage 2; the Code allows two stages only."
-                )
-            if stage.responded_on is None:
-                raise ValidationError("Record the stage 1 response before escalating to stage 2.")
-            self._check_date(
-                requested_on, "escalation request", not_before=stage.responded_on, field="requested_on"
-            )
+        """Move a complaint to stage 2 with a handler who never handled stage 1 nor recorded its response.
+
+        A request more than the policy's window (20 working days by default) after the stage 1 response
+        is accepted with `late_reason`, recorded on the stage.
+        """
+
+        def change(
+            session: Session, case: Case, state: CaseState, actor: Staff, closures: ClosureSets
+        ) -> CaseState:
             handler = self._staff(session, handler_login)
-            if stage.handler_id is not None and handler.id == stage.handler_id:
-                raise ValidationError(
-                    f"{handler.name} handled stage 1, so cannot handle stage 2. Choose someone else.",
-                    field="handler",
+            row = current_policy_row(session, CaseKind.COMPLAINT, 2)
+            policy = policy_from_row(row)
+            try:
+                new = lifecycle.escalate(
+                    state,
+                    requested_on=requested_on,
+                    handler=handler.login,
+                    today=self.ctx.today(),
+                    policy=policy,
+                    calendar=closures.calendar_for(policy),
+                    late_reason=late_reason,
                 )
-            before = snapshot(case)
-            new_stage = CaseStage(
-                stage=2,
-                policy=current_policy_row(session, CaseKind.COMPLAINT, 2),
-                started_on=requested_on,
-                handler_id=handler.id,
+            except ValidationError as error:
+                raise ValidationError(
+                    str(error).replace(handler.login, handler.name, 1), field=error.field
+                ) from None
+            late = lifecycle.escalation_late(
+                state.current, requested_on, closures.calendar_for(state.current.policy)
             )
-            case.stages.append(new_stage)
+            case.stages.append(
+                CaseStage(
+                    stage=2,
+                    policy=row,
+                    started_on=requested_on,
+                    handler_id=handler.id,
+                    handler=handler,
+                    escalation_late_reason=late_reason.strip() if late else "",
+                )
+            )
             case.officer_id = handler.id
             case.officer = handler
-            if case.status == CaseStatus.CLOSED.value:
-                case.status = CaseStatus.OPEN.value
-                case.closure_code = None
-                case.closed_on = None
-            refresh(case, new_stage, load_closures(session))
-            return self._finish(session, case, actor, "escalate", before, {"requested_on": requested_on})
+            case.closure_code = None
+            case.closed_on = None
+            return new
+
+        return self._change(
+            case_id,
+            expected_version,
+            "escalate",
+            change,
+            {"requested_on": requested_on, "late_reason": late_reason},
+        )
 
     def close(
         self, case_id: int, *, code: ClosureCode, on: date, expected_version: int, reason: str = ""
     ) -> CaseDetail:
-        """Close a case with a closure code."""
-        with self.ctx.db.write() as session:
-            case, stage, actor = self._begin(session, case_id, expected_version)
-            self._require_open(case)
-            needs_response = CaseKind(case.kind) is not CaseKind.COMPLIMENT
-            if code is ClosureCode.RESPONDED and stage.responded_on is None and needs_response:
-                raise ValidationError(
-                    "Record the response before closing the case as responded, or choose another closure "
-                    "reason.",
-                    field="code",
-                )
-            if code in (ClosureCode.NOT_ACCEPTED, ClosureCode.OUT_OF_JURISDICTION) and not reason.strip():
-                raise ValidationError("Give the reason the case was not accepted.", field="reason")
-            self._check_date(on, "closure", not_before=case.received_on, field="closed_on")
-            before = snapshot(case)
-            case.status = CaseStatus.CLOSED.value
+        """Close a case with a closure code; the recorded dates stay."""
+
+        def change(
+            session: Session, case: Case, state: CaseState, actor: Staff, closures: ClosureSets
+        ) -> CaseState:
+            new = lifecycle.close(state, code=code, on=on, today=self.ctx.today(), reason=reason)
             case.closure_code = code.value
             case.closure_reason = reason.strip()
             case.closed_on = on
-            refresh(case, stage, load_closures(session))
-            return self._finish(session, case, actor, "close", before)
+            return new
+
+        return self._change(case_id, expected_version, "close", change)
 
     def reopen(self, case_id: int, *, reason: str, expected_version: int) -> CaseDetail:
         """Reopen a closed case; recorded dates stay, outstanding clocks run again."""
-        with self.ctx.db.write() as session:
-            case, stage, actor = self._begin(session, case_id, expected_version)
-            if case.status != CaseStatus.CLOSED.value:
-                raise ValidationError("The case is already open.")
-            if not reason.strip():
-                raise ValidationError("Give the reason the case is reopened.", field="reason")
-            before = snapshot(case)
-            case.status = CaseStatus.OPEN.value
+
+        def change(
+            session: Session, case: Case, state: CaseState, actor: Staff, closures: ClosureSets
+        ) -> CaseState:
+            new = lifecycle.reopen(state, reason=reason)
             case.closure_code = None
             case.closed_on = None
             case.timeline.append(
@@ -669,8 +701,9 @@ class CaseService:
                     author=actor.name,
                 )
             )
-            refresh(case, stage, load_closures(session))
-            return self._finish(session, case, actor, "reopen", before, {"reason": reason})
+            return new
+
+        return self._change(case_id, expected_version, "reopen", change, {"reason": reason})
 
     def link(self, case_id: int, *, other_reference: str, kind: LinkKind = LinkKind.RELATED) -> CaseDetail:
         """Link this case to another by reference (duplicate, same child, related)."""
@@ -744,19 +777,6 @@ class CaseService:
         )
         session.flush()
         return self._detail(session, case)
-
-    def _require_open(self, case: Case) -> None:
-        if case.status == CaseStatus.CLOSED.value:
-            raise ValidationError("The case is closed. Reopen it first if more work is needed.")
-
-    def _check_date(self, value: date, what: str, *, not_before: date, field: str) -> None:
-        if value > self.ctx.today():
-            raise ValidationError(f"The {what} date {uk_date(value)} is in the future.", field=field)
-        if value < not_before:
-            raise ValidationError(
-                f"The {what} date {uk_date(value)} is before {uk_date(not_before)}, when this stage began.",
-                field=field,
-            )
 
     def _staff(self, session: Session, login: str) -> Staff:
         staff = find_staff(session, login.strip())
@@ -872,6 +892,7 @@ class _BulkRows:
                 started_on=data.received_on, acknowledged_on=data.acknowledged_on, manual_due=manual_due
             ),
         )
+        next_due = next_target(deadlines, data.acknowledged_on, data.responded_on)
         persons = [
             values
             for values in (
@@ -899,13 +920,17 @@ class _BulkRows:
             "summary": summary,
             "description": data.description.strip(),
             "adjustments": data.adjustments.strip(),
+            "adjustments_review_on": data.adjustments_review_on,
+            "matter_on": data.matter_on,
+            "matter_late_reason": data.matter_late_reason.strip(),
             "officer_id": officer_id,
             "logged_by_id": self.actor.id,
             "acknowledge_by": deadlines.acknowledge_by,
             "acknowledged_on": data.acknowledged_on,
             "respond_by": deadlines.respond_by,
             "responded_on": data.responded_on,
-            "next_due": next_target(deadlines, data.acknowledged_on, data.responded_on),
+            "next_due": next_due,
+            "due_soon_from": due_soon_from(next_due, calendar, policy.due_soon_days),
             "paused": deadlines.paused,
             "outcome": data.outcome,
             "ombudsman_reference": ombudsman_reference,
@@ -924,6 +949,7 @@ class _BulkRows:
             "policy_id": policy_row.id,
             "started_on": data.received_on,
             "handler_id": officer_id,
+            "handlers": officer.login if officer else "",
             "acknowledge_by": deadlines.acknowledge_by,
             "acknowledged_on": data.acknowledged_on,
             "respond_by": deadlines.respond_by,
@@ -1040,6 +1066,15 @@ def validate_case_input(data: CaseInput, today: date) -> None:
             )
         if recorded is not None and recorded > today:
             raise ValidationError(f"The {what} date {uk_date(recorded)} is in the future.", field=field)
+    if data.matter_on is not None and data.matter_on > data.received_on:
+        raise ValidationError("The date of the matter is after the case was received.", field="matter_on")
+    if lifecycle.matter_too_old(data.received_on, data.matter_on) and not data.matter_late_reason.strip():
+        assert data.matter_on is not None
+        raise ValidationError(
+            f"The matter ({uk_date(data.matter_on)}) is more than 12 months before the complaint was received. "
+            "Give the reason it is accepted all the same.",
+            field="matter_late_reason",
+        )
     if data.outcome is not None and data.outcome not in {o.value for o in Outcome}:
         raise ValidationError(f"{data.outcome} is not an outcome.", field="outcome")
 

@@ -12,7 +12,7 @@ from send_desk.db.models import Category, ClosureDay, TargetPolicyRow
 from send_desk.domain.calendar import CalendarKind, WorkingCalendar
 from send_desk.domain.errors import UnknownPolicyError
 from send_desk.domain.kinds import DEFAULT_CATEGORIES, CaseKind
-from send_desk.domain.policy import DEFAULT_POLICIES, ClockRule, TargetPolicy
+from send_desk.domain.policy import DEFAULT_POLICIES, ClarificationRule, ClockRule, TargetPolicy
 
 
 def policy_from_row(row: TargetPolicyRow) -> TargetPolicy:
@@ -30,6 +30,9 @@ def policy_from_row(row: TargetPolicyRow) -> TargetPolicy:
         pause_allowed=row.pause_allowed,
         clarification_restarts=row.clarification_restarts,
         due_soon_days=row.due_soon_days,
+        clarification_rule=ClarificationRule(row.clarification_rule or ClarificationRule.RESTART.value),
+        clarification_source=row.clarification_source or "",
+        escalation_days=20 if row.escalation_days is None else row.escalation_days,
     )
 
 
@@ -52,6 +55,9 @@ def row_from_policy(policy: TargetPolicy, *, version: int, at: datetime, login: 
         pause_allowed=policy.pause_allowed,
         clarification_restarts=policy.clarification_restarts,
         due_soon_days=policy.due_soon_days,
+        clarification_rule=policy.clarification_rule.value,
+        clarification_source=policy.clarification_source,
+        escalation_days=policy.escalation_days,
     )
 
 

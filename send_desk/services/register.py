@@ -95,7 +95,10 @@ class RegisterService:
             due_soon = (
                 session.scalar(
                     select(func.count()).where(
-                        is_open, Case.next_due > window.today, Case.next_due <= window.soon_until
+                        is_open,
+                        Case.next_due > window.today,
+                        Case.next_due <= window.soon_until,
+                        Case.due_soon_from <= window.today,
                     )
                 )
                 or 0
@@ -215,6 +218,7 @@ class RegisterService:
                 Case.status == CaseStatus.OPEN.value,
                 Case.next_due > window.today,
                 Case.next_due <= window.soon_until,
+                Case.due_soon_from <= window.today,
             ]
         if f.awaiting_acknowledgement:
             conditions += [

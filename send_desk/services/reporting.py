@@ -470,6 +470,8 @@ class AnnualFigures:
     ombudsman_decisions: tuple[Count, ...]
     categories: tuple[Count, ...]
     learning: tuple[LearningItem, ...]
+    late_escalations: int = 0
+    """Escalations asked for after the policy's window from the stage 1 response, accepted with a reason."""
 
     @property
     def label(self) -> str:
@@ -495,6 +497,7 @@ class AnnualFigures:
             "remedies": {c.key: c.count for c in self.remedies},
             "financial_redress_pence": self.financial_redress_pence,
             "escalation_rate": self.escalation.to_json(),
+            "late_escalations": self.late_escalations,
             "ombudsman_contacts": self.ombudsman_contacts,
             "ombudsman_decisions": {c.key: c.count for c in self.ombudsman_decisions},
             "categories": {c.key: c.count for c in self.categories},
@@ -1045,6 +1048,20 @@ class ReportingService:
                     stage1_cases,
                 )
             )
+            late_escalations = int(
+                session.scalar(
+                    select(func.count())
+                    .select_from(CaseStage)
+                    .join(Case, Case.id == CaseStage.case_id)
+                    .where(
+                        Case.kind == CaseKind.COMPLAINT.value,
+                        CaseStage.stage == 2,
+                        CaseStage.started_on.between(start, end),
+                        CaseStage.escalation_late_reason != "",
+                    )
+                )
+                or 0
+            )
             ombudsman_rows = session.execute(
                 select(Case.ombudsman_decision, func.count())
                 .where(Case.kind == CaseKind.OMBUDSMAN.value, Case.received_on.between(start, end))
@@ -1095,6 +1112,7 @@ class ReportingService:
             ombudsman_decisions=_counts(decisions),
             categories=_counts(categories),
             learning=learning,
+            late_escalations=late_escalations,
         )
 
     @staticmethod

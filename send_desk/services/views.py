@@ -6,15 +6,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from send_desk.db.models import Case, CaseLink, CaseStage, Category, Person, Staff
+from send_desk.db.models import Case, CaseLink, CaseStage, Category, Person, Staff, TargetPolicyRow
 from send_desk.domain.calendar import WorkingCalendar
 from send_desk.domain.kinds import CaseKind, CaseStatus, PersonRole, Rag
-from send_desk.domain.targets import met
+from send_desk.domain.lifecycle import allowed_actions
+from send_desk.domain.policy import TargetPolicy
+from send_desk.domain.targets import due_soon_from, met, rag_at
+from send_desk.services.clocks import case_state
 from send_desk.services.identity import staff_view
-from send_desk.services.policies import load_closures, office_calendar, policy_from_row
+from send_desk.services.policies import ClosureSets, load_closures, office_calendar, policy_from_row
 from send_desk.values.cases import (
     ActionView,
     CaseDetail,
@@ -30,39 +33,59 @@ from send_desk.values.cases import (
 )
 
 DUE_SOON_WORKING_DAYS = 2
+"""The default "due soon" window; each policy version sets its own (`TargetPolicy.due_soon_days`)."""
 
 
 @dataclass(frozen=True)
 class RagWindow:
-    """Today and the last day that still counts as "due soon", for consistent RAG everywhere."""
+    """Today and the calendars RAG is worked out with; the rule itself is `domain.targets.rag_at`.
+
+    `soon_until` is the last day any policy's "due soon" window can reach (today plus the largest
+    `due_soon_days`): the bound that keeps the dashboard's "due soon" count a range over an index.
+    """
 
     today: date
     soon_until: date
     calendar: WorkingCalendar
+    closures: ClosureSets | None = None
 
-    def rag(self, due: date | None, done_on: date | None, closed: bool = False) -> Rag:
-        """Return the RAG state of one target."""
-        if done_on is not None or closed:
+    def calendar_for(self, policy: TargetPolicy) -> WorkingCalendar:
+        """Return the calendar a policy counts in (the office calendar when closures are unknown)."""
+        return self.calendar if self.closures is None else self.closures.calendar_for(policy)
+
+    def rag(
+        self,
+        due: date | None,
+        done_on: date | None,
+        closed: bool = False,
+        *,
+        soon_from: date | None = None,
+        policy: TargetPolicy | None = None,
+    ) -> Rag:
+        """Return the RAG state of one target (its policy's "due soon" window, or the stored first day)."""
+        if closed:
             return Rag.DONE
-        if due is None:
-            return Rag.ON_TRACK
-        if due < self.today:
-            return Rag.OVERDUE
-        if due <= self.soon_until:
-            return Rag.DUE_SOON
-        return Rag.ON_TRACK
+        if soon_from is None:
+            days = DUE_SOON_WORKING_DAYS if policy is None else policy.due_soon_days
+            calendar = self.calendar if policy is None else self.calendar_for(policy)
+            soon_from = due_soon_from(due, calendar, days)
+        return rag_at(due, done_on, self.today, soon_from)
 
-    def case_rag(self, status: str, next_due: date | None, responded_on: date | None) -> Rag:
-        """Return the RAG state of a case from its next outstanding target."""
+    def case_rag(
+        self, status: str, next_due: date | None, responded_on: date | None, soon_from: date | None = None
+    ) -> Rag:
+        """Return the RAG state of a case from its next outstanding target and its stored "due soon" day."""
         if status == CaseStatus.CLOSED.value or (next_due is None and responded_on is not None):
             return Rag.DONE
-        return self.rag(next_due, None)
+        return self.rag(next_due, None, soon_from=soon_from)
 
 
 def rag_window(session: Session, today: date) -> RagWindow:
-    """Return the RAG window for today using the office calendar (E&W holidays and closures)."""
-    calendar = office_calendar(load_closures(session))
-    return RagWindow(today, calendar.add_working_days(today, DUE_SOON_WORKING_DAYS), calendar)
+    """Return the RAG window for today: the office calendar, the closures, the widest "due soon" reach."""
+    closures = load_closures(session)
+    calendar = office_calendar(closures)
+    widest = session.scalar(select(func.max(TargetPolicyRow.due_soon_days))) or DUE_SOON_WORKING_DAYS
+    return RagWindow(today, calendar.add_working_days(today, int(widest)), calendar, closures)
 
 
 def person_view(person: Person | None) -> PersonView | None:
@@ -94,7 +117,7 @@ def stage_view(stage: CaseStage, window: RagWindow, closed: bool, staff_names: d
             due=stage.acknowledge_by,
             done_on=stage.acknowledged_on,
             met=met(stage.acknowledge_by, stage.acknowledged_on),
-            rag=window.rag(stage.acknowledge_by, stage.acknowledged_on, closed),
+            rag=window.rag(stage.acknowledge_by, stage.acknowledged_on, closed, policy=policy),
             missed_reason=stage.acknowledge_missed_reason,
         )
     respond = None
@@ -105,7 +128,7 @@ def stage_view(stage: CaseStage, window: RagWindow, closed: bool, staff_names: d
             due=stage.respond_by,
             done_on=stage.responded_on,
             met=met(stage.respond_by, stage.responded_on),
-            rag=window.rag(stage.respond_by, stage.responded_on, closed),
+            rag=window.rag(stage.respond_by, stage.responded_on, closed, policy=policy),
             extended_from=extended_from,
             missed_reason=stage.respond_missed_reason,
         )
@@ -134,6 +157,11 @@ def stage_view(stage: CaseStage, window: RagWindow, closed: bool, staff_names: d
         and not stage.extensions
         and stage.responded_on is None,
         pause_allowed=policy.pause_allowed,
+        clarification_requested_on=stage.clarification_requested_on,
+        chase_on=stage.chase_on,
+        waiting=stage.clarification_requested_on is not None
+        and (stage.clarified_on is None or stage.clarified_on < stage.clarification_requested_on),
+        escalation_late_reason=stage.escalation_late_reason,
     )
 
 
@@ -174,7 +202,7 @@ def case_detail(session: Session, case: Case, window: RagWindow) -> CaseDetail:
         respond_by=case.respond_by,
         responded_on=case.responded_on,
         next_due=case.next_due,
-        rag=window.case_rag(case.status, case.next_due, case.responded_on),
+        rag=window.case_rag(case.status, case.next_due, case.responded_on, case.due_soon_from),
         outcome=case.outcome,
         closure_code=case.closure_code,
         closure_reason=case.closure_reason,
@@ -185,6 +213,10 @@ def case_detail(session: Session, case: Case, window: RagWindow) -> CaseDetail:
         version=case.version,
         updated_at=case.updated_at,
         updated_by=case.updated_by,
+        actions=allowed_actions(case_state(case)),
+        adjustments_review_on=case.adjustments_review_on,
+        matter_on=case.matter_on,
+        matter_late_reason=case.matter_late_reason,
     )
 
 
@@ -228,6 +260,7 @@ def case_rows(session: Session, ids: Sequence[int], window: RagWindow) -> list[C
             Case.responded_on,
             Case.next_due,
             Case.summary,
+            Case.due_soon_from,
         )
         .outerjoin(child, (child.case_id == Case.id) & (child.role == PersonRole.CHILD.value))
         .outerjoin(contact, (contact.case_id == Case.id) & (contact.role == PersonRole.CONTACT.value))
@@ -253,7 +286,7 @@ def case_rows(session: Session, ids: Sequence[int], window: RagWindow) -> list[C
             respond_by=r[12],
             responded_on=r[13],
             next_due=r[14],
-            rag=window.case_rag(r[4], r[14], r[13]),
+            rag=window.case_rag(r[4], r[14], r[13], r[16]),
             summary=r[15] or "",
         )
     return [by_id[i] for i in ids if i in by_id]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, Rag
+from send_desk.domain.lifecycle import CaseAction
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,9 @@ class CaseInput:
     summary: str = ""
     description: str = ""
     adjustments: str = ""
+    adjustments_review_on: date | None = None
+    matter_on: date | None = None
+    matter_late_reason: str = ""
     officer_login: str | None = None
     reference: str | None = None
     ombudsman_reference: str = ""
@@ -157,6 +162,11 @@ class StageView:
     actions: tuple[ActionView, ...]
     extension_allowed: bool
     pause_allowed: bool
+    clarification_requested_on: date | None = None
+    chase_on: date | None = None
+    waiting: bool = False
+    """Stopped until the requester answers a clarification (or proof of identity) request."""
+    escalation_late_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -223,11 +233,20 @@ class CaseDetail:
     version: int
     updated_at: datetime
     updated_by: str
+    actions: Mapping[CaseAction, str | None] = field(default_factory=dict)
+    """Every lifecycle action: None when it is allowed now, else the reason it is not (plain words)."""
+    adjustments_review_on: date | None = None
+    matter_on: date | None = None
+    matter_late_reason: str = ""
 
     @property
     def current_stage(self) -> StageView:
         """Return the stage the case is at now."""
         return self.stages[-1]
+
+    def allows(self, action: CaseAction) -> bool:
+        """Return whether `action` is allowed on the case now."""
+        return action in self.actions and self.actions[action] is None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -139,26 +139,33 @@ UK_CAL = WorkingCalendar(CalendarKind.ALL_UK)
 
 def test_closed_pause_moves_foi_deadline_by_the_paused_working_days() -> None:
     received = date(2026, 6, 5)  # unpaused due 2026-07-06
-    pause = Pause(date(2026, 6, 10), date(2026, 6, 17), "fees notice")  # 11,12,15(hol),16,17 -> 4 WD
+    # FOIA s10(2): notice day to fee day, both inclusive: 10,11,12,15(hol),16,17 -> 5 WD
+    pause = Pause(date(2026, 6, 10), date(2026, 6, 17), "fees notice")
     d = deadlines(CaseKind.FOI, received, pauses=(pause,))
-    assert d.respond_by == UK_CAL.add_working_days(date(2026, 7, 6), 4) == date(2026, 7, 10)
+    assert d.respond_by == UK_CAL.add_working_days(date(2026, 7, 6), 5) == date(2026, 7, 14)  # 13/07 NI hol
     assert d.paused is False
     assert (
-        UK_CAL.working_days_between(received, pause.start)
+        UK_CAL.working_days_between(received, pause.start - timedelta(days=1))
         + UK_CAL.working_days_between(pause.end or received, d.respond_by or received)
         == 20
     )
 
 
-def test_open_pause_stops_the_clock() -> None:
+def test_fees_notice_days_are_disregarded_inclusive() -> None:
+    # issue 12 item 5: received 2026-02-02, notice Mon 09/02, fee Mon 16/02 -> due 2026-03-10 (not 03-09)
+    d = deadlines(CaseKind.FOI, date(2026, 2, 2), pauses=(Pause(date(2026, 2, 9), date(2026, 2, 16)),))
+    assert d.respond_by == date(2026, 3, 10)
+
+
+def test_open_pause_stops_the_clock_keeping_the_date_it_had() -> None:
     d = deadlines(CaseKind.FOI, date(2026, 6, 5), pauses=(Pause(date(2026, 6, 10)),))
-    assert d.respond_by is None
-    assert d.respond_by_unextended is None
+    assert d.respond_by == date(2026, 7, 6)  # moves only when the clock resumes
+    assert d.respond_by_unextended == date(2026, 7, 6)
     assert d.paused is True
 
 
 def test_pause_starting_after_the_due_date_does_not_move_it() -> None:
-    d = deadlines(CaseKind.FOI, date(2026, 6, 5), pauses=(Pause(date(2026, 7, 6), date(2026, 7, 20)),))
+    d = deadlines(CaseKind.FOI, date(2026, 6, 5), pauses=(Pause(date(2026, 7, 7), date(2026, 7, 20)),))
     assert d.respond_by == date(2026, 7, 6)
 
 
@@ -170,11 +177,11 @@ def test_open_pause_after_due_date_keeps_due_but_reports_paused() -> None:
 
 def test_two_pauses_and_overlap() -> None:
     received = date(2026, 6, 5)
-    first = Pause(date(2026, 6, 8), date(2026, 6, 9))  # 1 WD
-    second = Pause(date(2026, 6, 22), date(2026, 6, 24))  # 2 WD
+    first = Pause(date(2026, 6, 8), date(2026, 6, 9))  # 2 WD (both days inclusive)
+    second = Pause(date(2026, 6, 22), date(2026, 6, 24))  # 3 WD
     overlapping = Pause(date(2026, 6, 23), date(2026, 6, 24))
     d = deadlines(CaseKind.FOI, received, pauses=(second, first, overlapping))
-    assert d.respond_by == UK_CAL.add_working_days(date(2026, 7, 6), 3)
+    assert d.respond_by == UK_CAL.add_working_days(date(2026, 7, 6), 5)
 
 
 def test_pause_during_extension_moves_only_the_extended_date() -> None:
@@ -183,7 +190,7 @@ def test_pause_during_extension_moves_only_the_extended_date() -> None:
     d = deadlines(CaseKind.FOI, received, extension=20, pauses=(pause,))
     assert d.respond_by_unextended == date(2026, 7, 6)
     plain = deadlines(CaseKind.FOI, received, extension=20)
-    assert d.respond_by == UK_CAL.add_working_days(plain.respond_by or received, 2)
+    assert d.respond_by == UK_CAL.add_working_days(plain.respond_by or received, 3)
 
 
 def test_pauses_are_ignored_where_the_policy_does_not_allow_them() -> None:

@@ -273,13 +273,16 @@ def test_pause_and_resume_an_foi(desk: Desk, clock: FakeClock) -> None:
     )
     assert case.respond_by == date(2026, 7, 6)
     case = desk.cases.pause(case.id, start=date(2026, 6, 12), reason="Fees notice sent", expected_version=1)
-    assert case.respond_by is None
+    # the clock is stopped: the recorded date stays as it was until the clock resumes, nothing is due
+    assert case.respond_by == date(2026, 7, 6)
+    assert case.next_due is None
     assert case.stages[0].paused
     with pytest.raises(ValidationError, match="already paused"):
         desk.cases.pause(case.id, start=date(2026, 6, 12), reason="x", expected_version=case.version)
     case = desk.cases.resume(case.id, end=date(2026, 6, 19), expected_version=case.version)
-    # 5 WD used before the pause (8-12 June); 15 more after 19 June → 10 July
-    assert case.respond_by == date(2026, 7, 10)
+    # FOIA s10(2): 12-19 June both inclusive are disregarded (12, 15 Scottish holiday, 16-19 -> 5 WD);
+    # 6 July moves by 5 WD: 7, 8, 9, 10, (13 NI holiday), 14
+    assert case.respond_by == date(2026, 7, 14)
 
 
 def test_complaints_cannot_be_paused(desk: Desk, complaint: CaseDetail) -> None:
@@ -343,7 +346,14 @@ def test_sar_and_ombudsman_targets(desk: Desk, clock: FakeClock) -> None:
     clock.set_date(date(2026, 3, 10))
     sar = desk.cases.log_case(CaseInput(kind=CaseKind.SAR, received_on=date(2026, 1, 31)))
     assert sar.respond_by == date(2026, 3, 2)
-    sar = desk.cases.extend(sar.id, amount=2, reason="Complex and numerous requests", expected_version=1)
+    # the requester must be told within the first month (up to the original due date, 02/03/2026)
+    sar = desk.cases.extend(
+        sar.id,
+        amount=2,
+        reason="Complex and numerous requests",
+        told_on=date(2026, 2, 20),
+        expected_version=1,
+    )
     assert sar.respond_by == date(2026, 4, 30)
     ombudsman = desk.cases.log_case(
         CaseInput(
