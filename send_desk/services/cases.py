@@ -1071,7 +1071,8 @@ def validate_case_input(data: CaseInput, today: date) -> None:
     if lifecycle.matter_too_old(data.received_on, data.matter_on) and not data.matter_late_reason.strip():
         assert data.matter_on is not None
         raise ValidationError(
-            f"The matter ({uk_date(data.matter_on)}) is more than 12 months before the complaint was received. "
+            f"The matter ({uk_date(data.matter_on)}) is more than 12 months before the complaint was "
+            "received. "
             "Give the reason it is accepted all the same.",
             field="matter_late_reason",
         )
