@@ -276,6 +276,25 @@ def allowed_actions(state: CaseState) -> dict[CaseAction, str | None]:
     return {action: refusal(state, action) for action in CaseAction}
 
 
+def relevant_actions(state: CaseState) -> frozenset[CaseAction]:
+    """Return the actions this kind and its stage's policy ever allow (screens hide the others)."""
+    stage = state.current
+    policy = stage.policy
+    facts = kind_facts(state.kind)
+    never: set[CaseAction] = set()
+    if not policy.clarification_restarts:
+        never |= {CaseAction.CLARIFICATION_REQUESTED, CaseAction.CLARIFICATION_RECEIVED}
+    if policy.respond_rule is not ClockRule.MANUAL:
+        never.add(CaseAction.OMBUDSMAN_DEADLINE)
+    if not policy.pause_allowed and not stage.paused:
+        never |= {CaseAction.PAUSE, CaseAction.RESUME}
+    if facts.stages < 2:
+        never.add(CaseAction.ESCALATE)
+    if not any(s.open_actions for s in state.stages):
+        never.add(CaseAction.ACTION_DONE)
+    return frozenset(CaseAction) - never
+
+
 def _require(state: CaseState, action: CaseAction) -> StageState:
     reason = refusal(state, action)
     if reason is not None:

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -378,20 +379,34 @@ class ExtendDialog(ActionDialog):
     intro = "An extension is allowed once. The reason is told to the family with the Ombudsman's details."
 
     def build(self) -> None:
-        """Add amount, reason and told-on date."""
+        """Add the length (or, for a target in months, the new due date), reason and told-on date."""
+        self.months = self.host.case.current_stage.counts_months
         self.amount = QSpinBox()
         self.amount.setRange(1, 40)
         self.amount.setValue(10)
-        self.amount.setSuffix(" months" if self.host.case.kind is CaseKind.SAR else " working days")
+        self.amount.setSuffix(" working days")
+        self.to = DateField(None, name="New due date")
         self.reason = self.text_box("Why more time is needed", 70)
         self.told_on = DateField(_today(self.host), name="Date the family was told")
-        self.field("&By:", self.amount, "amount")
+        if self.months:
+            self.field("&New due date:", self.to, "to")
+            self.errors["amount"] = self.errors["to"]
+        else:
+            self.field("&By:", self.amount, "amount")
         self.field("&Reason:", self.reason, "reason")
         self.field("&Told family on:", self.told_on, "told_on")
         self.errors["extension"] = self.errors["amount"]
 
     def perform(self, case: CaseDetail) -> CaseDetail:
         """Extend the target."""
+        if self.months:
+            return self.desk.cases.extend(
+                case.id,
+                to=_required_date(self.to, "new due"),
+                reason=self.reason.toPlainText(),
+                told_on=self.told_on.date(),
+                expected_version=case.version,
+            )
         return self.desk.cases.extend(
             case.id,
             amount=self.amount.value(),
@@ -443,7 +458,7 @@ class ClarificationDialog(ActionDialog):
     """Record the day clarification (or proof of identity) arrived; FOI, EIR and SAR clocks restart."""
 
     title = "Clarification received"
-    intro = "The response is then due counted from this date, not from the day the request arrived."
+    intro = "The clock restarts from this date, or resumes where it stopped, as the kind's policy says."
 
     def build(self) -> None:
         """Add the date it arrived."""
@@ -454,6 +469,33 @@ class ClarificationDialog(ActionDialog):
         """Record the clarification."""
         return self.desk.cases.record_clarification(
             case.id, on=_required_date(self.on, "clarification"), expected_version=case.version
+        )
+
+
+class ClarificationRequestDialog(ActionDialog):
+    """Ask the requester to clarify (or to prove their identity): the clock stops until they answer."""
+
+    title = "Ask for clarification"
+    intro = "The case then waits for the requester; record their answer with Clarification received."
+
+    def build(self) -> None:
+        """Add the date asked, a chase-up date and, for a target in months, proof of identity."""
+        self.on = DateField(_today(self.host), name="Date clarification was asked for")
+        self.chase_on = DateField(None, name="Chase up on")
+        self.identity = QCheckBox("Waiting for proof of identity (the month starts when it arrives)")
+        self.field("&Asked on:", self.on, "on")
+        self.field("&Chase up on:", self.chase_on, "chase_on")
+        if self.host.case.current_stage.counts_months:
+            self.field("", self.identity, "identity")
+
+    def perform(self, case: CaseDetail) -> CaseDetail:
+        """Stop the clock until the answer arrives."""
+        return self.desk.cases.request_clarification(
+            case.id,
+            on=_required_date(self.on, "clarification request"),
+            chase_on=self.chase_on.date(),
+            identity=self.identity.isChecked(),
+            expected_version=case.version,
         )
 
 
@@ -586,7 +628,7 @@ class EscalateDialog(ActionDialog):
 
     title = "Escalate to stage 2"
     save_text = "&Escalate"
-    intro = "The stage 2 handler must not be the person who handled stage 1."
+    intro = "The stage 2 handler must be someone who never handled stage 1 nor recorded its response."
 
     def build(self) -> None:
         """Add the request date and handler picker (stage 1's handler left out)."""
@@ -596,8 +638,11 @@ class EscalateDialog(ActionDialog):
             ((s.name, s.login) for s in self.host.staff() if not stage1 or s.login != stage1.login),
             name="Stage 2 handler",
         )
+        self.late_reason = QLineEdit()
+        self.late_reason.setPlaceholderText("Needed when asked for after the escalation window")
         self.field("&Requested on:", self.requested, "requested_on")
         self.field("&Handler:", self.handler, "handler")
+        self.field("Accepted &late because:", self.late_reason, "late_reason")
 
     def perform(self, case: CaseDetail) -> CaseDetail:
         """Escalate the complaint."""
@@ -605,6 +650,7 @@ class EscalateDialog(ActionDialog):
             case.id,
             requested_on=_required_date(self.requested, "escalation request"),
             handler_login=str(self.handler.currentData() or ""),
+            late_reason=self.late_reason.text(),
             expected_version=case.version,
         )
 

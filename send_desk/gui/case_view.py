@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import SendDeskError, to_display_time
-from send_desk.domain.kinds import CaseKind, CaseStatus, Rag
+from send_desk.domain.kinds import CaseStatus, Rag
+from send_desk.domain.lifecycle import CaseAction
+from send_desk.domain.lifecycle import CaseAction as A
 from send_desk.domain.wording import uk_date
 from send_desk.gui import actions
 from send_desk.gui.errors import show_error
@@ -36,7 +38,6 @@ from send_desk.gui.widgets import shortcut as add_shortcut
 from send_desk.services.gui_queries import GuiQueries
 from send_desk.values.cases import CaseDetail, ClockView, PersonView, StaffView, StageView
 
-CLARIFICATION_KINDS = frozenset({CaseKind.FOI, CaseKind.EIR, CaseKind.SAR})  # their clocks restart on it
 TARGET_HEADERS = ("Stage", "Target", "Due", "Done on", "Result", "Extended from", "Paused", "Reason missed")
 
 
@@ -49,6 +50,14 @@ def clock_result(clock: ClockView) -> tuple[str, Rag]:
     if clock.done_on is not None:
         return "Done", Rag.DONE
     return RAG_STYLES[clock.rag].label, clock.rag
+
+
+def stopped_due(stage: StageView, clock: ClockView) -> str:
+    """Return a target's due date, marked when its clock is stopped (paused or waiting for the requester)."""
+    if clock.name == "Respond" and (stage.paused or stage.waiting) and clock.done_on is None:
+        why = "waiting for the requester" if stage.waiting else "stopped"
+        return f"{uk_date(clock.due)} ({why})" if clock.due else why
+    return uk_date(clock.due, "—")
 
 
 def _person_html(title: str, person: PersonView | None) -> str:
@@ -188,9 +197,9 @@ class CaseView(QDialog):
             ("pause", "&Pause clock…", "Ctrl+Shift+P", self._pause_or_resume),
             (
                 "clarification",
-                "Clari&fication received…",
+                "Ask for clari&fication…",
                 "Ctrl+Shift+F",
-                lambda: self.run(actions.ClarificationDialog),
+                self._clarification,
             ),
             (
                 "ombudsman",
@@ -258,6 +267,10 @@ class CaseView(QDialog):
         style = RAG_STYLES[case.rag]
         status = "Open" if case.status is CaseStatus.OPEN else f"Closed {uk_date(case.closed_on)}"
         next_due = f" · next target {uk_date(case.next_due)}" if case.next_due else ""
+        current = case.current_stage
+        if current.waiting and case.status is CaseStatus.OPEN:
+            chase = f", chase up {uk_date(current.chase_on)}" if current.chase_on else ""
+            next_due = f" · waiting for the requester{chase}"
         self.badge.setText(f"{status} · {style.label}{next_due}")
         self.badge.setStyleSheet(
             f"QLabel {{ background: {style.background}; color: {style.foreground}; border: 1px solid "
@@ -295,7 +308,7 @@ class CaseView(QDialog):
             values = (
                 f"Stage {stage.stage}",
                 clock.name,
-                uk_date(clock.due, "—") if clock.due or not stage.paused else "stopped",
+                stopped_due(stage, clock),
                 uk_date(clock.done_on, "—"),
                 words,
                 uk_date(clock.extended_from, ""),
@@ -338,6 +351,9 @@ class CaseView(QDialog):
             _person_html("Child", case.child),
             _person_html("Representative", case.representative),
             row("Adjustments", html.escape(case.adjustments)),
+            row("Adjustments review", uk_date(case.adjustments_review_on, "")),
+            row("Date of the matter", uk_date(case.matter_on, "")),
+            row("Accepted late because", html.escape(case.matter_late_reason)),
             row("Summary", html.escape(case.summary)),
             row("Description", html.escape(case.description).replace("\n", "<br>")),
             row("Ombudsman ref", html.escape(case.ombudsman_reference)),
@@ -391,6 +407,15 @@ class CaseView(QDialog):
                 f"<h3>Stage {stage.stage}</h3><p>Started {uk_date(stage.started_on)} · {html.escape(handler)}"
                 f"<br><i>{html.escape(stage.target)}</i></p>"
             )
+            if stage.escalation_late_reason:
+                parts.append(
+                    f"<p><b>Escalation accepted late:</b> {html.escape(stage.escalation_late_reason)}</p>"
+                )
+            if stage.clarification_requested_on:
+                answer = "still waiting" if stage.waiting else f"answered {uk_date(stage.clarified_on)}"
+                parts.append(
+                    f"<p><b>Clarification asked for</b> {uk_date(stage.clarification_requested_on)}: {answer}</p>"
+                )
             if stage.outcome:
                 parts.append(f"<p><b>Outcome:</b> {html.escape(stage.outcome.replace('-', ' '))}</p>")
             if stage.reasons:
@@ -419,35 +444,39 @@ class CaseView(QDialog):
         return "".join(parts)
 
     def _update_buttons(self, case: CaseDetail) -> None:
+        """Enable, hide and explain each button from the lifecycle's verdicts the case carries."""
         stage = case.current_stage
-        is_open = case.status is CaseStatus.OPEN
-        responded = stage.respond is not None and stage.respond.done_on is not None
-        enabled = {
-            "acknowledge": is_open and stage.acknowledge is not None and stage.acknowledge.done_on is None,
-            "contact": True,
-            "note": True,
-            "assign": is_open,
-            "extend": is_open and stage.extension_allowed,
-            "pause": is_open and (stage.paused or (stage.pause_allowed and not responded)),
-            "clarification": is_open and not responded and case.kind in CLARIFICATION_KINDS,
-            "ombudsman": is_open and not responded and case.kind is CaseKind.OMBUDSMAN,
-            "respond": is_open and not responded and case.kind is not CaseKind.COMPLIMENT,
-            "action_done": any(a.done_on is None for s in case.stages for a in s.actions),
-            "escalate": case.kind is CaseKind.COMPLAINT and case.stage == 1 and responded,
-            "close": is_open,
-            "reopen": not is_open,
-            "link": True,
+        clarification = A.CLARIFICATION_RECEIVED if stage.waiting else A.CLARIFICATION_REQUESTED
+        verdicts: dict[str, CaseAction | None] = {
+            "acknowledge": A.ACKNOWLEDGE,
+            "contact": None,
+            "note": None,
+            "assign": A.ASSIGN,
+            "extend": A.EXTEND,
+            "pause": A.RESUME if stage.paused else A.PAUSE,
+            "clarification": clarification,
+            "ombudsman": A.OMBUDSMAN_DEADLINE,
+            "respond": A.RESPOND,
+            "action_done": A.ACTION_DONE,
+            "escalate": A.ESCALATE,
+            "close": A.CLOSE,
+            "reopen": A.REOPEN,
+            "link": None,
         }
-        for key, value in enabled.items():
-            self.buttons[key].setEnabled(value)
-        relevant = {  # buttons only some kinds ever use are hidden on the others
-            "clarification": case.kind in CLARIFICATION_KINDS,
-            "ombudsman": case.kind is CaseKind.OMBUDSMAN,
-            "action_done": any(s.actions for s in case.stages),
-        }
-        for key, value in relevant.items():
-            self.buttons[key].setVisible(value)
+        for key, action in verdicts.items():
+            button = self.buttons[key]
+            if action is None:
+                continue
+            reason = case.actions.get(action)
+            button.setEnabled(case.allows(action))
+            button.setVisible(action in case.relevant)
+            shortcut = button.toolTip().rsplit("(", 1)[-1]
+            plain = button.text().replace("&", "").rstrip("…")
+            button.setToolTip(f"{plain} ({shortcut}" if reason is None else f"{reason} ({shortcut}")
         self.buttons["pause"].setText("Resume &clock…" if stage.paused else "&Pause clock…")
+        self.buttons["clarification"].setText(
+            "Clari&fication received…" if stage.waiting else "Ask for clari&fication…"
+        )
 
     # ----- actions -----------------------------------------------------------------------
     def run(self, dialog: type[actions.ActionDialog]) -> CaseDetail | None:
@@ -475,6 +504,11 @@ class CaseView(QDialog):
             PrintPreview.show_case(self, self.desk, self._case.id)
         except SendDeskError as exc:
             show_error(self, exc)
+
+    def _clarification(self) -> CaseDetail | None:
+        if self._case.current_stage.waiting:
+            return self.run(actions.ClarificationDialog)
+        return self.run(actions.ClarificationRequestDialog)
 
     def _pause_or_resume(self) -> CaseDetail | None:
         if self._case.current_stage.paused:

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, aliased
 from send_desk.db.models import Case, CaseLink, CaseStage, Category, Person, Staff, TargetPolicyRow
 from send_desk.domain.calendar import WorkingCalendar
 from send_desk.domain.kinds import CaseKind, CaseStatus, PersonRole, Rag
-from send_desk.domain.lifecycle import allowed_actions
-from send_desk.domain.policy import TargetPolicy
+from send_desk.domain.lifecycle import allowed_actions, relevant_actions
+from send_desk.domain.policy import ClockRule, TargetPolicy
 from send_desk.domain.targets import due_soon_from, met, rag_at
 from send_desk.services.clocks import case_state
 from send_desk.services.identity import staff_view
@@ -162,12 +162,14 @@ def stage_view(stage: CaseStage, window: RagWindow, closed: bool, staff_names: d
         waiting=stage.clarification_requested_on is not None
         and (stage.clarified_on is None or stage.clarified_on < stage.clarification_requested_on),
         escalation_late_reason=stage.escalation_late_reason,
+        counts_months=policy.respond_rule is ClockRule.CALENDAR_MONTHS,
     )
 
 
 def case_detail(session: Session, case: Case, window: RagWindow) -> CaseDetail:
     """Return the whole view of a case."""
     people = {person.role: person for person in case.people}
+    state = case_state(case)
     closed = case.status == CaseStatus.CLOSED.value
     owner_ids = {a.owner_id for s in case.stages for a in s.actions if a.owner_id}
     staff_names = dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(owner_ids))).all())
@@ -213,7 +215,8 @@ def case_detail(session: Session, case: Case, window: RagWindow) -> CaseDetail:
         version=case.version,
         updated_at=case.updated_at,
         updated_by=case.updated_by,
-        actions=allowed_actions(case_state(case)),
+        actions=allowed_actions(state),
+        relevant=relevant_actions(state),
         adjustments_review_on=case.adjustments_review_on,
         matter_on=case.matter_on,
         matter_late_reason=case.matter_late_reason,

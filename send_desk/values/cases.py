@@ -167,6 +167,8 @@ class StageView:
     waiting: bool = False
     """Stopped until the requester answers a clarification (or proof of identity) request."""
     escalation_late_reason: str = ""
+    counts_months: bool = False
+    """The response target is counted in calendar months (a SAR): it is extended to a date."""
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,8 @@ class CaseDetail:
     updated_by: str
     actions: Mapping[CaseAction, str | None] = field(default_factory=dict)
     """Every lifecycle action: None when it is allowed now, else the reason it is not (plain words)."""
+    relevant: frozenset[CaseAction] = frozenset(CaseAction)
+    """The actions this kind and its policy ever allow; screens hide the others."""
     adjustments_review_on: date | None = None
     matter_on: date | None = None
     matter_late_reason: str = ""

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from send_desk.domain.kinds import CaseKind, Outcome
 from send_desk.gui.case_view import CaseView
 from send_desk.gui.main_window import MainWindow
+from send_desk.services.admin import PolicyAdminService
 from send_desk.services.cases import ActionInput
 from send_desk.values.cases import CaseInput
 from tests.conftest import complaint_input
@@ -27,7 +28,16 @@ def test_clarification_restarts_a_foi_clock_from_the_day_it_arrived(qtbot, desk,
     view = window.open_case(case.id)
     assert isinstance(view, CaseView)
     assert {"clarification", "ombudsman", "action_done"} & visible_buttons(view) == {"clarification"}
+    assert view.buttons["clarification"].text().replace("&", "") == "Ask for clarification…"
     driver = ModalDriver(qtbot)
+    driver.drive([text("05/11/2026", replace=True), key(ENTER)])
+    view.buttons["clarification"].click()  # asked on 5/11: the clock stops, the case waits
+    driver.raise_errors()
+    assert view.case.current_stage.waiting
+    assert "waiting for the requester" in view.badge.text()
+    assert not view.buttons["respond"].isEnabled()
+    assert view.buttons["respond"].toolTip().startswith("The case is waiting for the requester.")
+    assert view.buttons["clarification"].text().replace("&", "") == "Clarification received…"
     driver.drive([text("16/11/2026", replace=True), key(ENTER)])
     view.buttons["clarification"].click()
     driver.raise_errors()
@@ -70,3 +80,26 @@ def test_a_promised_action_is_marked_done(qtbot, desk, window: MainWindow) -> No
     actions = [a for s in view.case.stages for a in s.actions]
     assert [(a.what, a.done_on) for a in actions] == [("Send the amended plan", date(2026, 11, 25))]
     assert not view.buttons["action_done"].isEnabled()
+
+
+def test_switching_on_clarification_for_enquiries_shows_the_button(qtbot, desk, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """The case view's buttons follow `CaseDetail.actions`, which follow the policy an admin edits."""
+    before = desk.cases.log_case(CaseInput(kind=CaseKind.ENQUIRY, received_on=date(2026, 11, 16)))
+    view = window.open_case(before.id)
+    assert isinstance(view, CaseView)
+    assert "clarification" not in visible_buttons(view)
+    admin = PolicyAdminService(desk.ctx)
+    admin.propose_change(CaseKind.ENQUIRY, 1, {"clarification_restarts": True})
+    after = desk.cases.log_case(CaseInput(kind=CaseKind.ENQUIRY, received_on=date(2026, 11, 16)))
+    view = window.open_case(after.id)
+    assert isinstance(view, CaseView)
+    assert "clarification" in visible_buttons(view)
+    assert view.buttons["clarification"].isEnabled()
+    # the earlier case keeps the policy version it was logged under until an admin recalculates
+    view = window.open_case(before.id)
+    assert isinstance(view, CaseView)
+    view.reload_case()
+    assert "clarification" not in visible_buttons(view)
+    admin.recalculate(CaseKind.ENQUIRY, 1)
+    view.reload_case()
+    assert "clarification" in visible_buttons(view)
