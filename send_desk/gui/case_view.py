@@ -413,9 +413,8 @@ class CaseView(QDialog):
                 )
             if stage.clarification_requested_on:
                 answer = "still waiting" if stage.waiting else f"answered {uk_date(stage.clarified_on)}"
-                parts.append(
-                    f"<p><b>Clarification asked for</b> {uk_date(stage.clarification_requested_on)}: {answer}</p>"
-                )
+                asked = uk_date(stage.clarification_requested_on)
+                parts.append(f"<p><b>Clarification asked for</b> {asked}: {answer}</p>")
             if stage.outcome:
                 parts.append(f"<p><b>Outcome:</b> {html.escape(stage.outcome.replace('-', ' '))}</p>")
             if stage.reasons:
