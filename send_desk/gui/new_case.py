@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import DatabaseUnavailableError, SendDeskError, ValidationError, to_display_time
-from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, Relationship
+from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, Relationship, kind_facts
 from send_desk.domain.wording import uk_date, uk_day
 from send_desk.gui.style import app_icon, kind_stage
 from send_desk.gui.widgets import (
@@ -48,12 +48,6 @@ from send_desk.values.cases import CaseDetail, CaseInput, CaseRow, PersonInput
 
 LOOKUP_DELAY_MS = 300
 DRAFT_DELAY_MS = 800
-REPRESENTED = {CaseKind.MP_ENQUIRY, CaseKind.COUNCILLOR_ENQUIRY}
-DEFAULT_CHANNEL = {
-    CaseKind.MP_ENQUIRY: Channel.VIA_MP,
-    CaseKind.COUNCILLOR_ENQUIRY: Channel.VIA_COUNCILLOR,
-    CaseKind.OMBUDSMAN: Channel.VIA_OMBUDSMAN,
-}
 
 
 def _section(text: str) -> QLabel:
@@ -236,6 +230,10 @@ class NewCaseDialog(QDialog):
         self.description.setFixedHeight(64)
         self.adjustments = QLineEdit()
         self.adjustments.setPlaceholderText("e.g. large print, interpreter, phone calls only")
+        self.adjustments_review_on = DateField(name="Review the adjustments on")
+        self.matter_on = DateField(name="Date of the matter complained about")
+        self.matter_late_reason = QLineEdit()
+        self.matter_late_reason.setPlaceholderText("Needed when the matter is more than 12 months old")
 
         left = QFormLayout()
         left.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -244,6 +242,10 @@ class NewCaseDialog(QDialog):
         self.stage_row = add_row(left, "Sta&ge:", self.stage, err("stage"))
         add_row(left, "C&hannel:", self.channel)
         add_row(left, "&Received:", self.received, err("received_on"))
+        self.matter_row = add_row(left, "Date of the matter:", self.matter_on, err("matter_on"))
+        self.matter_reason_row = add_row(
+            left, "Accepted late because:", self.matter_late_reason, err("matter_late_reason")
+        )
         self.omb_ref_row = add_row(left, "Ombudsman r&ef:", self.ombudsman_reference)
         self.omb_due_row = add_row(left, "Letter &deadline:", self.ombudsman_due, err("ombudsman_due"))
         left.addRow(_section("Contact"))
@@ -268,6 +270,7 @@ class NewCaseDialog(QDialog):
         add_row(right, "&Summary:", self.summary, err("summary"))
         add_row(right, "Descri&ption:", self.description)
         add_row(right, "Ad&justments:", self.adjustments)
+        add_row(right, "Review adjustments on:", self.adjustments_review_on, err("adjustments_review_on"))
         self.left_form, self.right_form = left, right
 
         body = QWidget()
@@ -330,11 +333,12 @@ class NewCaseDialog(QDialog):
         layout.addWidget(self.earlier_list)
         layout.addWidget(self.buttons)
         order: list[QWidget] = [
-            self.kind, self.stage, self.channel, self.received, self.ombudsman_reference, self.ombudsman_due,
+            self.kind, self.stage, self.channel, self.received, self.matter_on, self.matter_late_reason,
+            self.ombudsman_reference, self.ombudsman_due,
             self.contact_name, self.relationship, self.contact_email, self.contact_phone,
             self.child_name, self.child_dob, self.child_identifier, self.rep_name, self.rep_organisation,
             self.category, self.officer, self.summary, self.description, self.adjustments,
-            self.earlier_list, save, self.buttons.button(QDialogButtonBox.StandardButton.Cancel),
+            self.adjustments_review_on, self.earlier_list, save, self.buttons.button(QDialogButtonBox.StandardButton.Cancel),
         ]  # fmt: skip
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
@@ -349,22 +353,25 @@ class NewCaseDialog(QDialog):
         kind = self.current_kind()
         rules = self.queries.kind_rules(kind, 1)
         self.kind.setToolTip(f"Target: {rules.description}")
-        self.left_form.setRowVisible(self.stage_row, kind is CaseKind.COMPLAINT)
-        if kind is not CaseKind.COMPLAINT:
+        facts = kind_facts(kind)
+        self.left_form.setRowVisible(self.stage_row, facts.stages > 1)
+        if facts.stages < 2:
             self.stage.setValue(1)
+        self.left_form.setRowVisible(self.matter_row, facts.needs_outcome)
+        self.left_form.setRowVisible(self.matter_reason_row, facts.needs_outcome)
         self.left_form.setRowVisible(self.omb_ref_row, rules.manual_due)
         self.left_form.setRowVisible(self.omb_due_row, rules.manual_due)
-        represented = kind in REPRESENTED
+        represented = bool(facts.comes_from)
         self.right_form.setRowVisible(self.rep_title, represented)
         self.right_form.setRowVisible(self.rep_name_row, represented)
         self.right_form.setRowVisible(self.rep_org_row, represented)
-        label = "MP" if kind is CaseKind.MP_ENQUIRY else "Councillor"
+        label = facts.comes_from or "Representative"
         self.rep_name.setAccessibleName(f"{label}'s name")
         self.rep_name.setPlaceholderText(f"{label}'s name")
         self.rep_organisation.setPlaceholderText("Office or ward" if represented else "")
         chosen = Channel(self.channel.currentData())
         if chosen is self._auto_channel or chosen is Channel.EMAIL:  # not picked by hand: follow the kind
-            self._auto_channel = DEFAULT_CHANNEL.get(kind, Channel.EMAIL)
+            self._auto_channel = facts.channel
             self.channel.setCurrentIndex(self.channel.findData(self._auto_channel.value))
         self.update_due_dates()
 
@@ -391,7 +398,7 @@ class NewCaseDialog(QDialog):
             parts.append(f"Acknowledge by <b>{uk_day(deadline.acknowledge_by)}</b>")
         if deadline.respond_by:
             parts.append(f"Respond by <b>{uk_day(deadline.respond_by)}</b>")
-        elif kind is CaseKind.OMBUDSMAN:
+        elif kind_facts(kind).manual_deadline:
             parts.append("Respond by the date in the Ombudsman's letter (type it above)")
         if not parts:
             parts.append("No target")
@@ -482,23 +489,29 @@ class NewCaseDialog(QDialog):
             raise ValidationError(problem.message, field=problem.key) from None
         if received is None:
             raise ValidationError("Enter the date the case was received.", field="received_on")
-        if kind is CaseKind.OMBUDSMAN and ombudsman_due is None:
+        facts = kind_facts(kind)
+        try:
+            matter_on = self._date(self.matter_on, "matter_on") if facts.needs_outcome else None
+            review_on = self._date(self.adjustments_review_on, "adjustments_review_on")
+        except _FieldProblemError as problem:
+            raise ValidationError(problem.message, field=problem.key) from None
+        if facts.manual_deadline and ombudsman_due is None:
             raise ValidationError(
                 "Enter the deadline given in the Ombudsman's letter.", field="ombudsman_due"
             )
         child, contact = self._people()
         child = PersonInput(name=child.name, date_of_birth=child_dob, identifier=child.identifier)
         representative = None
-        if kind in REPRESENTED and (self.rep_name.text().strip() or self.rep_organisation.text().strip()):
+        if facts.comes_from and (self.rep_name.text().strip() or self.rep_organisation.text().strip()):
             representative = PersonInput(
                 name=self.rep_name.text().strip(),
                 organisation=self.rep_organisation.text().strip(),
-                relationship="MP" if kind is CaseKind.MP_ENQUIRY else "councillor",
+                relationship=facts.comes_from if facts.comes_from == "MP" else facts.comes_from.lower(),
             )
         return CaseInput(
             kind=kind,
             received_on=received,
-            stage=self.stage.value() if kind is CaseKind.COMPLAINT else 1,
+            stage=self.stage.value() if facts.stages > 1 else 1,
             channel=Channel(self.channel.currentData()),
             contact=contact,
             child=child,
@@ -507,9 +520,12 @@ class NewCaseDialog(QDialog):
             summary=self.summary.text().strip(),
             description=self.description.toPlainText().strip(),
             adjustments=self.adjustments.text().strip(),
+            adjustments_review_on=review_on,
+            matter_on=matter_on,
+            matter_late_reason=self.matter_late_reason.text().strip() if facts.needs_outcome else "",
             officer_login=self.officer.currentData(),
-            ombudsman_reference=self.ombudsman_reference.text().strip() if kind is CaseKind.OMBUDSMAN else "",
-            ombudsman_due=ombudsman_due if kind is CaseKind.OMBUDSMAN else None,
+            ombudsman_reference=self.ombudsman_reference.text().strip() if facts.manual_deadline else "",
+            ombudsman_due=ombudsman_due if facts.manual_deadline else None,
             link_to=tuple(self.linked_references()),
         )
 

@@ -1,4 +1,4 @@
-"""The case lifecycle's rules, without a database: allowed or why not, and what each action does to the clocks."""
+"""The case lifecycle without a database: allowed or why not, and what each action does to the clocks."""
 
 from __future__ import annotations
 
