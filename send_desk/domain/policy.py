@@ -97,14 +97,14 @@ class TargetPolicy:
     @property
     def label(self) -> str:
         """Return the kind and, for complaints, the stage, e.g. "Complaint (stage 2)"."""
-        if self.kind is CaseKind.COMPLAINT:
+        if kind_facts(self.kind).stages > 1:
             return f"{self.kind.label} (stage {self.stage})"
         return self.kind.label
 
     @property
     def noun(self) -> str:
         """Return the kind as a noun for sentences, e.g. "a complaint at stage 1"."""
-        if self.kind is CaseKind.COMPLAINT:
+        if kind_facts(self.kind).stages > 1:
             return f"{kind_noun(self.kind)} at stage {self.stage}"
         return kind_noun(self.kind)
 
@@ -221,7 +221,7 @@ def default_policy(kind: CaseKind, stage: int = 1) -> TargetPolicy:
     policy = _BY_KEY.get((kind, stage))
     if policy is not None:
         return policy
-    if kind is CaseKind.COMPLAINT:
+    if kind_facts(kind).stages > 1:
         message = "A complaint has two stages only: stage 1 and stage 2."
     else:
         message = f"Only complaints have more than one stage; {kind_noun(kind)} is at stage 1."

@@ -338,7 +338,8 @@ class NewCaseDialog(QDialog):
             self.contact_name, self.relationship, self.contact_email, self.contact_phone,
             self.child_name, self.child_dob, self.child_identifier, self.rep_name, self.rep_organisation,
             self.category, self.officer, self.summary, self.description, self.adjustments,
-            self.adjustments_review_on, self.earlier_list, save, self.buttons.button(QDialogButtonBox.StandardButton.Cancel),
+            self.adjustments_review_on, self.earlier_list,
+            save, self.buttons.button(QDialogButtonBox.StandardButton.Cancel),
         ]  # fmt: skip
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)

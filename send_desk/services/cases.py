@@ -42,9 +42,10 @@ from send_desk.domain.kinds import (
     Outcome,
     PersonRole,
     RemedyKind,
+    kind_facts,
 )
 from send_desk.domain.lifecycle import CaseState
-from send_desk.domain.policy import ClockRule, TargetPolicy
+from send_desk.domain.policy import ClockRule, TargetPolicy, kind_noun
 from send_desk.domain.reference import make_reference
 from send_desk.domain.targets import StageClock, compute_deadlines, due_soon_from, next_target
 from send_desk.domain.text import fold_accents
@@ -1039,8 +1040,9 @@ def validate_case_input(data: CaseInput, today: date) -> None:
         raise ValidationError(
             f"The received date {uk_date(data.received_on)} is too long ago.", field="received_on"
         )
-    if data.kind is not CaseKind.COMPLAINT and data.stage != 1:
-        raise ValidationError(f"A {data.kind.label.lower()} has a single stage.", field="stage")
+    if kind_facts(data.kind).stages < 2 and data.stage != 1:
+        noun = kind_noun(data.kind)
+        raise ValidationError(f"{noun[0].upper()}{noun[1:]} has a single stage.", field="stage")
     if data.stage not in (1, 2):
         raise ValidationError("A complaint can only be at stage 1 or stage 2.", field="stage")
     dob = data.child.date_of_birth

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from send_desk.db.models import Category, ClosureDay, TargetPolicyRow
 from send_desk.domain.calendar import CalendarKind, WorkingCalendar
 from send_desk.domain.errors import UnknownPolicyError
-from send_desk.domain.kinds import DEFAULT_CATEGORIES, CaseKind
-from send_desk.domain.policy import DEFAULT_POLICIES, ClarificationRule, ClockRule, TargetPolicy
+from send_desk.domain.kinds import DEFAULT_CATEGORIES, CaseKind, kind_facts
+from send_desk.domain.policy import DEFAULT_POLICIES, ClarificationRule, ClockRule, TargetPolicy, kind_noun
 
 
 def policy_from_row(row: TargetPolicyRow) -> TargetPolicy:
@@ -69,10 +69,11 @@ def current_policy_row(session: Session, kind: CaseKind, stage: int) -> TargetPo
         .order_by(TargetPolicyRow.version.desc())
     ).first()
     if row is None:
-        if kind is CaseKind.COMPLAINT:
+        if kind_facts(kind).stages > 1:
             message = f"A complaint can only be at stage 1 or stage 2, not stage {stage}."
         else:
-            message = f"A {kind.label.lower()} has a single stage; stage {stage} does not apply."
+            noun = kind_noun(kind)
+            message = f"{noun[0].upper()}{noun[1:]} has a single stage; stage {stage} does not apply."
         raise UnknownPolicyError(message, kind=kind.value, stage=stage)
     return row
 
