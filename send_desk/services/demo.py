@@ -24,7 +24,7 @@ from send_desk.domain.calendar import WorkingCalendar
 from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, ClosureCode, Outcome, PersonRole, Role
 from send_desk.domain.policy import ClockRule, TargetPolicy
 from send_desk.domain.reference import make_reference
-from send_desk.domain.targets import Deadlines, StageClock, compute_deadlines, next_target
+from send_desk.domain.targets import Deadlines, StageClock, compute_deadlines, due_soon_from, next_target
 from send_desk.services import audit
 from send_desk.services.context import UK, ServiceContext
 from send_desk.services.identity import staff_for_login
@@ -395,6 +395,11 @@ class _Builder:
                 "respond_by": current["respond_by"],
                 "responded_on": current["responded_on"],
                 "next_due": next_due,
+                "due_soon_from": due_soon_from(
+                    next_due,
+                    self.policies[(kind.value, current["stage"])].calendar,
+                    self.policies[(kind.value, current["stage"])].policy.due_soon_days,
+                ),
                 "paused": False,
                 "outcome": current["outcome"],
                 "closure_code": closure,
