@@ -245,6 +245,7 @@ class ExportService:
             CaseStage.respond_by_unextended,
             CaseStage.policy_id,
             CaseStage.started_on,
+            Case.due_soon_from,
         )
         last: tuple[date, int] | None = None
         # one read transaction (a consistent snapshot) paged by keyset on (received_on, id)
@@ -308,6 +309,7 @@ def _line(
         unextended,
         policy_id,
         started_on,
+        soon_from,
     ) = r
     closed = status == CaseStatus.CLOSED.value
     extended_to = (
@@ -322,7 +324,7 @@ def _line(
     within = None if respond_by is None or responded is None else responded <= respond_by
     ack_rag = window.rag(acknowledge_by, acknowledged, closed)
     respond_rag = window.rag(respond_by, responded, closed)
-    state = window.case_rag(status, next_due, responded)
+    state = window.case_rag(status, next_due, responded, soon_from)
     contact_name = contact_name or ""
     contact_email = contact_email or ""
     contact_phone = contact_phone or ""
