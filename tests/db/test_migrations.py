@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
@@ -13,7 +14,7 @@ from sqlalchemy.exc import DatabaseError
 
 from send_desk.bootstrap import Desk
 from send_desk.db.engine import make_engine
-from send_desk.db.migrate import current_revision, head_revision, upgrade
+from send_desk.db.migrate import alembic_config, current_revision, head_revision, upgrade
 from send_desk.db.models import Base
 from send_desk.values.cases import CaseFilter, PersonInput
 from tests.conftest import complaint_input
@@ -115,6 +116,10 @@ def test_0007_folds_the_accents_out_of_older_search_texts(desk: Desk, tmp_path: 
     )
     plain = desk.cases.log_case(complaint_input(contact=PersonInput(name="Ann Lee"), summary="Transport"))
     engine = desk.ctx.db.engine
+    with engine.begin() as conn:  # back to 0007 first: later migrations add columns 0008 would add again
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0007")
     with engine.begin() as conn:  # as a version before 0007 left them
         conn.execute(
             text("UPDATE case_record SET search_text = :t WHERE id = :i"),
@@ -136,3 +141,25 @@ def test_0007_folds_the_accents_out_of_older_search_texts(desk: Desk, tmp_path: 
     assert desk.register.ids(CaseFilter(text="sian")) == [accented.id]
     assert desk.register.ids(CaseFilter(text="siân müller")) == [accented.id]
     assert current_revision(engine) == head_revision()
+
+
+def test_0008_fills_the_lifecycle_columns_of_existing_rows(desk: Desk, tmp_path: Path) -> None:
+    case = desk.cases.log_case(complaint_input())  # received Fri 20/11/2026, acknowledge by 27/11/2026
+    engine = desk.ctx.db.engine
+    with engine.begin() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0007")
+    upgrade(engine, backup_dir=tmp_path / "backups")
+    with engine.connect() as conn:
+        rules = dict(conn.execute(text("SELECT kind, clarification_rule FROM target_policy")).all())
+        soon, handlers = conn.execute(
+            text(
+                "SELECT c.due_soon_from, s.handlers FROM case_record c JOIN case_stage s ON s.case_id = c.id "
+                "WHERE c.id = :i"
+            ),
+            {"i": case.id},
+        ).one()
+    assert (rules["sar"], rules["foi"], rules["complaint"]) == ("resume", "restart", "restart")
+    assert str(soon) == "2026-11-25"  # two weekdays before 27/11/2026
+    assert handlers == "alex.jones"

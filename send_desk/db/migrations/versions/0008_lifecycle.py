@@ -113,21 +113,22 @@ def _weekdays_before(due: date | str, days: int) -> date:
 
 
 def downgrade() -> None:
-    """Drop the columns."""
-    with op.batch_alter_table("case_record") as batch:
-        batch.drop_index("ix_case_status_next_due_soon")
-        for name in ("matter_late_reason", "matter_on", "adjustments_review_on", "due_soon_from"):
-            batch.drop_column(name)
-    with op.batch_alter_table("case_stage") as batch:
-        for name in (
-            "escalation_late_reason",
-            "handlers",
-            "responded_by",
-            "chase_on",
-            "clarification_for",
-            "clarification_requested_on",
-        ):
-            batch.drop_column(name)
-    with op.batch_alter_table("target_policy") as batch:
-        for name in ("escalation_days", "clarification_source", "clarification_rule"):
-            batch.drop_column(name)
+    """Drop the columns (plain ALTER TABLE ... DROP COLUMN: SQLite 3.35+ keeps the search triggers)."""
+    op.drop_index("ix_case_status_next_due_soon", table_name="case_record")
+    for table, names in (
+        ("case_record", ("matter_late_reason", "matter_on", "adjustments_review_on", "due_soon_from")),
+        (
+            "case_stage",
+            (
+                "escalation_late_reason",
+                "handlers",
+                "responded_by",
+                "chase_on",
+                "clarification_for",
+                "clarification_requested_on",
+            ),
+        ),
+        ("target_policy", ("escalation_days", "clarification_source", "clarification_rule")),
+    ):
+        for name in names:
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {name}")
