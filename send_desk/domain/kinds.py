@@ -58,13 +58,19 @@ class Rag(StrEnum):
     DUE_SOON = "due-soon"
     ON_TRACK = "on-track"
     DONE = "done"
+    WAITING = "waiting"
+    """The clock is stopped until the requester answers (clarification, proof of identity, a fee)."""
 
     @property
     def label(self) -> str:
         """Return the words shown beside the colour."""
-        return {"overdue": "Overdue", "due-soon": "Due soon", "on-track": "On track", "done": "Done"}[
-            self.value
-        ]
+        return {
+            "overdue": "Overdue",
+            "due-soon": "Due soon",
+            "on-track": "On track",
+            "done": "Done",
+            "waiting": "Waiting for the requester",
+        }[self.value]
 
 
 class Outcome(StrEnum):

@@ -682,13 +682,16 @@ def next_due(state: CaseState) -> date | None:
     if not state.is_open or stage.responded_on is not None:
         return None
     acknowledge_by = stage.acknowledge_by if stage.acknowledged_on is None else None
-    respond_by = stage.respond_by
-    if stage.stopped:
-        stopped_on = _stopped_on(stage)
-        if respond_by is not None and stopped_on <= respond_by:
-            respond_by = None
+    respond_by = None if response_stopped(stage) else stage.respond_by
     dates = [d for d in (acknowledge_by, respond_by) if d is not None]
     return min(dates) if dates else None
+
+
+def response_stopped(stage: StageState) -> bool:
+    """Return whether the response clock is stopped before its date was reached (nothing is due meanwhile)."""
+    if not stage.stopped or stage.responded_on is not None:
+        return False
+    return stage.respond_by is None or _stopped_on(stage) <= stage.respond_by
 
 
 def _stopped_on(stage: StageState) -> date:

@@ -28,6 +28,7 @@ RAG_STYLES: dict[Rag, RagStyle] = {
     Rag.DUE_SOON: RagStyle("Due soon", "#5C3D00", "#FFF0C7", "#B26A00", "triangle"),
     Rag.ON_TRACK: RagStyle("On track", "#17502B", "#DDF2E3", "#2E7D4F", "square"),
     Rag.DONE: RagStyle("Done", "#3A3F45", "#E9ECEF", "#5F6B76", "tick"),
+    Rag.WAITING: RagStyle("Waiting for the requester", "#1D3F6E", "#E3EEFA", "#1D4E89", "pause"),
 }
 """Every foreground/background pair here passes WCAG AA (contrast at least 4.5:1); a test checks it."""
 
@@ -83,6 +84,9 @@ def rag_icon(rag: Rag, size: int = 16) -> QIcon:
         painter.drawPoint(QPointF(s / 2, s * 0.8))
     elif style.shape == "square":
         painter.drawRoundedRect(QRectF(2, 2, s - 4, s - 4), s / 5, s / 5)
+    elif style.shape == "pause":
+        painter.drawRoundedRect(QRectF(s * 0.2, 2, s * 0.22, s - 4), s / 10, s / 10)
+        painter.drawRoundedRect(QRectF(s * 0.58, 2, s * 0.22, s - 4), s / 10, s / 10)
     else:
         path = QPainterPath()
         path.moveTo(s * 0.18, s * 0.52)

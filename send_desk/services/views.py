@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session, aliased
 from send_desk.db.models import Case, CaseLink, CaseStage, Category, Person, Staff, TargetPolicyRow
 from send_desk.domain.calendar import WorkingCalendar
 from send_desk.domain.kinds import CaseKind, CaseStatus, PersonRole, Rag
-from send_desk.domain.lifecycle import allowed_actions, relevant_actions
+from send_desk.domain.lifecycle import allowed_actions, relevant_actions, response_stopped
 from send_desk.domain.policy import ClockRule, TargetPolicy
 from send_desk.domain.targets import due_soon_from, met, rag_at
-from send_desk.services.clocks import case_state
+from send_desk.services.clocks import case_state, stage_state
 from send_desk.services.identity import staff_view
 from send_desk.services.policies import ClosureSets, load_closures, office_calendar, policy_from_row
 from send_desk.values.cases import (
@@ -72,11 +72,21 @@ class RagWindow:
         return rag_at(due, done_on, self.today, soon_from)
 
     def case_rag(
-        self, status: str, next_due: date | None, responded_on: date | None, soon_from: date | None = None
+        self,
+        status: str,
+        next_due: date | None,
+        responded_on: date | None,
+        soon_from: date | None = None,
+        stopped: bool = False,
     ) -> Rag:
-        """Return the RAG state of a case from its next outstanding target and its stored "due soon" day."""
+        """Return the RAG state of a case from its next outstanding target and its stored "due soon" day.
+
+        A stopped clock with nothing else due is "waiting for the requester".
+        """
         if status == CaseStatus.CLOSED.value or (next_due is None and responded_on is not None):
             return Rag.DONE
+        if stopped and next_due is None:
+            return Rag.WAITING
         return self.rag(next_due, None, soon_from=soon_from)
 
 
@@ -110,6 +120,8 @@ def person_view(person: Person | None) -> PersonView | None:
 def stage_view(stage: CaseStage, window: RagWindow, closed: bool, staff_names: dict[int, str]) -> StageView:
     """Return the view of one stage with its clocks."""
     policy = policy_from_row(stage.policy)
+    state = stage_state(stage)
+    stopped = response_stopped(state)
     acknowledge = None
     if stage.acknowledge_by is not None:
         acknowledge = ClockView(
@@ -128,7 +140,9 @@ def stage_view(stage: CaseStage, window: RagWindow, closed: bool, staff_names: d
             due=stage.respond_by,
             done_on=stage.responded_on,
             met=met(stage.respond_by, stage.responded_on),
-            rag=window.rag(stage.respond_by, stage.responded_on, closed, policy=policy),
+            rag=Rag.WAITING
+            if stopped and not closed
+            else window.rag(stage.respond_by, stage.responded_on, closed, policy=policy),
             extended_from=extended_from,
             missed_reason=stage.respond_missed_reason,
         )
@@ -159,8 +173,7 @@ def stage_view(stage: CaseStage, window: RagWindow, closed: bool, staff_names: d
         pause_allowed=policy.pause_allowed,
         clarification_requested_on=stage.clarification_requested_on,
         chase_on=stage.chase_on,
-        waiting=stage.clarification_requested_on is not None
-        and (stage.clarified_on is None or stage.clarified_on < stage.clarification_requested_on),
+        waiting=state.waiting,
         escalation_late_reason=stage.escalation_late_reason,
         counts_months=policy.respond_rule is ClockRule.CALENDAR_MONTHS,
     )
@@ -204,7 +217,7 @@ def case_detail(session: Session, case: Case, window: RagWindow) -> CaseDetail:
         respond_by=case.respond_by,
         responded_on=case.responded_on,
         next_due=case.next_due,
-        rag=window.case_rag(case.status, case.next_due, case.responded_on, case.due_soon_from),
+        rag=window.case_rag(case.status, case.next_due, case.responded_on, case.due_soon_from, case.paused),
         outcome=case.outcome,
         closure_code=case.closure_code,
         closure_reason=case.closure_reason,
@@ -264,6 +277,7 @@ def case_rows(session: Session, ids: Sequence[int], window: RagWindow) -> list[C
             Case.next_due,
             Case.summary,
             Case.due_soon_from,
+            Case.paused,
         )
         .outerjoin(child, (child.case_id == Case.id) & (child.role == PersonRole.CHILD.value))
         .outerjoin(contact, (contact.case_id == Case.id) & (contact.role == PersonRole.CONTACT.value))
@@ -289,7 +303,7 @@ def case_rows(session: Session, ids: Sequence[int], window: RagWindow) -> list[C
             respond_by=r[12],
             responded_on=r[13],
             next_due=r[14],
-            rag=window.case_rag(r[4], r[14], r[13], r[16]),
+            rag=window.case_rag(r[4], r[14], r[13], r[16], bool(r[17])),
             summary=r[15] or "",
         )
     return [by_id[i] for i in ids if i in by_id]

@@ -139,7 +139,9 @@ def test_clarification_requested_stops_the_clock_and_restarts_an_foi(desk: Desk,
     assert case.current_stage.waiting
     assert case.current_stage.chase_on == date(2026, 6, 24)
     assert case.next_due is None  # waiting for the requester: not overdue on 20 July
-    assert case.rag is not Rag.OVERDUE
+    assert case.rag is Rag.WAITING
+    assert case.current_stage.respond is not None
+    assert case.current_stage.respond.rag is Rag.WAITING
     assert case.actions[CaseAction.RESPOND] == (
         "The case is waiting for the requester. Record their answer before the response."
     )
