@@ -353,8 +353,8 @@ class NewCaseDialog(QDialog):
     def _kind_changed(self) -> None:
         kind = self.current_kind()
         rules = self.queries.kind_rules(kind, 1)
-        self.kind.setToolTip(f"Target: {rules.description}")
         facts = kind_facts(kind)
+        self.kind.setToolTip(f"Target: {rules.description}" + (f"\n{facts.help}" if facts.help else ""))
         self.left_form.setRowVisible(self.stage_row, facts.stages > 1)
         if facts.stages < 2:
             self.stage.setValue(1)
