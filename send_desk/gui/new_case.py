@@ -242,10 +242,6 @@ class NewCaseDialog(QDialog):
         self.stage_row = add_row(left, "Sta&ge:", self.stage, err("stage"))
         add_row(left, "C&hannel:", self.channel)
         add_row(left, "&Received:", self.received, err("received_on"))
-        self.matter_row = add_row(left, "Date of the matter:", self.matter_on, err("matter_on"))
-        self.matter_reason_row = add_row(
-            left, "Accepted late because:", self.matter_late_reason, err("matter_late_reason")
-        )
         self.omb_ref_row = add_row(left, "Ombudsman r&ef:", self.ombudsman_reference)
         self.omb_due_row = add_row(left, "Letter &deadline:", self.ombudsman_due, err("ombudsman_due"))
         left.addRow(_section("Contact"))
@@ -271,6 +267,10 @@ class NewCaseDialog(QDialog):
         add_row(right, "Descri&ption:", self.description)
         add_row(right, "Ad&justments:", self.adjustments)
         add_row(right, "Review adjustments on:", self.adjustments_review_on, err("adjustments_review_on"))
+        self.matter_row = add_row(right, "Date of the matter:", self.matter_on, err("matter_on"))
+        self.matter_reason_row = add_row(
+            right, "Accepted late because:", self.matter_late_reason, err("matter_late_reason")
+        )
         self.left_form, self.right_form = left, right
 
         body = QWidget()
@@ -333,12 +333,11 @@ class NewCaseDialog(QDialog):
         layout.addWidget(self.earlier_list)
         layout.addWidget(self.buttons)
         order: list[QWidget] = [
-            self.kind, self.stage, self.channel, self.received, self.matter_on, self.matter_late_reason,
-            self.ombudsman_reference, self.ombudsman_due,
+            self.kind, self.stage, self.channel, self.received, self.ombudsman_reference, self.ombudsman_due,
             self.contact_name, self.relationship, self.contact_email, self.contact_phone,
             self.child_name, self.child_dob, self.child_identifier, self.rep_name, self.rep_organisation,
             self.category, self.officer, self.summary, self.description, self.adjustments,
-            self.adjustments_review_on, self.earlier_list,
+            self.adjustments_review_on, self.matter_on, self.matter_late_reason, self.earlier_list,
             save, self.buttons.button(QDialogButtonBox.StandardButton.Cancel),
         ]  # fmt: skip
         for first, second in itertools.pairwise(order):
@@ -358,8 +357,8 @@ class NewCaseDialog(QDialog):
         self.left_form.setRowVisible(self.stage_row, facts.stages > 1)
         if facts.stages < 2:
             self.stage.setValue(1)
-        self.left_form.setRowVisible(self.matter_row, facts.needs_outcome)
-        self.left_form.setRowVisible(self.matter_reason_row, facts.needs_outcome)
+        self.right_form.setRowVisible(self.matter_row, facts.needs_outcome)
+        self.right_form.setRowVisible(self.matter_reason_row, facts.needs_outcome)
         self.left_form.setRowVisible(self.omb_ref_row, rules.manual_due)
         self.left_form.setRowVisible(self.omb_due_row, rules.manual_due)
         represented = bool(facts.comes_from)
