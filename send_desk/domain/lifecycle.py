@@ -69,6 +69,8 @@ class StageState:
     responded_on: date | None = None
     responded_by: str | None = None
     extended: bool = False
+    extension_days: int = 0
+    """The working days an extension added (working-day targets only)."""
     pauses: tuple[Pause, ...] = ()
     clarification_requested_on: date | None = None
     clarification_for: str = ""
@@ -331,9 +333,8 @@ def acknowledge(
     if stage.policy.respond_from_acknowledgement and not stage.stopped:
         due = _response_due(stage, calendar, on)
         extended = due
-        if stage.extended and due is not None and stage.respond_by_unextended and stage.respond_by:
-            extra = calendar.working_days_between(stage.respond_by_unextended, stage.respond_by)
-            extended = calendar.add_working_days(due, extra)
+        if stage.extension_days and due is not None:
+            extended = calendar.add_working_days(due, stage.extension_days)
         stage = replace(stage, respond_by=extended, respond_by_unextended=due)
     return state.with_current(stage)
 
@@ -395,7 +396,9 @@ def extend(
         )
     check_extension(policy, amount)
     new_due = calendar.add_working_days(due, amount)
-    return state.with_current(replace(stage, respond_by=new_due, extended=True)), amount
+    return state.with_current(
+        replace(stage, respond_by=new_due, extended=True, extension_days=amount)
+    ), amount
 
 
 def _extend_months(
@@ -490,10 +493,10 @@ def _shifted(stage: StageState, calendar: WorkingCalendar, shift: int, stopped_o
     if stage.respond_by is None or stopped_on > stage.respond_by or shift == 0:
         return stage
     unextended = stage.respond_by_unextended
+    if unextended is not None and stopped_on <= unextended:
+        unextended = calendar.add_working_days(unextended, shift)
     return replace(
-        stage,
-        respond_by=calendar.add_working_days(stage.respond_by, shift),
-        respond_by_unextended=None if unextended is None else calendar.add_working_days(unextended, shift),
+        stage, respond_by=calendar.add_working_days(stage.respond_by, shift), respond_by_unextended=unextended
     )
 
 
@@ -541,7 +544,13 @@ def receive_clarification(state: CaseState, *, on: date, today: date, calendar: 
         return state.with_current(stage)
     if restart:
         due = _count(policy, calendar, on)
-        return state.with_current(replace(stage, respond_by=due, respond_by_unextended=due, extended=False))
+        extended = due
+        if stage.extended and stage.respond_by and stage.respond_by_unextended:
+            if policy.respond_rule is ClockRule.WORKING_DAYS:
+                extended = calendar.add_working_days(due, stage.extension_days)
+            else:
+                extended = max(due, stage.respond_by)  # a SAR extended to a date keeps that date
+        return state.with_current(replace(stage, respond_by=extended, respond_by_unextended=due))
     assert requested is not None
     if policy.respond_rule is ClockRule.CALENDAR_MONTHS:
         days = (on - requested).days

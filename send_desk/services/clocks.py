@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from send_desk.db.models import Case, CaseStage
 from send_desk.domain.kinds import CaseKind, CaseStatus
 from send_desk.domain.lifecycle import IDENTITY, CaseState, StageState, next_due
+from send_desk.domain.policy import ClockRule
 from send_desk.domain.targets import Deadlines, Pause, StageClock, compute_deadlines, due_soon_from
 from send_desk.services.policies import ClosureSets, load_closures, policy_from_row
 
@@ -20,7 +21,7 @@ def stage_clock(stage: CaseStage) -> StageClock:
     """Return the engine's inputs for a stored stage."""
     extension = sum(ext.amount for ext in stage.extensions) or None
     policy = policy_from_row(stage.policy)
-    months = policy.respond_rule.value == "calendar-months"
+    months = policy.respond_rule is ClockRule.CALENDAR_MONTHS
     return StageClock(
         started_on=stage.started_on,
         acknowledged_on=stage.acknowledged_on,
@@ -44,6 +45,7 @@ def handler_logins(stage: CaseStage) -> frozenset[str]:
 
 def stage_state(stage: CaseStage) -> StageState:
     """Return the lifecycle's view of a stored stage."""
+    months = stage.policy.respond_rule == ClockRule.CALENDAR_MONTHS.value
     return StageState(
         stage=stage.stage,
         policy=policy_from_row(stage.policy),
@@ -56,6 +58,7 @@ def stage_state(stage: CaseStage) -> StageState:
         responded_on=stage.responded_on,
         responded_by=stage.responded_by or None,
         extended=bool(stage.extensions),
+        extension_days=0 if months else sum(ext.amount for ext in stage.extensions),
         pauses=tuple(Pause(start=p.start, end=p.end, reason=p.reason) for p in stage.pauses),
         clarification_requested_on=stage.clarification_requested_on,
         clarification_for=stage.clarification_for or "",

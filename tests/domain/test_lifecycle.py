@@ -258,3 +258,32 @@ def test_one_rag_rule_with_the_policy_window() -> None:
     assert rag_at(due, None, date(2026, 6, 1), due_soon_from(due, EW, 5)) is Rag.DUE_SOON
     assert rag(due, None, date(2026, 6, 1), EW, due_soon_days=2) is Rag.ON_TRACK
     assert rag_at(due, None, date(2026, 6, 9), None) is Rag.OVERDUE
+
+
+def test_step_by_step_dates_equal_a_recomputation_from_the_events() -> None:
+    """Stored dates equal the engine's recomputation (the admin recalculation) on one calendar."""
+    from send_desk.domain.targets import Pause, StageClock, compute_deadlines
+
+    state = logged(CaseKind.FOI, date(2026, 6, 5), calendar=UK)
+    state, _ = lc.extend(state, reason="Public interest", today=TODAY, calendar=UK, amount=10)
+    state = lc.pause(state, start=date(2026, 7, 8), reason="Fees notice", today=TODAY)
+    state = lc.resume(state, end=date(2026, 7, 14), today=TODAY, calendar=UK)
+    state = lc.request_clarification(state, on=date(2026, 7, 20), today=TODAY)
+    state = lc.receive_clarification(state, on=date(2026, 7, 27), today=TODAY, calendar=UK)
+    policy = default_policy(CaseKind.FOI)
+    again = compute_deadlines(
+        policy,
+        UK,
+        StageClock(
+            started_on=date(2026, 6, 5),
+            extension=10,
+            pauses=(Pause(date(2026, 7, 8), date(2026, 7, 14)),),
+            clarified_on=date(2026, 7, 27),
+            clarification_requested_on=date(2026, 7, 20),
+        ),
+    )
+    assert (state.current.respond_by_unextended, state.current.respond_by) == (
+        again.respond_by_unextended,
+        again.respond_by,
+    )
+    assert state.current.respond_by == date(2026, 9, 9)  # 25/08 + 10 WD (31/08 a bank holiday)
