@@ -998,6 +998,7 @@ def snapshot(case: Case) -> dict[str, Any]:
         "closed_on": case.closed_on,
         "paused": case.paused,
         "clarified_on": stage.clarified_on if stage else None,
+        "clarification_requested_on": stage.clarification_requested_on if stage else None,
     }
 
 
