@@ -18,7 +18,7 @@ from tests.conftest import FakeClock, complaint_input
 
 @pytest.fixture(autouse=True)
 def _admin_commands(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Register the admin commands (the lead wires them into COMMAND_MODULES) and act as sam.patel (the OS login)."""
+    """Register the admin commands (the lead wires them into COMMAND_MODULES) and act as sam.patel."""
     modules = (*cli_main.COMMAND_MODULES, "send_desk.cli.admin")
     if "send_desk.cli.admin" in cli_main.COMMAND_MODULES:
         modules = cli_main.COMMAND_MODULES
