@@ -75,7 +75,7 @@ def print_json(value: Any) -> None:
 
 @dataclass
 class Globals:
-    """Options that come before the command: which database, and permission to use a network share."""
+    """Options that come before the command: which database, a network share allowed, create it if new."""
 
     database: str | None
     allow_network_share: bool

@@ -32,7 +32,14 @@ from sqlalchemy.engine import URL
 
 from send_desk.db.engine import BUSY_TIMEOUT_MS, make_engine
 from send_desk.db.location import sqlite_path, sqlite_url
-from send_desk.db.migrate import alembic_config, current_revision, known_revisions, online_backup, upgrade
+from send_desk.db.migrate import (
+    alembic_config,
+    check_sqlite_file,
+    current_revision,
+    known_revisions,
+    online_backup,
+    upgrade,
+)
 from send_desk.db.session import Database
 from send_desk.domain.errors import PermissionDeniedError, SendDeskError
 from send_desk.services import audit
@@ -389,6 +396,7 @@ class BackupService:
         source = source.expanduser()
         if source.exists() and target.exists() and source.resolve() == target.resolve():
             raise BackupError("That file is the database itself; choose a backup file.")
+        check_sqlite_file(target)  # never restore over another program's database
         current = member_in(target, self.login)
         if current is not None and not current.may_restore:
             reason = f"{refusal(Action.RESTORE)} Nothing was changed."

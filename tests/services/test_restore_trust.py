@@ -258,3 +258,18 @@ def test_the_daily_backup_is_signed(desk: Desk, clock: FakeClock) -> None:
     body = json.loads(signature_path(made).read_text())
     assert body["key_id"] == service_for(desk, clock).keys.signing_key().key_id
     assert body["algorithm"] == "HMAC-SHA256"
+
+
+def test_a_restore_never_overwrites_another_programs_database(signed_backup: Path, tmp_path: Path) -> None:
+    from send_desk.db.location import sqlite_url
+    from send_desk.db.migrate import NotSendDeskDatabaseError
+
+    other = tmp_path / "otherapp.sqlite3"
+    sql(
+        other,
+        "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers VALUES (1, 'A');",
+    )
+    before = other.read_bytes()
+    with pytest.raises(NotSendDeskDatabaseError, match="is another program's database"):
+        BackupService(sqlite_url(other), login="sam.patel").restore(signed_backup)
+    assert other.read_bytes() == before
