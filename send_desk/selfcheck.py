@@ -143,7 +143,7 @@ def _check_report(state: dict[str, Any]) -> str:
         raise CheckFailedError("skipped: the database check failed")
     target = state["folder"] / "weekly-summary.pdf"
     try:
-        printing = importlib.import_module("send_desk.gui.printing")
+        printing = importlib.import_module("send_desk.printing")
     except ModuleNotFoundError:
         pages = _bare_pdf(target)
         what = "a test page"

@@ -66,7 +66,10 @@ def run_weekly(args: argparse.Namespace, g: Globals) -> int:
     if args.json:
         print_json(summary.to_json())
         return 0
-    from send_desk.gui.printing import weekly_job, write_pdf
+    from send_desk.app import headless_application
+    from send_desk.printing import weekly_job, write_pdf
+
+    headless_application()
 
     _written(args.out, write_pdf(weekly_job(summary, team=args.team), args.out))
     return 0
@@ -84,7 +87,10 @@ def run_annual(args: argparse.Namespace, g: Globals) -> int:
     if args.json:
         print_json(figures.to_json())
         return 0
-    from send_desk.gui.printing import annual_job, write_pdf
+    from send_desk.app import headless_application
+    from send_desk.printing import annual_job, write_pdf
+
+    headless_application()
 
     _written(args.out, write_pdf(annual_job(figures, team=args.team), args.out))
     return 0
@@ -100,7 +106,10 @@ def run_case(args: argparse.Namespace, g: Globals) -> int:
         printed_by, printed_at = reporting.generated_by(), desk.ctx.now()
     finally:
         desk.close()
-    from send_desk.gui.printing import case_job, write_pdf
+    from send_desk.app import headless_application
+    from send_desk.printing import case_job, write_pdf
+
+    headless_application()
 
     job = case_job(detail, team=args.team, printed_by=printed_by, printed_at=printed_at)
     _written(args.out, write_pdf(job, args.out))

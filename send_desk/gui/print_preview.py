@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QToolBar, 
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import SendDeskError
 from send_desk.domain.wording import DEFAULT_TEAM
-from send_desk.gui.printing import PrintJob, a4_layout, annual_job, case_job, paint_job, weekly_job, write_pdf
+from send_desk.printing import PrintJob, a4_layout, annual_job, case_job, paint_job, weekly_job, write_pdf
 from send_desk.services.reporting import ReportingService
 
 

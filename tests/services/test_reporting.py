@@ -30,19 +30,19 @@ import pytest
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import ValidationError
 from send_desk.domain.kinds import CaseKind, Channel, ClosureCode, Outcome, RemedyKind
-from send_desk.services import reporting as reporting_module
 from send_desk.services.cases import RemedyInput
-from send_desk.services.reporting import (
+from send_desk.services.reporting import ReportingService
+from send_desk.services.reporting import position as position_module
+from send_desk.values.cases import CaseDetail
+from send_desk.values.figures import (
     Count,
     OfficerLoad,
     Ratio,
-    ReportingService,
     parse_week,
     percent_text,
     reporting_year_start,
     week_label,
 )
-from send_desk.values.cases import CaseDetail
 from tests.conftest import complaint_input
 
 
@@ -368,8 +368,8 @@ def test_reading_a_past_week_backwards_gives_the_same_position(
     reporting: ReportingService, known: dict[str, str], monkeypatch: pytest.MonkeyPatch, week: str
 ) -> None:
     forwards = reporting.weekly_summary(week)
-    monkeypatch.setattr(reporting_module, "read_backwards", lambda before, since: True)
+    monkeypatch.setattr(position_module, "read_backwards", lambda before, since: True)
     backwards = reporting.weekly_summary(week)
     assert backwards == forwards
-    monkeypatch.setattr(reporting_module, "read_backwards", lambda before, since: False)
+    monkeypatch.setattr(position_module, "read_backwards", lambda before, since: False)
     assert reporting.weekly_summary(week) == forwards
