@@ -9,7 +9,6 @@ from typing import Any
 
 from send_desk.cli.common import CliError, Globals, desk_for, print_json
 from send_desk.domain.wording import DEFAULT_TEAM
-from send_desk.services.reporting import ReportingService
 
 
 def register(subparsers: Any) -> None:
@@ -60,7 +59,7 @@ def run_weekly(args: argparse.Namespace, g: Globals) -> int:
         _check_out(args.out)
     desk = desk_for(g)
     try:
-        summary = ReportingService(desk.ctx).weekly_summary(args.week)
+        summary = desk.reporting.weekly_summary(args.week)
     finally:
         desk.close()
     if args.json:
@@ -81,7 +80,7 @@ def run_annual(args: argparse.Namespace, g: Globals) -> int:
         _check_out(args.out)
     desk = desk_for(g)
     try:
-        figures = ReportingService(desk.ctx).annual_figures(args.year)
+        figures = desk.reporting.annual_figures(args.year)
     finally:
         desk.close()
     if args.json:
@@ -102,8 +101,7 @@ def run_case(args: argparse.Namespace, g: Globals) -> int:
     desk = desk_for(g)
     try:
         detail = desk.cases.get_by_reference(args.reference)
-        reporting = ReportingService(desk.ctx)
-        printed_by, printed_at = reporting.generated_by(), desk.ctx.now()
+        printed_by, printed_at = desk.reporting.generated_by(), desk.now()
     finally:
         desk.close()
     from send_desk.app import headless_application
