@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select
 from sqlalchemy.orm import Session
@@ -27,9 +27,8 @@ from send_desk.services.reporting.lookups import UNASSIGNED, Lookups, chunks
 from send_desk.values.figures import Count, TargetItem, label_of, ordered_counts
 
 
-@dataclass(frozen=True)
-class StageClocks:
-    """One stage's targets as they stood at `as_of`, with whoever owned them."""
+class StageClocks(NamedTuple):
+    """One stage's targets as they stood at `as_of`, with whoever owned them (a tuple: thousands are made)."""
 
     kind: str
     owner_id: int | None
