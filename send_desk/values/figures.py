@@ -16,9 +16,7 @@ from typing import Any
 from send_desk.domain.errors import ValidationError
 
 YEAR_START_MONTH = 4
-TREND_WEEKS = 12
-TOP_CATEGORIES = 8
-UNASSIGNED = "Unassigned"
+"""The council's reporting year starts on 1 April."""
 
 
 # ----- small values ----------------------------------------------------------------------------

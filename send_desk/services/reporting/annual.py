@@ -75,9 +75,8 @@ def annual_figures(
     contacts = 0
     for decision, n in ombudsman_rows:
         contacts += int(n)
-        decisions[" ".join(decision.split()) if decision and decision.strip() else "No decision yet"] += int(
-            n
-        )
+        said = " ".join((decision or "").split())
+        decisions[said or "No decision yet"] += int(n)
     categories: Counter[str] = Counter(
         look.categories.get(r.category_id or 0, "Not categorised") for r in rows if r.stage == 1
     )

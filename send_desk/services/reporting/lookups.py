@@ -69,12 +69,12 @@ def chunks(ids: Sequence[int], size: int = 900) -> list[Sequence[int]]:
 
 
 def scalars_in(
-    session: Session, make: Callable[[Sequence[int]], Select[Any]], ids: Sequence[int], chunk: int = 900
+    session: Session, make: Callable[[Sequence[int]], Select[Any]], ids: Sequence[int]
 ) -> list[Any]:
     """Run a query per chunk of ids (SQLite limits bound parameters) and join the results."""
     found: list[Any] = []
-    for i in range(0, len(ids), chunk):
-        found.extend(session.scalars(make(ids[i : i + chunk])))
+    for chunk in chunks(ids):
+        found.extend(session.scalars(make(chunk)))
     return found
 
 
@@ -83,8 +83,7 @@ def by_stage(
 ) -> dict[int, list[tuple[Any, ...]]]:
     """Return the rows of `columns` (the first being a stage id) for the given stage ids, by stage."""
     grouped: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for i in range(0, len(ids), 900):
-        query = select(*columns).where(columns[0].in_(ids[i : i + 900]))
-        for row in session.execute(query).all():
+    for chunk in chunks(ids):
+        for row in session.execute(select(*columns).where(columns[0].in_(chunk))).all():
             grouped[row[0]].append(tuple(row[1:]))
     return grouped

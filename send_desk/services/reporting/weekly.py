@@ -27,7 +27,9 @@ from send_desk.values.figures import (
 )
 
 TREND_WEEKS = 12
+"""How many weeks the trend chart shows."""
 TOP_CATEGORIES = 8
+"""How many categories the summary lists (the largest)."""
 
 
 def weekly_summary(
