@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from send_desk.services.backup import BackupService
     from send_desk.services.cases import CaseService
     from send_desk.services.changes import ChangeWatcher
+    from send_desk.services.corrections import RecordedDateService
     from send_desk.services.demo import DemoService
     from send_desk.services.reporting import ReportingService
     from send_desk.services.retention import RetentionService
@@ -79,6 +80,13 @@ class Desk:
         from send_desk.services.cases import CaseService
 
         return CaseService(self.ctx)
+
+    @cached_property
+    def corrections(self) -> RecordedDateService:
+        """Return a manager's correction of a recorded date (recomputes the clocks, audited)."""
+        from send_desk.services.corrections import RecordedDateService
+
+        return RecordedDateService(self.ctx)
 
     @cached_property
     def reporting(self) -> ReportingService:
