@@ -9,7 +9,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from send_desk.domain.kinds import CaseKind, Channel, Outcome
@@ -275,7 +275,6 @@ cell_values = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None)
 @given(st.dictionaries(st.sampled_from(FIELDS), cell_values, min_size=1))
 def test_any_cells_parse_to_values_or_reasons(cells: dict[str, Any]) -> None:
     parsed = parse_row(5, cells, TODAY)
