@@ -20,7 +20,7 @@ from send_desk.gui import errors as gui_errors
 from send_desk.gui.admin import ADMIN_MENU
 from send_desk.gui.main_window import SEARCH_DEBOUNCE_MS, MainWindow
 from send_desk.gui.register_model import COLUMNS, RAG_COLUMN, RegisterModel
-from send_desk.gui.settings import desk_settings
+from send_desk.gui.settings import desk_settings, set_team_name
 from send_desk.gui.style import RAG_STYLES, contrast_ratio
 from send_desk.gui.tasks import Progress, TaskRunner
 from send_desk.values.cases import CaseInput, PersonInput
@@ -220,7 +220,7 @@ def test_mine_shows_my_cases(window: MainWindow, desk) -> None:
 
 def test_settings_are_remembered(qtbot, desk, cases) -> None:
     settings = desk_settings()
-    settings.setValue("team/name", "North SEND team")
+    set_team_name(settings, "North SEND team")
     first = MainWindow(desk, settings=settings, runner=TaskRunner(inline=True), poll=False)
     qtbot.addWidget(first)
     assert first.windowTitle() == "SEND Desk — North SEND team"
