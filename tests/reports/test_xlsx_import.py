@@ -118,6 +118,8 @@ def test_dates_in_every_form(value: Any, expected: date | None) -> None:
         (-3, "The number -3 is not a date."),
         (True, "'True' is not a date."),
         (time(10, 0), "'10:00:00' is not a date."),
+        # a superscript digit is a digit to str.isdigit but not to int(): found by the ci profile
+        ("¹", "'¹' is not a date; write it as dd/mm/yyyy, e.g. 27/11/2026."),
     ],
 )
 def test_bad_dates_say_why(value: Any, message: str) -> None:
