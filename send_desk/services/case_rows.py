@@ -120,9 +120,14 @@ def new_stage_row(
         "started_on": started_on,
         "handler_id": handler_id,
         "acknowledged_on": acknowledged_on,
+        "acknowledge_missed_reason": "",
         "responded_on": responded_on,
+        "respond_missed_reason": "",
+        "clarified_on": None,
         "manual_due": manual_due if policy.respond_rule is ClockRule.MANUAL else None,
         "outcome": outcome,
+        "reasons": "",
+        "learning": "",
     }
     return row, stage_deadlines(policy, calendar, row, None)
 
@@ -188,6 +193,9 @@ def new_case_rows(
         "next_due": next_target(deadlines, data.acknowledged_on, data.responded_on),
         "paused": deadlines.paused,
         "outcome": data.outcome,
+        "closure_code": None,
+        "closure_reason": "",
+        "closed_on": None,
         "ombudsman_reference": ombudsman_reference,
         "search_text": search_text_of(
             reference,
