@@ -37,7 +37,7 @@ class CaseRows(NamedTuple):
 
 def digits(text: str) -> str:
     """Return only the digits of a phone number."""
-    return "".join(ch for ch in text if ch.isdigit())
+    return "".join(filter(str.isdigit, text))
 
 
 def name_key(name: str) -> str:
@@ -211,38 +211,39 @@ def new_case_rows(
 
 
 def insert_case_rows(session: Session, batch: Sequence[CaseRows]) -> list[int]:
-    """Insert a batch of cases with their stages, people and extensions; return the new case ids.
+    """Insert a batch of cases with their stages, people and extensions; return the new case ids in order.
 
-    The database assigns every id (so PostgreSQL's sequences move as they do for one logged case).
+    The database assigns every id (so PostgreSQL's sequences move as they do for one logged case). Ids
+    come back matched by reference (and by case and stage number), which lets both databases insert
+    many rows per statement instead of one at a time.
     """
     tables = Base.metadata.tables
     case_table = tables[Case.__tablename__]
-    ids = list(
-        session.execute(
-            insert(case_table).returning(case_table.c.id, sort_by_parameter_order=True),
-            [rows.case for rows in batch],
-        ).scalars()
+    returned = session.execute(
+        insert(case_table).returning(case_table.c.reference, case_table.c.id), [rows.case for rows in batch]
     )
+    by_reference: dict[str, int] = dict(returned.tuples().all())
+    ids = [by_reference[rows.case["reference"]] for rows in batch]
     stages: list[Row] = []
     people: list[Row] = []
-    extensions: list[tuple[int, Row]] = []
+    extensions: list[tuple[Row, Row]] = []
     for case_id, rows in zip(ids, batch, strict=True):
-        extensions += [(len(stages) + index, row) for index, row in rows.extensions]
         for stage in rows.stages:
             stage["case_id"] = case_id
             stages.append(stage)
         for person in rows.people:
             person["case_id"] = case_id
             people.append(person)
+        extensions += [(rows.stages[index], row) for index, row in rows.extensions]
     stage_table = tables[CaseStage.__tablename__]
     if extensions:
-        stage_ids = list(
-            session.execute(
-                insert(stage_table).returning(stage_table.c.id, sort_by_parameter_order=True), stages
-            ).scalars()
+        returned = session.execute(
+            insert(stage_table).returning(stage_table.c.case_id, stage_table.c.stage, stage_table.c.id),
+            stages,
         )
-        for position, row in extensions:
-            row["stage_id"] = stage_ids[position]
+        stage_ids = {(case_id, number): stage_id for case_id, number, stage_id in returned.tuples()}
+        for stage, row in extensions:
+            row["stage_id"] = stage_ids[(stage["case_id"], stage["stage"])]
         session.execute(insert(tables[Extension.__tablename__]), [row for _, row in extensions])
     else:
         session.execute(insert(stage_table), stages)
