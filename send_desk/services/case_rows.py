@@ -222,7 +222,7 @@ def insert_case_rows(session: Session, batch: Sequence[CaseRows]) -> list[int]:
     returned = session.execute(
         insert(case_table).returning(case_table.c.reference, case_table.c.id), [rows.case for rows in batch]
     )
-    by_reference: dict[str, int] = dict(returned.tuples().all())
+    by_reference: dict[str, int] = {reference: case_id for reference, case_id in returned}
     ids = [by_reference[rows.case["reference"]] for rows in batch]
     stages: list[Row] = []
     people: list[Row] = []
@@ -241,7 +241,7 @@ def insert_case_rows(session: Session, batch: Sequence[CaseRows]) -> list[int]:
             insert(stage_table).returning(stage_table.c.case_id, stage_table.c.stage, stage_table.c.id),
             stages,
         )
-        stage_ids = {(case_id, number): stage_id for case_id, number, stage_id in returned.tuples()}
+        stage_ids = {(case_id, number): stage_id for case_id, number, stage_id in returned}
         for stage, row in extensions:
             row["stage_id"] = stage_ids[(stage["case_id"], stage["stage"])]
         session.execute(insert(tables[Extension.__tablename__]), [row for _, row in extensions])

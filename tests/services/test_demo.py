@@ -14,7 +14,7 @@ from send_desk.bootstrap import Desk, open_desk
 from send_desk.db.models import Case, CaseStage, Extension
 from send_desk.domain.kinds import CaseKind, CaseStatus, Outcome
 from send_desk.domain.text import fold_accents
-from send_desk.services.demo import SHOWCASE, DemoCase, DemoService, Step
+from send_desk.services.demo import DemoCase, DemoService, Step
 from send_desk.services.staff import StaffService
 from send_desk.values.cases import CaseFilter, CaseInput
 from tests.conftest import TODAY, FakeClock
@@ -173,10 +173,18 @@ def test_the_welcome_demo_shows_every_rag_state_and_cases_awaiting_acknowledgeme
     assert counts.due_today >= 1
     assert counts.due_soon >= 1
     assert counts.awaiting_acknowledgement >= 2  # one overdue, one on track
-    rags = Counter(row.rag.value for row in desk.register.list_cases(CaseFilter(status="all")))
-    assert set(rags) == {"overdue", "due-soon", "on-track", "done"}
-    assert all(rags[state] >= 1 for state in rags)
-    assert len(SHOWCASE) == 6
+    everything = desk.register.list_cases(CaseFilter(status="all"), sort="reference")
+    showcase = [row for row in everything if row.reference <= "SD-2026-00006" and row.reference >= "SD-2026"]
+    assert [(row.reference, row.kind.value, row.rag.value, row.next_due) for row in showcase] == [
+        ("SD-2026-00001", "enquiry", "overdue", date(2026, 11, 26)),
+        ("SD-2026-00002", "enquiry", "due-soon", TODAY),
+        ("SD-2026-00003", "foi", "due-soon", date(2026, 12, 1)),
+        ("SD-2026-00004", "enquiry", "on-track", date(2026, 12, 11)),
+        ("SD-2026-00005", "complaint", "overdue", date(2026, 11, 26)),
+        ("SD-2026-00006", "complaint", "on-track", date(2026, 12, 4)),
+    ]
+    assert {row.rag.value for row in everything} == {"overdue", "due-soon", "on-track", "done"}
+    assert [row.acknowledged_on for row in showcase[4:]] == [None, None]  # both awaiting acknowledgement
 
 
 @pytest.fixture
@@ -189,8 +197,11 @@ def postgres_desk(postgres_url: str, clock: FakeClock) -> Iterator[Desk]:
 
 
 def test_a_case_can_be_logged_after_a_demo_on_postgresql(postgres_desk: Desk) -> None:
-    build_demo(postgres_desk, 40, seed=2)
+    histories = build_demo(postgres_desk, 40, seed=2)
+    last_this_year = max(ref for ref in histories if ref.startswith("SD-2026-"))
     logged = postgres_desk.cases.log_case(CaseInput(kind=CaseKind.ENQUIRY, received_on=date(2026, 11, 26)))
-    assert logged.reference == "SD-2026-" + f"{int(logged.reference.rsplit('-', 1)[1]):05d}"
+    assert logged.reference == f"SD-2026-{int(last_this_year.rsplit('-', 1)[1]) + 1:05d}"
+    again = postgres_desk.cases.log_case(CaseInput(kind=CaseKind.FOI, received_on=date(2026, 11, 26)))
+    assert again.id == logged.id + 1
     with postgres_desk.ctx.db.read() as session:
-        assert len(list(session.scalars(select(Case.id)))) == 41
+        assert len(list(session.scalars(select(Case.id)))) == 42
