@@ -58,6 +58,16 @@ def search_text_of(
     return fold_accents(" ".join(part for part in parts if part))
 
 
+def build_search_text(case: Case, people: Iterable[Person]) -> str:
+    """Return the text the free-text search indexes for a case."""
+    return search_text_of(
+        case.reference,
+        case.summary,
+        case.ombudsman_reference,
+        ((person.name, person.email, person.phone, person.identifier) for person in people),
+    )
+
+
 def person_values(role: PersonRole, data: PersonInput) -> Row | None:
     """Return the column values of a person row for entered details, or None when nothing was entered."""
     if data.is_blank() and data.date_of_birth is None:

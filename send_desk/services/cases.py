@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -49,12 +49,11 @@ from send_desk.domain.wording import uk_date
 from send_desk.services import audit
 from send_desk.services.case_rows import (
     CaseRows,
+    build_search_text,
     digits,
     insert_case_rows,
     name_key,
     new_case_rows,
-    person_values,
-    search_text_of,
 )
 from send_desk.services.clocks import refresh
 from send_desk.services.context import ServiceContext
@@ -86,16 +85,6 @@ class ActionInput:
     what: str
     owner_login: str | None = None
     due: date | None = None
-
-
-def build_search_text(case: Case, people: Iterable[Person]) -> str:
-    """Return the text the free-text search indexes for a case."""
-    return search_text_of(
-        case.reference,
-        case.summary,
-        case.ombudsman_reference,
-        ((person.name, person.email, person.phone, person.identifier) for person in people),
-    )
 
 
 class CaseService:
@@ -854,12 +843,6 @@ def snapshot(case: Case) -> dict[str, Any]:
         "paused": case.paused,
         "clarified_on": stage.clarified_on if stage else None,
     }
-
-
-def make_person(role: PersonRole, data: PersonInput) -> Person | None:
-    """Return a person row for entered details, or None when nothing was entered."""
-    values = person_values(role, data)
-    return None if values is None else Person(**values)
 
 
 def validate_case_input(data: CaseInput, today: date) -> None:
