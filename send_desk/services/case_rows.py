@@ -129,6 +129,7 @@ def new_stage_row(
         "policy_id": policy_id,
         "started_on": started_on,
         "handler_id": handler_id,
+        "handlers": "",
         "acknowledged_on": acknowledged_on,
         "acknowledge_missed_reason": "",
         "responded_on": responded_on,

@@ -568,6 +568,7 @@ class _Builder:
             logged_by_id=officer_id,
             logged_by_name=DEMO_AUTHOR,
             now=self.now,
+            officer_login=login,
         )
         history = _History(rows, [chosen], self.now)
         if plan.showcase is None:
