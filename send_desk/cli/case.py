@@ -90,7 +90,9 @@ def register(subparsers: Any) -> None:
 
     p = action("escalate", "move a complaint to stage 2", _escalate)
     on(p, "the day stage 2 was asked for")
-    p.add_argument("--handler", required=True, metavar="LOGIN", help="who handles stage 2")
+    p.add_argument(
+        "--handler", dest="handler_login", required=True, metavar="LOGIN", help="who handles stage 2"
+    )
 
     p = action("close", "close the case", _close)
     on(p, "the day it was closed")
@@ -180,7 +182,8 @@ def _extend(desk: Desk, case: CaseDetail, args: argparse.Namespace) -> CaseDetai
     elif case.kind is CaseKind.SAR:
         raise CliError(
             "A subject access request is extended in calendar months, not days: "
-            "give the new due date with --to DATE."
+            "give the new due date with --to DATE.",
+            code=1,
         )
     else:
         amount = args.days
@@ -196,11 +199,12 @@ def extension_to(desk: Desk, case: CaseDetail, new_due: date) -> int:
     if due is None or stage.extensions:
         return 1  # the service refuses it with the lifecycle's own reason
     if new_due <= due:
-        raise CliError(f"The response is already due by {uk_date(due)}; --to must be a later date.")
+        raise CliError(f"The response is already due by {uk_date(due)}; --to must be a later date.", code=1)
     if stage.pauses or stage.clarified_on is not None:
         raise CliError(
             "The clock of this case was paused or restarted, so --to cannot be worked out: "
-            "give the extension with --days N."
+            "give the extension with --days N.",
+            code=1,
         )
 
     def respond_by(extension: int | None) -> date | None:
@@ -215,7 +219,8 @@ def extension_to(desk: Desk, case: CaseDetail, new_due: date) -> int:
     if respond_by(None) != due:
         raise CliError(
             f"The due date {uk_date(due)} was worked out under earlier rules or closure days, "
-            "so --to cannot be matched: give the extension with --days N."
+            "so --to cannot be matched: give the extension with --days N.",
+            code=1,
         )
     candidates: list[date] = []
     amount = 0
@@ -237,11 +242,14 @@ def extension_to(desk: Desk, case: CaseDetail, new_due: date) -> int:
     if new_due > candidates[-1]:
         raise CliError(
             f"An extension can move the response to {uk_date(candidates[-1])} at the latest, "
-            f"not {uk_date(new_due)}."
+            f"not {uk_date(new_due)}.",
+            code=1,
         )
     earlier = [c for c in candidates if c < new_due]
     nearest = f"{uk_date(earlier[-1])} or {uk_date(candidates[-1])}" if earlier else uk_date(candidates[-1])
-    raise CliError(f"No extension moves the response to {uk_date(new_due)}; the nearest dates are {nearest}.")
+    raise CliError(
+        f"No extension moves the response to {uk_date(new_due)}; the nearest dates are {nearest}.", code=1
+    )
 
 
 def _pause(desk: Desk, case: CaseDetail, args: argparse.Namespace) -> CaseDetail:
@@ -257,7 +265,7 @@ def _resume(desk: Desk, case: CaseDetail, args: argparse.Namespace) -> CaseDetai
 def _request(desk: Desk, case: CaseDetail, args: argparse.Namespace) -> CaseDetail:
     request = getattr(desk.cases, "request_clarification", None)
     if request is None:
-        raise CliError("This version of SEND Desk cannot record a request for clarification yet.")
+        raise CliError("This version of SEND Desk cannot record a request for clarification yet.", code=1)
     result: CaseDetail = request(
         case.id, on=_today(desk, args), chase_on=args.chase_on, expected_version=case.version
     )
@@ -280,7 +288,10 @@ def _respond(desk: Desk, case: CaseDetail, args: argparse.Namespace) -> CaseDeta
 
 def _escalate(desk: Desk, case: CaseDetail, args: argparse.Namespace) -> CaseDetail:
     return desk.cases.escalate(
-        case.id, requested_on=_today(desk, args), handler_login=args.handler, expected_version=case.version
+        case.id,
+        requested_on=_today(desk, args),
+        handler_login=args.handler_login,
+        expected_version=case.version,
     )
 
 
