@@ -35,7 +35,7 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Print one line and exit with status 2."""
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, f"{self.prog}: error: {one_line(message)}\n")
 
 
 EARLIEST_DATE = date(1900, 1, 1)
@@ -130,7 +130,7 @@ def check_text_arguments(argv: Sequence[str]) -> None:
     """Refuse arguments that are not text: bytes that are not UTF-8, or a NUL character."""
     for position, arg in enumerate(argv, start=1):
         if "\x00" in arg or any("\ud800" <= ch <= "\udfff" for ch in arg):
-            shown = shown_bytes(arg).replace("\x00", "\\x00")
+            shown = shown_bytes(arg)
             raise CliError(
                 f"argument {position} ({shown[:60]}) holds bytes that are not UTF-8 text; "
                 "write it in UTF-8 (or plain ASCII) and try again"
@@ -140,10 +140,10 @@ def check_text_arguments(argv: Sequence[str]) -> None:
 def shown_bytes(arg: str) -> str:
     """Return an argument with its undecodable bytes written as escapes, for a message."""
     try:
-        raw = arg.encode("utf-8", "surrogateescape")
+        text = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:
-        return arg.encode("utf-8", "backslashreplace").decode("utf-8")
-    return raw.decode("utf-8", "backslashreplace")
+        text = arg.encode("utf-8", "backslashreplace").decode("utf-8")
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def check_database_url(g: Globals) -> None:

@@ -14,6 +14,7 @@ from send_desk.cli.common import (
     OneLineParser,
     check_database_url,
     check_text_arguments,
+    one_line,
     unexpected_error_line,
 )
 from send_desk.domain.errors import SendDeskError
@@ -58,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         check_text_arguments(argv)
     except CliError as exc:
-        print(f"send-desk: error: {exc}", file=sys.stderr)
+        print(f"send-desk: error: {one_line(str(exc))}", file=sys.stderr)
         return exc.code
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -76,10 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(run_desk(g.database, allow_network_share=g.allow_network_share))
         return int(args.handler(args, g))
     except CliError as exc:
-        print(f"send-desk: error: {exc}", file=sys.stderr)
+        print(f"send-desk: error: {one_line(str(exc))}", file=sys.stderr)
         return exc.code
     except SendDeskError as exc:
-        print(f"send-desk: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        print(f"send-desk: error: {one_line(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("send-desk: interrupted", file=sys.stderr)
