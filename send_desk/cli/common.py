@@ -37,6 +37,17 @@ class OneLineParser(argparse.ArgumentParser):
         """Print one line and exit with status 2."""
         self.exit(2, f"{self.prog}: error: {one_line(message)}\n")
 
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """Parse as argparse does, refusing a lone "--" where one value belongs (argparse leaves a list)."""
+        parsed, extras = super().parse_known_args(args, namespace)
+        for action in self._actions:
+            single = action.nargs is None or action.nargs == "?"
+            if single and not action.option_strings and isinstance(getattr(parsed, action.dest, None), list):
+                self.error(f"argument {action.metavar or action.dest}: expected a value, not '--'")
+        return parsed, extras
+
 
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
@@ -163,6 +174,16 @@ def check_database_url(g: Globals) -> None:
 def one_line(text: str) -> str:
     """Return text with its whitespace (newlines too) folded into single spaces."""
     return " ".join(text.split())
+
+
+def file_error_line(exc: OSError) -> str:
+    """Return one line saying which file could not be used and why (the system's own words)."""
+    why = exc.strerror or one_line(str(exc)) or type(exc).__name__
+    name = str(exc.filename) if exc.filename is not None else ""
+    if len(name) > 120:
+        name = name[:117] + "..."
+    where = f" {shown_bytes(name)}" if name else ""
+    return f"could not use the file{where}: {why}. Check the name and the folder, then try again."
 
 
 def unexpected_error_line(exc: BaseException) -> str:

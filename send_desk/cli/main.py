@@ -14,6 +14,7 @@ from send_desk.cli.common import (
     OneLineParser,
     check_database_url,
     check_text_arguments,
+    file_error_line,
     one_line,
     unexpected_error_line,
 )
@@ -88,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a file or folder the system could not use: say which and why
+        print(f"send-desk: error: {file_error_line(exc)}", file=sys.stderr)
+        return 1
     except Exception as exc:  # the one place an unexpected error becomes a line, not a traceback
         print(f"send-desk: error: {unexpected_error_line(exc)}", file=sys.stderr)
         return 1
