@@ -155,7 +155,7 @@ def _print(desk: Desk, case: CaseDetail, as_json: bool) -> None:
     kind = case.kind.label + (f", stage {case.stage}" if case.kind is CaseKind.COMPLAINT else "")
     print(f"{case.reference}  {kind}  {case.status.value}  {case.rag.label}")
     for s in case.stages:
-        parts = [f"Stage {s.stage}: received {uk_date(s.started_on)}"]
+        parts = [f"Stage {s.stage}: from {uk_date(s.started_on)}"]
         if s.acknowledge:
             parts.append(f"acknowledge by {uk_date(s.acknowledge.due, '-')}")
             parts.append(f"acknowledged {uk_date(s.acknowledge.done_on, '-')}")
