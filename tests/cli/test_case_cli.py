@@ -14,11 +14,12 @@ import pytest
 
 from send_desk.bootstrap import Desk
 from send_desk.cli.main import main
+from send_desk.services import context
 
 
 @pytest.fixture(autouse=True)
 def _act_as_sam(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LOGNAME", "sam.patel")
+    monkeypatch.setattr(context, "os_login", lambda: "sam.patel")
 
 
 class Cli:

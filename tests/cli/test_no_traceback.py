@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from send_desk.bootstrap import Desk
 from send_desk.cli import common
 from send_desk.cli.main import build_parser, main
+from send_desk.services import context
 from tests.conftest import complaint_input
 
 UNEXPECTED = "something unexpected went wrong"
@@ -47,7 +48,7 @@ def assert_one_plain_line(code: int, err: str, argv: list[str]) -> None:
 
 @pytest.fixture(autouse=True)
 def _act_as_sam(desk: Desk, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("LOGNAME", "sam.patel")
+    monkeypatch.setattr(context, "os_login", lambda: "sam.patel")
     monkeypatch.chdir(tmp_path)  # a relative --out lands in the test's own folder
 
 
