@@ -13,7 +13,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import SearchStoppedError, SendDeskError
 from send_desk.domain.kinds import CaseKind
+from send_desk.gui import settings as options
 from send_desk.gui.change_feed import ChangeFeed
 from send_desk.gui.errors import show_error
 from send_desk.gui.register_model import COLUMNS, RAG_COLUMN, RegisterModel
@@ -691,41 +692,41 @@ class MainWindow(QMainWindow):
     def _restore(self) -> None:
         s = self.settings
         self._restoring = True
-        geometry = s.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+        geometry = options.WINDOW_GEOMETRY.read(s)
+        if not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
             fit_to_screen(self, 1240, 760, margin=0)
-        header_state = s.value("register/header")
-        if isinstance(header_state, QByteArray) and not header_state.isEmpty():
+        header_state = options.REGISTER_HEADER.read(s)
+        if not header_state.isEmpty():
             self.table.horizontalHeader().restoreState(header_state)
             header = self.table.horizontalHeader()
             section = header.sortIndicatorSection()
             if 0 <= section < len(COLUMNS):
                 self.model.sort_column = section
                 self.model.sort_order = header.sortIndicatorOrder()
-        select_data(self.kind, s.value("filters/kind"))
-        select_data(self.status, s.value("filters/status", "open"))
-        select_data(self.officer, s.value("filters/officer"))
-        select_data(self.category, s.value("filters/category"))
-        self.mine.setChecked(str(s.value("filters/mine", "false")).lower() == "true")
-        self.received_from.setText(str(s.value("filters/from", "") or ""))
-        self.received_to.setText(str(s.value("filters/to", "") or ""))
+        select_data(self.kind, options.FILTER_KIND.read(s) or None)
+        select_data(self.status, options.FILTER_STATUS.read(s))
+        select_data(self.officer, options.FILTER_OFFICER.read(s) or None)
+        select_data(self.category, options.FILTER_CATEGORY.read(s) or None)
+        self.mine.setChecked(options.FILTER_MINE.read(s))
+        self.received_from.setText(options.FILTER_FROM.read(s))
+        self.received_to.setText(options.FILTER_TO.read(s))
         self.dashboard.set_active("open" if self.status.currentData() == "open" else None)
         self._restoring = False
 
     def save_settings(self) -> None:
         """Remember geometry, column widths, sort and filters."""
         s = self.settings
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("register/header", self.table.horizontalHeader().saveState())
-        s.setValue("filters/kind", self.kind.currentData() or "")
-        s.setValue("filters/status", self.status.currentData())
-        s.setValue("filters/officer", self.officer.currentData() or "")
-        s.setValue("filters/category", self.category.currentData() or "")
-        s.setValue("filters/mine", "true" if self.mine.isChecked() else "false")
-        s.setValue("filters/from", self.received_from.text())
-        s.setValue("filters/to", self.received_to.text())
+        options.WINDOW_GEOMETRY.write(s, self.saveGeometry())
+        options.REGISTER_HEADER.write(s, self.table.horizontalHeader().saveState())
+        options.FILTER_KIND.write(s, self.kind.currentData() or "")
+        options.FILTER_STATUS.write(s, self.status.currentData())
+        options.FILTER_OFFICER.write(s, self.officer.currentData() or "")
+        options.FILTER_CATEGORY.write(s, self.category.currentData() or "")
+        options.FILTER_MINE.write(s, self.mine.isChecked())
+        options.FILTER_FROM.write(s, self.received_from.text())
+        options.FILTER_TO.write(s, self.received_to.text())
         s.sync()
 
     def showEvent(self, event: QShowEvent) -> None:

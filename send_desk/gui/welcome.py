@@ -43,6 +43,7 @@ from send_desk.gui.settings import (
     MAX_TEAM_NAME,
     mark_welcome_seen,
     set_team_name,
+    settings_file,
     team_name,
 )
 from send_desk.gui.tasks import Progress, TaskRunner
@@ -365,7 +366,7 @@ class DemoLauncher(QObject):
         )
 
     def _show(self, demo: Desk, folder: Path) -> None:
-        settings = QSettings(str(folder / DEMO_SETTINGS_NAME), QSettings.Format.IniFormat)
+        settings = settings_file(folder / DEMO_SETTINGS_NAME)
         runner = TaskRunner(inline=True) if self.window.runner.inline else None  # tests load synchronously
         try:
             window = DemoWindow(demo, self.window, settings=settings, runner=runner)

@@ -20,7 +20,7 @@ from send_desk.gui import errors as gui_errors
 from send_desk.gui.admin import ADMIN_MENU
 from send_desk.gui.main_window import SEARCH_DEBOUNCE_MS, MainWindow
 from send_desk.gui.register_model import COLUMNS, RAG_COLUMN, RegisterModel
-from send_desk.gui.settings import desk_settings
+from send_desk.gui.settings import desk_settings, set_team_name
 from send_desk.gui.style import RAG_STYLES, contrast_ratio
 from send_desk.gui.tasks import Progress, TaskRunner
 from send_desk.values.cases import CaseInput, PersonInput
@@ -220,7 +220,7 @@ def test_mine_shows_my_cases(window: MainWindow, desk) -> None:
 
 def test_settings_are_remembered(qtbot, desk, cases) -> None:
     settings = desk_settings()
-    settings.setValue("team/name", "North SEND team")
+    set_team_name(settings, "North SEND team")
     first = MainWindow(desk, settings=settings, runner=TaskRunner(inline=True), poll=False)
     qtbot.addWidget(first)
     assert first.windowTitle() == "SEND Desk — North SEND team"
@@ -240,6 +240,37 @@ def test_settings_are_remembered(qtbot, desk, cases) -> None:
     assert second.table.columnWidth(3) == 222
     assert second.model.sort_key() == ("reference", False)
     assert second.size().width() == 700
+
+
+def test_every_filter_a_descending_sort_and_the_column_order_survive_a_restart(qtbot, desk, cases) -> None:  # type: ignore[no-untyped-def]
+    first = MainWindow(desk, settings=desk_settings(), runner=TaskRunner(inline=True), poll=False)
+    qtbot.addWidget(first)
+    first.status.setCurrentIndex(first.status.findData("closed"))
+    first.officer.setCurrentIndex(first.officer.findData("priya.shah"))
+    first.category.setCurrentIndex(first.category.findData("Assessment delay"))
+    first.received_to.setText("27/11/2026")
+    header = first.table.horizontalHeader()
+    header.moveSection(header.visualIndex(RAG_COLUMN), 5)
+    header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+    order = [header.logicalIndex(visual) for visual in range(header.count())]
+    sort_key = first.model.sort_key()
+    first.close()
+
+    second = MainWindow(desk, settings=desk_settings(), runner=TaskRunner(inline=True), poll=False)
+    qtbot.addWidget(second)
+    assert second.status.currentData() == "closed"
+    assert second.officer.currentData() == "priya.shah"
+    assert second.category.currentData() == "Assessment delay"
+    assert second.received_to.text() == "27/11/2026"
+    assert second.kind.currentData() is None
+    assert not second.mine.isChecked()
+    restored = second.table.horizontalHeader()
+    assert [restored.logicalIndex(visual) for visual in range(restored.count())] == order
+    assert restored.visualIndex(RAG_COLUMN) == 5
+    assert restored.sortIndicatorSection() == 1
+    assert restored.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert second.model.sort_key() == sort_key == (COLUMNS[1].sort_key, True)
+    assert not second.dashboard.buttons["open"].isChecked()  # the Open card is lit only for open cases
 
 
 def test_default_team_name_in_title(window: MainWindow) -> None:
