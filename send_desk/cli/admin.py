@@ -17,9 +17,7 @@ from send_desk.cli.common import (
 )
 from send_desk.domain.errors import to_display_time
 from send_desk.domain.kinds import Role
-from send_desk.services.audit_view import AuditQuery, AuditService, AuditView
-from send_desk.services.retention import RetentionService
-from send_desk.services.subject_access import SubjectAccessService
+from send_desk.services.audit_view import AuditQuery, AuditView
 
 
 def register(subparsers: Any) -> None:
@@ -84,7 +82,7 @@ def run_retention(args: argparse.Namespace, g: Globals) -> int:
     """Preview or apply retention."""
     desk = desk_for(g)
     try:
-        service = RetentionService(desk.ctx)
+        service = desk.retention
         if args.preview:
             preview = service.preview(args.before)
             result: dict[str, Any] = {
@@ -165,7 +163,7 @@ def run_audit(args: argparse.Namespace, g: Globals) -> int:
         check_out_file(args.out, ".xlsx")
     desk = desk_for(g)
     try:
-        service = AuditService(desk.ctx)
+        service = desk.audit
         if args.out is not None:
             written = 0
             for progress in service.export_xlsx(args.out, query):
@@ -198,7 +196,7 @@ def run_subject_access(args: argparse.Namespace, g: Globals) -> int:
         check_out_file(args.out, ".xlsx")
     desk = desk_for(g)
     try:
-        service = SubjectAccessService(desk.ctx)
+        service = desk.subject_access
         rows = service.find_mentions(args.name, args.email, args.phone, args.child)
         result: dict[str, Any] = {
             "cases": [
