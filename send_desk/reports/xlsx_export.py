@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,8 @@ DATE_FORMAT = "dd/mm/yyyy"
 PERCENT_FORMAT = "0%"
 FORMULA_STARTS = ("=", "+", "-", "@")
 PROGRESS_EVERY = 1000
+SAFE_TEXT_CACHE = 512
+"""How many distinct safe texts each text column remembers, so repeated words skip the formula check."""
 
 RAG_FILLS = {
     "overdue": PatternFill("solid", start_color="FFF4C7C3", end_color="FFF4C7C3"),
@@ -132,30 +135,50 @@ def _date_cell(sheet: Any, fill: PatternFill | None) -> Cell:
 
 def _cell_maker(sheet: Any, column: SheetColumn) -> Callable[[CaseLine], Any]:
     """Return how one column turns a line into its cell (styled cells are templates reused row after row)."""
-    read = column.value
+    get = attrgetter(column.name)
+    show = column.show
+    read: Callable[[CaseLine], Any] = get if show is None else (lambda line: show(get(line)))
     if column.kind == "date":
         plain = _date_cell(sheet, None)
-        if column.rag is None:
-            return lambda line: _holding(plain, read(line))
-        fills = {state: _date_cell(sheet, fill) for state, fill in RAG_FILLS.items()}
         rag = column.rag
-        return lambda line: _holding(fills.get(rag(line) or "", plain), read(line))
+        if rag is None:
+
+            def dated(line: CaseLine) -> Cell | None:
+                value = read(line)
+                if value is None:
+                    return None
+                plain.value = value  # one template cell: the writer appends the row before its next use
+                return plain
+
+            return dated
+        fills = {state: _date_cell(sheet, fill) for state, fill in RAG_FILLS.items()}
+
+        def shaded(line: CaseLine) -> Cell | None:
+            value = read(line)
+            if value is None:
+                return None
+            cell = fills.get(rag(line) or "", plain)
+            cell.value = value
+            return cell
+
+        return shaded
     if column.kind == "number":
         return read
 
+    seen: set[str] = set()  # values already found safe (labels, categories, officers repeat)
+
     def text(line: CaseLine) -> Any:
         value = read(line)
-        return text_cell(sheet, value) if value else None
+        if not value:
+            return None
+        if value in seen:
+            return value
+        cell = text_cell(sheet, value)
+        if cell is value and len(seen) < SAFE_TEXT_CACHE:
+            seen.add(value)
+        return cell
 
     return text
-
-
-def _holding(cell: Cell, value: date | None) -> Cell | None:
-    """Return the template cell holding `value` (the writer appends the row before the next use), or None."""
-    if value is None:
-        return None
-    cell.value = value
-    return cell
 
 
 def _header_cells(sheet: Any, headers: Sequence[str]) -> list[Cell]:

@@ -25,6 +25,7 @@ import secrets
 from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -220,6 +221,7 @@ class ExportService:
                 for row in session.scalars(select(TargetPolicyRow))
             }
         sources = _sources(contact, child)
+        names = tuple(sources)
         columns = [expression.label(name) for name, expression in sources.items()]
         last: tuple[date, int] | None = None
         # one read transaction (a consistent snapshot) paged by keyset on (received_on, id)
@@ -244,7 +246,8 @@ class ExportService:
                 # fetch in small chunks: a long fetch holds the GIL and would stall the GUI thread
                 for chunk in result.partitions(FETCH_CHUNK):
                     for row in chunk:
-                        yield _line(row, window, calendars, pseudonymiser)
+                        values = dict(zip(names, row, strict=True))
+                        yield _line(values, window, calendars, pseudonymiser)
                     count += len(chunk)
                 if count < batch or row is None:
                     return
@@ -252,6 +255,8 @@ class ExportService:
 
 
 _LINE_FIELDS = tuple(f.name for f in fields(CaseLine))
+_LINE_VALUES = itemgetter(*_LINE_FIELDS)
+"""A line's values picked from a row's values by name, in the order of the line's fields."""
 _BLANKS = {f.name: f.default for f in fields(CaseLine) if f.default == ""}
 """Text fields of a line, blank rather than None when the row has no value."""
 
@@ -317,44 +322,44 @@ _WORKED_OUT = frozenset(
 
 
 def _line(
-    row: Any, window: RagWindow, calendars: Mapping[int, WorkingCalendar], p: Pseudonymiser | None
+    v: dict[str, Any], window: RagWindow, calendars: Mapping[int, WorkingCalendar], p: Pseudonymiser | None
 ) -> CaseLine:
-    values = row._asdict()
-    closed = row.status == CaseStatus.CLOSED.value
-    respond_by, unextended, responded = row.respond_by, row.respond_by_unextended, row.responded
+    """Return the export line of a row's values `v` (by name), working out the `_WORKED_OUT` fields."""
+    status, kind, responded = v["status"], v["kind"], v["responded"]
+    closed = status == CaseStatus.CLOSED.value
+    respond_by, unextended = v["respond_by"], v["respond_by_unextended"]
     extended_to = (
         respond_by if unextended is not None and respond_by is not None and respond_by != unextended else None
     )
     working_days = None
-    if responded is not None and row.started_on is not None:
-        calendar = calendars.get(row.policy_id)
+    started_on = v["started_on"]
+    if responded is not None and started_on is not None:
+        calendar = calendars.get(v["policy_id"])
         if calendar is not None:
-            working_days = calendar.working_days_between(row.started_on, responded)
-    ack_rag = window.rag(row.acknowledge_by, row.acknowledged, closed)
+            working_days = calendar.working_days_between(started_on, responded)
+    ack_rag = window.rag(v["acknowledge_by"], v["acknowledged"], closed)
     respond_rag = window.rag(respond_by, responded, closed)
-    values.update(
-        kind=_label(_LABELS, row.kind),
-        kind_id=row.kind,
-        channel=_label(_LABELS, row.channel),
-        status="Closed" if closed else "Open",
-        team=row.service_area or row.officer_team or "",
-        respond_by=unextended if extended_to is not None else respond_by,
-        extended_to=extended_to,
-        working_days=working_days,
-        within_target=None if respond_by is None or responded is None else responded <= respond_by,
-        outcome=_label(_OUTCOME_LABELS, row.outcome),
-        closure_code=_label(_CLOSURE_LABELS, row.closure_code),
-        state=window.case_rag(row.status, row.next_due, responded).label,
-        acknowledge_rag=None if ack_rag is Rag.DONE else ack_rag.value,
-        respond_rag=None if respond_rag is Rag.DONE else respond_rag.value,
-    )
+    v["kind"] = _label(_LABELS, kind)
+    v["kind_id"] = kind
+    v["channel"] = _label(_LABELS, v["channel"])
+    v["status"] = "Closed" if closed else "Open"
+    v["team"] = v["service_area"] or v["officer_team"] or ""
+    v["respond_by"] = unextended if extended_to is not None else respond_by
+    v["extended_to"] = extended_to
+    v["working_days"] = working_days
+    v["within_target"] = None if respond_by is None or responded is None else responded <= respond_by
+    v["outcome"] = _label(_OUTCOME_LABELS, v["outcome"])
+    v["closure_code"] = _label(_CLOSURE_LABELS, v["closure_code"])
+    v["state"] = window.case_rag(status, v["next_due"], responded).label
+    v["acknowledge_rag"] = None if ack_rag is Rag.DONE else ack_rag.value
+    v["respond_rag"] = None if respond_rag is Rag.DONE else respond_rag.value
     for name, blank in _BLANKS.items():
-        if values[name] is None:
-            values[name] = blank  # no contact, no category, no officer: an empty cell
+        if v[name] is None:
+            v[name] = blank  # no contact, no category, no officer: an empty cell
     if p is not None:
         for name, prefix in PSEUDONYMS.items():
-            values[name] = p.token(prefix, values[name]) if prefix else _BLANKS.get(name)
-    return CaseLine(**{name: values[name] for name in _LINE_FIELDS})
+            v[name] = p.token(prefix, v[name]) if prefix else _BLANKS.get(name)
+    return CaseLine(*_LINE_VALUES(v))
 
 
 # ----- import --------------------------------------------------------------------------------------
