@@ -1,7 +1,9 @@
 """Spreadsheet use cases: export the log to Excel (streamed) and import a team's tracker (validated first).
 
-Export reads the cases a register filter selects in keyset-paginated batches of plain rows (never ORM
-objects), turns each into a `CaseLine` and hands them to the streaming writer in `reports.xlsx_export`.
+The columns, both ways, are one table: `reports.sheet_fields.CASE_COLUMNS`. Export reads the cases a
+register filter selects in keyset-paginated batches of plain rows (never ORM objects), each value under
+its name; turns each row into a `CaseLine` (fields read by name, a few worked out in `_line`) and hands
+them to the streaming writer in `reports.xlsx_export`. Both directions yield `values.Progress`.
 
 Import reads the sheet with `reports.xlsx_import`, checks every row (dates, words, categories, staff,
 duplicates, the same rules as logging a case) and reports each rejected row with its sheet row number;
