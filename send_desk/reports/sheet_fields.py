@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from dataclasses import field as _field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from send_desk.domain.kinds import CaseKind, Channel, Outcome
 from send_desk.values.cases import CaseInput, PersonInput
@@ -492,6 +492,10 @@ class ImportField:
     required: str = ""
 
 
+CellKind = Literal["text", "number", "date"]
+"""What a Cases-sheet cell holds: formula-safe text, a number, or a dd/mm/yyyy date (shaded by its RAG)."""
+
+
 @dataclass(frozen=True, slots=True)
 class SheetColumn:
     """A column of the Cases sheet: header, width, cell type, the line value it shows and how it imports.
@@ -503,7 +507,7 @@ class SheetColumn:
     header: str
     width: float
     name: str
-    kind: str = "text"
+    kind: CellKind = "text"
     show: Callable[[Any], Any] | None = None
     rag: Callable[[CaseLine], str | None] | None = None
     field: ImportField | None = None
