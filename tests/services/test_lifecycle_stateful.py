@@ -31,8 +31,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from hypothesis import HealthCheck, event, settings
+from hypothesis import HealthCheck, settings
+from hypothesis import event as hypothesis_event
 from hypothesis import strategies as st
+from hypothesis.control import currently_in_test_context
 from hypothesis.stateful import (
     Bundle,
     RuleBasedStateMachine,
@@ -92,6 +94,12 @@ POLICY_EDITS = (
 LATE = "Officer on leave"
 
 StoredDates = dict[tuple[int, int], dict[str, date | None]]
+
+
+def event(text: str) -> None:
+    """Count what the machine did (`--hypothesis-show-statistics`); replayed sequences count nothing."""
+    if currently_in_test_context():
+        hypothesis_event(text)
 
 
 def machine_settings() -> settings:
@@ -164,6 +172,8 @@ class LifecycleMachine(RuleBasedStateMachine):
             self.allowed[(case.id, case.current.number)] = set(fields)
 
     def skip(self, why: str) -> None:
+        if not currently_in_test_context():
+            pytest.fail(f"A replayed step could not run: {why}.")
         event(f"skipped: {why}")
 
     # ----- rules -------------------------------------------------------------------------------
@@ -608,9 +618,9 @@ class LifecycleMachine(RuleBasedStateMachine):
             )
 
 
-@pytest.mark.timeout(900)  # a failure is shrunk for up to five minutes before hypothesis reports it
-def test_recorded_dates_and_figures_follow_the_events(request: pytest.FixtureRequest, tmp_path: Path) -> None:
-    """Random case work never moves a recorded date by itself, and every figure follows the events."""
+@pytest.fixture
+def lifecycle(request: pytest.FixtureRequest, tmp_path: Path) -> type[LifecycleMachine]:
+    """Return the machine class, each of its runs on a fresh copy of the migrated template database."""
     counter = itertools.count()
     if BACKEND == "postgres":
         server = request.getfixturevalue("postgres_server")
@@ -629,5 +639,97 @@ def test_recorded_dates_and_figures_follow_the_events(request: pytest.FixtureReq
             shutil.copy(template_path, path)
             return str(path), lambda: path.unlink(missing_ok=True)
 
-    machine = type("Lifecycle", (LifecycleMachine,), {"make_database": staticmethod(make_database)})
-    run_state_machine_as_test(machine, settings=machine_settings())
+    return type("Lifecycle", (LifecycleMachine,), {"make_database": staticmethod(make_database)})
+
+
+@pytest.mark.timeout(900)  # a failure is shrunk for up to five minutes before hypothesis reports it
+def test_recorded_dates_and_figures_follow_the_events(lifecycle: type[LifecycleMachine]) -> None:
+    """Random case work never moves a recorded date by itself, and every figure follows the events."""
+    run_state_machine_as_test(lifecycle, settings=machine_settings())
+
+
+# ----- sequences replayed step by step: the failures the machine found, kept as fixed examples --------
+def replay(lifecycle: type[LifecycleMachine], start: date, steps: Callable[[LifecycleMachine], None]) -> None:
+    """Run `steps` on a fresh machine standing on `start`; each step checks everything as the machine does."""
+    machine = lifecycle()
+    check = machine.dates_figures_and_rag_agree
+    try:
+        machine.start(start)
+        check()
+        steps(machine)
+    finally:
+        machine.teardown()
+
+
+def test_a_response_with_no_acknowledgement_leaves_the_dates(lifecycle: type[LifecycleMachine]) -> None:
+    """Issue 12 item 1: received 30/03/2026 (acknowledge by 08/04, respond by 22/04), answered 15/05."""
+
+    def steps(m: LifecycleMachine) -> None:
+        case = m.log_case(kind="complaint", back=0, officer="alex.jones")
+        m.dates_figures_and_rag_agree()
+        m.advance_clock(days=46)
+        m.dates_figures_and_rag_agree()
+        m.respond(case_id=case, back=0, outcome=Outcome.UPHELD)  # respond_by stays 22/04: late
+        m.dates_figures_and_rag_agree()
+
+    replay(lifecycle, date(2026, 3, 30), steps)
+
+
+def test_closure_days_added_after_logging_do_not_move_the_acknowledge_by_date(
+    lifecycle: type[LifecycleMachine],
+) -> None:
+    """Issue 12 item 2: logged 01/06/2026 (acknowledge by 08/06); closures 03-04/06; acknowledged 09/06."""
+
+    def steps(m: LifecycleMachine) -> None:
+        case = m.log_case(kind="complaint", back=0, officer="alex.jones")
+        m.dates_figures_and_rag_agree()
+        m.add_closures(offsets=[2, 3])
+        m.dates_figures_and_rag_agree()
+        m.advance_clock(days=8)
+        m.dates_figures_and_rag_agree()
+        m.acknowledge(case_id=case, back=0)  # late, with a reason: acknowledge_by stays 08/06
+        m.dates_figures_and_rag_agree()
+
+    replay(lifecycle, date(2026, 6, 1), steps)
+
+
+def test_an_extension_before_the_acknowledgement_keeps_its_length(lifecycle: type[LifecycleMachine]) -> None:
+    """Complaint 01/06/2026 extended by 5 working days, closure 24/06 added, acknowledged 03/06: due 25/06.
+
+    The acknowledgement starts the response clock (10 working days: 17/06) and the extension of 5 working
+    days counts from there with the closures in force now (18, 19, 22, 23 and 25 June).
+    """
+
+    def steps(m: LifecycleMachine) -> None:
+        case = m.log_case(kind="complaint", back=0, officer="alex.jones")
+        m.dates_figures_and_rag_agree()
+        m.extend(case_id=case, amount=5, back=0)
+        m.dates_figures_and_rag_agree()
+        m.add_closures(offsets=[23])
+        m.dates_figures_and_rag_agree()
+        m.advance_clock(days=2)
+        m.dates_figures_and_rag_agree()
+        m.acknowledge(case_id=case, back=0)
+        m.dates_figures_and_rag_agree()
+
+    replay(lifecycle, date(2026, 6, 1), steps)
+
+
+def test_a_sar_month_resumes_where_it_stopped(lifecycle: type[LifecycleMachine]) -> None:
+    """SAR received Sat 31/01/2026: the month ends Sat 28/02 (due Mon 02/03). Clarification asked for on
+    20/02 and received 25/02: the month stood still 5 days, so it ends Thu 05/03, and that is the due date.
+    """
+
+    def steps(m: LifecycleMachine) -> None:
+        case = m.log_case(kind="sar", back=0, officer="alex.jones")
+        m.dates_figures_and_rag_agree()
+        m.advance_clock(days=20)
+        m.dates_figures_and_rag_agree()
+        m.request_clarification(case_id=case, back=0, chase=None)
+        m.dates_figures_and_rag_agree()
+        m.advance_clock(days=5)
+        m.dates_figures_and_rag_agree()
+        m.receive_clarification(case_id=case, back=0)
+        m.dates_figures_and_rag_agree()
+
+    replay(lifecycle, date(2026, 1, 31), steps)
