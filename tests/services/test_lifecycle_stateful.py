@@ -16,14 +16,14 @@ the events it did, when, and the closures and policies in force at that moment. 
    step's case touches equal a count made straight from the model's events.
 
 Each example gets a fresh database copied from the migrated template (SQLite, or PostgreSQL under
-SEND_DESK_TEST_BACKEND=postgres). Example and step counts come from the HYPOTHESIS_PROFILE in force
-(the `ci` profile should run thousands of steps); without one, a small everyday run.
+SEND_DESK_TEST_BACKEND=postgres). Example and step counts come from the hypothesis profile in force
+(HYPOTHESIS_PROFILE; the `ci` profile should run thousands of steps); under hypothesis's own default
+profile, a small everyday run.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
 import shutil
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
@@ -59,7 +59,7 @@ from tests.services.lifecycle_model import EW, CaseModel
 
 EVERYDAY_EXAMPLES = 10
 EVERYDAY_STEPS = 50
-"""Without a HYPOTHESIS_PROFILE: about 500 steps, under ~30 s on SQLite on a quiet machine."""
+"""Under hypothesis's default profile: about 500 steps, under ~30 s on SQLite on a quiet machine."""
 
 ACTOR = "sam.patel"  # an admin: logs, works cases, edits closures and policies, records every response
 STAFF = ("alex.jones", "priya.shah", "chris.lee", "dana.khan")
@@ -104,9 +104,9 @@ def event(text: str) -> None:
 
 
 def machine_settings() -> settings:
-    """Return the active profile's settings, or a small everyday run when no profile was chosen."""
+    """Return the active profile's settings (dev, ci...), or a small everyday run under the default."""
     quiet = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
-    if os.environ.get("HYPOTHESIS_PROFILE"):
+    if settings.get_current_profile_name() != "default":
         return settings(settings.default, **quiet)  # type: ignore[arg-type]
     return settings(
         settings.default,
