@@ -232,21 +232,21 @@ def request_clarification(stage: StageModel, on: date) -> None:
 
 
 def receive_clarification(stage: StageModel, on: date, closures: frozenset[date]) -> None:
-    """Restart (FOI/EIR: 20 working days from `on`) or resume (SAR: where it stopped) the clock."""
+    """Restart (FOI/EIR: 20 working days from `on`, any extension on top) or resume (SAR) the clock."""
     assert stage.waiting_since is not None
-    assert stage.extension is None
     calendar = stage.policy.working_calendar(closures)
     if stage.policy.months:
-        # the month stood still from the request to the answer: the unrolled due date moves by those days
+        # the month stood still from the request to the answer: its end moves by those days, then rolls
         assert stage.unrolled_due is not None
+        assert stage.extension is None
         stage.unrolled_due += on - stage.waiting_since
-        due = calendar.next_working_day(stage.unrolled_due)
+        stage.respond_by = stage.respond_by_unextended = calendar.next_working_day(stage.unrolled_due)
     else:
-        due = calendar.add_working_days(on, stage.policy.respond_amount)
-    stage.respond_by = stage.respond_by_unextended = due
+        stage.respond_by_unextended = calendar.add_working_days(on, stage.policy.respond_amount)
+        stage.respond_by = extended(stage, stage.respond_by_unextended, closures)
     stage.waiting_since = None
-    stage.computed_with = closures
     stage.floor = max(stage.floor, on)
+    stage.computed_with = closures
 
 
 def with_change(policy: PolicyModel, name: str, value: object) -> PolicyModel:
