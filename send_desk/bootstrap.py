@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import URL
 
 from send_desk.db.engine import make_engine
-from send_desk.db.location import looks_like_network_share, resolve_database_url, sqlite_path
-from send_desk.db.migrate import upgrade
+from send_desk.db.location import check_folder, looks_like_network_share, resolve_database_url, sqlite_path
+from send_desk.db.migrate import check_server_database, check_sqlite_file, upgrade
 from send_desk.db.models import Category, TargetPolicyRow
 from send_desk.db.session import Database
 from send_desk.domain.errors import DatabaseUnavailableError, SendDeskError
@@ -72,8 +72,15 @@ def open_desk(
     clock: Clock = system_clock,
     login: str | None = None,
     allow_network_share: bool = False,
+    create: bool = False,
 ) -> Desk:
-    """Open (creating and migrating if needed) the database and return the services over it."""
+    """Open (creating and migrating if needed) the database and return the services over it.
+
+    Only a SEND Desk database is opened: a file or server database holding another program's tables is
+    refused before anything is written to it, and a SQLite file in a folder that does not exist is made
+    only in the default data folder or when `create` says so (a typing mistake must not make a new desk).
+    `login` is for the composition root (tests, the self-check); a person is who the OS says they are.
+    """
     url = resolve_database_url(database)
     path = sqlite_path(url)
     if path is not None and not allow_network_share and looks_like_network_share(path):
@@ -82,8 +89,17 @@ def open_desk(
             "network: two desks can corrupt it. Ask IT for a PostgreSQL database for the team, or start the "
             "desk with --allow-network-share if only one person will ever use this file."
         )
+    if path is not None:
+        check_folder(path, create=create)
+        check_sqlite_file(path)
     try:
         engine = make_engine(url)
+        if path is None:
+            try:
+                check_server_database(engine, url.render_as_string(hide_password=True))
+            except SendDeskError:
+                engine.dispose()
+                raise
         backup = upgrade(engine)
     except SendDeskError:
         raise

@@ -14,3 +14,13 @@ def user_data_dir() -> Path:
     if override:
         return Path(override)
     return user_data_path("SEND Desk", appauthor=False)
+
+
+def user_config_dir() -> Path:
+    """Return the per-user configuration folder, or SEND_DESK_CONFIG_DIR when set (callers create it)."""
+    from platformdirs import user_config_path
+
+    override = os.environ.get("SEND_DESK_CONFIG_DIR")
+    if override:
+        return Path(override)
+    return user_config_path("SEND Desk", appauthor=False)

@@ -75,15 +75,17 @@ def print_json(value: Any) -> None:
 
 @dataclass
 class Globals:
-    """Options that come before the command: which database, and permission to use a network share."""
+    """Options that come before the command: which database, a network share allowed, create it if new."""
 
     database: str | None
     allow_network_share: bool
+    create: bool = False
+    """--create: a database may be made in a folder that does not exist yet."""
 
 
 def desk_for(g: Globals) -> Desk:
     """Open the desk for a command."""
-    return open_desk(g.database, allow_network_share=g.allow_network_share)
+    return open_desk(g.database, allow_network_share=g.allow_network_share, create=g.create)
 
 
 Handler = Callable[[argparse.Namespace, Globals], int]

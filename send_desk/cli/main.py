@@ -37,6 +37,11 @@ def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParse
     parser.add_argument(
         "--allow-network-share", action="store_true", help="open a SQLite file on a network share anyway"
     )
+    parser.add_argument(
+        "--create",
+        action="store_true",
+        help="make a new database file, and its folder, where --database says",
+    )
     parser.add_argument("--self-check", action="store_true", help="check the installation works, then exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for name in modules:
@@ -48,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    g = Globals(database=args.database, allow_network_share=args.allow_network_share)
+    g = Globals(database=args.database, allow_network_share=args.allow_network_share, create=args.create)
     try:
         if args.self_check:
             from send_desk.selfcheck import run_self_check

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
+from send_desk.domain.errors import SendDeskError
 from send_desk.paths import user_data_dir
 
 ENV_VAR = "SEND_DESK_DATABASE_URL"
@@ -21,10 +22,30 @@ def resolve_database_url(explicit: str | None = None, environ: dict[str, str] | 
     env = os.environ if environ is None else environ
     raw = explicit or env.get(ENV_VAR) or ""
     if not raw:
-        return sqlite_url(user_data_dir() / DEFAULT_FILE_NAME)
+        return sqlite_url(default_database_path())
     if "://" in raw:
         return make_url(raw)
     return sqlite_url(Path(raw).expanduser())
+
+
+class MissingFolderError(SendDeskError):
+    """Raise when a database path names a folder that does not exist (a typing mistake, most likely)."""
+
+
+def default_database_path() -> Path:
+    """Return the database file used when no --database or SEND_DESK_DATABASE_URL is given."""
+    return user_data_dir() / DEFAULT_FILE_NAME
+
+
+def check_folder(path: Path, *, create: bool = False) -> None:
+    """Refuse a SQLite file in a missing folder unless it is the default data folder or `create` is set."""
+    folder = path.parent
+    if create or folder.is_dir() or folder.resolve() == default_database_path().parent.resolve():
+        return
+    raise MissingFolderError(
+        f"The folder {folder} does not exist, so there is no SEND Desk database at {path}. Check the path "
+        "for a typing mistake, or add --create (before the command) to start a new database there."
+    )
 
 
 def sqlite_url(path: Path) -> URL:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, inspect, text
 
 from send_desk.db.location import sqlite_path
+from send_desk.domain.errors import SendDeskError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -74,6 +75,96 @@ def head_from_files(folder: Path) -> str | None:
         return None
     heads = revisions - revised
     return heads.pop() if len(heads) == 1 and revised <= revisions else None
+
+
+def known_revisions() -> frozenset[str]:
+    """Return every migration revision this version of SEND Desk knows."""
+    return _known_revisions()
+
+
+@lru_cache(maxsize=1)
+def _known_revisions() -> frozenset[str]:
+    found: set[str] = set()
+    try:
+        for script in VERSIONS.glob("*.py"):
+            found.update(_REVISION.findall(script.read_text(encoding="utf-8")))
+    except OSError:
+        found = set()
+    if found:
+        return frozenset(found)
+    from alembic.script import ScriptDirectory
+
+    return frozenset(r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions())
+
+
+class NotSendDeskDatabaseError(SendDeskError):
+    """Raise when a database holds another program's tables, so SEND Desk must not open it as its own."""
+
+
+def foreign_database_problem(where: str, tables: set[str], revisions: list[str]) -> str | None:
+    """Return why a database with these tables and alembic revisions is not a SEND Desk one (None if it is).
+
+    An empty database is a new SEND Desk database; one with tables must carry exactly one revision that
+    SEND Desk's own migrations made.
+    """
+    tables = {name for name in tables if not name.startswith("sqlite_")}
+    if not tables:
+        return None
+    if VERSION_TABLE not in tables:
+        shown = ", ".join(sorted(tables)[:3]) + (", …" if len(tables) > 3 else "")
+        return (
+            f"{where} is another program's database (it holds tables such as {shown}), not a SEND Desk "
+            "database, so SEND Desk will not open it. Nothing was changed; choose a SEND Desk database or "
+            "a new file name."
+        )
+    if len(revisions) == 1 and revisions[0] in known_revisions():
+        return None
+    shown = ", ".join(revisions) or "none"
+    return (
+        f"{where} was not made by this version of SEND Desk (its schema version is {shown}): it is another "
+        "program's database or one from a newer SEND Desk. Nothing was changed; choose a SEND Desk "
+        "database, or update SEND Desk."
+    )
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a SQLite file that holds another program's tables, reading it without writing a byte."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error:
+        return  # the usual open reports what is wrong with the file
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        revisions: list[str] = []
+        if VERSION_TABLE in tables:
+            revisions = [str(row[0]) for row in conn.execute(f"SELECT version_num FROM {VERSION_TABLE}")]
+    except sqlite3.Error:
+        return
+    finally:
+        conn.close()
+    if revisions == [head_revision()]:
+        return
+    problem = foreign_database_problem(str(path), tables, revisions)
+    if problem:
+        raise NotSendDeskDatabaseError(problem)
+
+
+def check_server_database(engine: Engine, where: str) -> None:
+    """Refuse a server database whose schema holds another program's tables."""
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        revisions: list[str] = []
+        if VERSION_TABLE in tables:
+            revisions = [
+                str(row[0]) for row in conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}"))
+            ]
+    if revisions == [head_revision()]:
+        return
+    problem = foreign_database_problem(where, tables, revisions)
+    if problem:
+        raise NotSendDeskDatabaseError(problem)
 
 
 def current_revision(engine: Engine) -> str | None:

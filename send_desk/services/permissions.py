@@ -32,6 +32,8 @@ class Action(StrEnum):
     MANAGE_CLOSURES = "manage-closures"
     MANAGE_CATEGORIES = "manage-categories"
     RETENTION = "retention"
+    RESTORE = "restore"
+    BACKUP_KEY = "backup-key"
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ RULES: dict[Action, Rule] = {
     Action.MANAGE_CLOSURES: Rule(Role.ADMIN, "change closure days and holidays"),
     Action.MANAGE_CATEGORIES: Rule(Role.ADMIN, "change categories"),
     Action.RETENTION: Rule(Role.ADMIN, "anonymise old cases"),
+    Action.RESTORE: Rule(Role.ADMIN, "restore a backup"),
+    Action.BACKUP_KEY: Rule(Role.ADMIN, "export or import the backup signing key"),
 }
 """Each action and the lowest role allowed to do it; higher roles may do everything lower ones may."""
 

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from send_desk.bootstrap import Desk
 from send_desk.cli import main as cli_main
+from send_desk.services import context
 from send_desk.values.cases import CaseDetail
 from tests.conftest import FakeClock, complaint_input
 
@@ -23,7 +24,7 @@ def _admin_commands(monkeypatch: pytest.MonkeyPatch) -> None:
         modules = cli_main.COMMAND_MODULES
     original = cli_main.build_parser
     monkeypatch.setattr(cli_main, "build_parser", lambda modules=modules: original(modules))
-    monkeypatch.setenv("LOGNAME", "sam.patel")
+    monkeypatch.setattr(context, "os_login", lambda: "sam.patel")
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str], code: int = 0) -> str:
@@ -74,7 +75,7 @@ def test_staff_list_add_role_deactivate(
 def test_officer_is_refused_in_one_line(
     desk: Desk, database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("LOGNAME", "alex.jones")
+    monkeypatch.setattr(context, "os_login", lambda: "alex.jones")
     err = run(["--database", database_url, "staff", "add", "kim.lee", "Kim Lee"], capsys, code=1)
     assert err == "send-desk: error: Only an admin can manage staff and roles. Ask your SEND Desk admin.\n"
     err = run(["--database", database_url, "audit", "--json"], capsys, code=1)

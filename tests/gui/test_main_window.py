@@ -522,11 +522,12 @@ def test_the_daily_backup_is_made_once_at_start_up(window: MainWindow, backend: 
         assert window.statusBar().currentMessage() == ""
         return
     folder = tmp_path / "backups"
-    assert sorted(p.name for p in folder.iterdir()) == ["desk-daily-2026-11-27.sqlite3"]
+    signed = ["desk-daily-2026-11-27.sqlite3", "desk-daily-2026-11-27.sqlite3.sig"]  # with its signature
+    assert sorted(p.name for p in folder.iterdir()) == signed
     assert window.statusBar().currentMessage() == f"Today's backup was saved in {folder}"
     window.statusBar().clearMessage()
     window.start_daily_backup()  # opened again the same day: nothing new
-    assert sorted(p.name for p in folder.iterdir()) == ["desk-daily-2026-11-27.sqlite3"]
+    assert sorted(p.name for p in folder.iterdir()) == signed
     assert window.statusBar().currentMessage() == ""
 
 

@@ -19,7 +19,7 @@ from tests.conftest import FakeClock, complaint_input
 
 
 def service_for(desk: Desk, clock: FakeClock | None = None) -> BackupService:
-    return BackupService(desk.url, clock=clock, engine=desk.ctx.db.engine)
+    return BackupService(desk.url, clock=clock, engine=desk.ctx.db.engine, login=desk.ctx.login)
 
 
 def references_in(path: Path) -> list[str]:
@@ -84,7 +84,7 @@ def test_backup_while_another_connection_writes_then_restore_into_a_fresh_folder
     assert not Path(str(backup) + "-wal").exists()
 
     fresh = tmp_path / "fresh folder" / "send-desk.sqlite3"
-    result = BackupService(sqlite_url(fresh)).restore(backup)
+    result = BackupService(sqlite_url(fresh), login="sam.patel").restore(backup)
     assert result.safety_copy is None  # nothing was there to keep
     assert result.revision == head_revision()
     restored = open_desk(str(fresh), clock=clock, login="sam.patel")

@@ -288,7 +288,7 @@ def test_no_personal_detail_survives_in_the_database_file(
 def test_restoring_a_backup_from_before_a_retention_run_brings_no_personal_data_back(
     desk: Desk, history: dict[str, CaseDetail], database_path: Path, clock: FakeClock, tmp_path: Path
 ) -> None:
-    backups = BackupService(desk.url, clock=clock, engine=desk.ctx.db.engine)
+    backups = BackupService(desk.url, clock=clock, engine=desk.ctx.db.engine, login=desk.ctx.login)
     before_run = backups.backup(tmp_path / "before-retention.sqlite3")
     assert all(name in database_bytes(before_run) for name in OLD_NAMES)
     anonymised = RetentionService(desk.ctx).anonymise().references
