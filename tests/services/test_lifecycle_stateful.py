@@ -870,3 +870,32 @@ def test_a_sar_month_resumes_where_it_stopped(lifecycle: type[LifecycleMachine])
         m.dates_figures_and_rag_agree()
 
     replay(lifecycle, date(2026, 1, 31), steps)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a second clarification request on the day the first answer arrived is not taken as waiting "
+    "(StageState.waiting compares clarified_on < clarification_requested_on), so its answer restarts the "
+    "SAR month from 22/06 (due 22/07) instead of resuming it (due 13/07)",
+)
+def test_a_second_clarification_request_on_the_day_of_the_answer_stops_the_clock_again(
+    lifecycle: type[LifecycleMachine],
+) -> None:
+    """SAR received Mon 01/06/2026 (due Wed 01/07). Clarification asked 10/06, answered 15/06 (5 days);
+    asked again 15/06, answered 22/06 (7 days): the month stood still 12 days, so it is due Mon 13/07.
+    """
+
+    def steps(m: LifecycleMachine) -> None:
+        m.log_case(kind="sar", back=0, officer="alex.jones")
+        m.dates_figures_and_rag_agree()
+        for days, action in ((9, "ask"), (5, "answer"), (0, "ask"), (7, "answer")):
+            if days:
+                m.advance_clock(days=days)
+                m.dates_figures_and_rag_agree()
+            if action == "ask":
+                m.request_clarification(0, 0, None)
+            else:
+                m.receive_clarification(0, 0)
+            m.dates_figures_and_rag_agree()
+
+    replay(lifecycle, date(2026, 6, 1), steps)
