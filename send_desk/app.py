@@ -6,9 +6,26 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     from send_desk.gui.crash_handler import CrashHandler
+
+
+def headless_application() -> QGuiApplication:
+    """Return the running Qt application, or start one on the offscreen platform (for the command line).
+
+    A widgets QApplication is started rather than a bare QGuiApplication, so that a window opened later
+    in the same process (the desk, or a test) still finds the kind of application it needs.
+    """
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    app = QGuiApplication.instance()
+    if app is None:
+        app = QApplication([sys.argv[0] if sys.argv else "send-desk", "-platform", "offscreen"])
+    assert isinstance(app, QGuiApplication)
+    return app
 
 
 def run_desk(database: str | None = None, *, allow_network_share: bool = False) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from send_desk.db.migrate import check_server_database, check_sqlite_file, upgra
 from send_desk.db.models import Category, TargetPolicyRow
 from send_desk.db.session import Database
 from send_desk.domain.errors import DatabaseUnavailableError, SendDeskError
+from send_desk.services.categories import CategoryService
 from send_desk.services.closures import ClosureService
 from send_desk.services.context import Clock, ServiceContext, current_login, system_clock
 from send_desk.services.deadlines import DeadlineService
@@ -24,7 +26,17 @@ from send_desk.services.register import RegisterService
 from send_desk.services.staff import StaffService
 
 if TYPE_CHECKING:
+    from send_desk.services.admin import PolicyAdminService
+    from send_desk.services.audit_view import AuditService
+    from send_desk.services.backup import BackupService
     from send_desk.services.cases import CaseService
+    from send_desk.services.changes import ChangeWatcher
+    from send_desk.services.corrections import RecordedDateService
+    from send_desk.services.demo import DemoService
+    from send_desk.services.reporting import ReportingService
+    from send_desk.services.retention import RetentionService
+    from send_desk.services.spreadsheets import ExportService, ImportService
+    from send_desk.services.subject_access import SubjectAccessService
 
 
 SEEDED = (TargetPolicyRow, Category)
@@ -37,7 +49,12 @@ class NetworkShareError(SendDeskError):
 
 @dataclass
 class Desk:
-    """Every service of one open database, built once by the composition root."""
+    """Every service of one open database, each built once by the composition root.
+
+    The light services the window needs at start-up are built with the desk; the rest (the case
+    commands, spreadsheets with openpyxl, administration, data protection, reports, backups) are built,
+    and their modules imported, the first time they are used, so the window opens quickly.
+    """
 
     ctx: ServiceContext
     url: URL
@@ -46,20 +63,122 @@ class Desk:
     deadlines: DeadlineService = field(init=False)
     closures: ClosureService = field(init=False)
     staff: StaffService = field(init=False)
+    categories: CategoryService = field(init=False)
 
     def __post_init__(self) -> None:
-        """Build the services over the shared context."""
+        """Build the start-up services over the shared context."""
         self.register = RegisterService(self.ctx)
         self.deadlines = DeadlineService(self.ctx)
         self.closures = ClosureService(self.ctx)
         self.staff = StaffService(self.ctx)
+        self.categories = CategoryService(self.ctx)
 
+    # ----- the services built when first needed ------------------------------------------------
     @cached_property
     def cases(self) -> CaseService:
-        """Return the case commands (built, and their module imported, when first needed: not at start-up)."""
+        """Return the case commands."""
         from send_desk.services.cases import CaseService
 
         return CaseService(self.ctx)
+
+    @cached_property
+    def corrections(self) -> RecordedDateService:
+        """Return a manager's correction of a recorded date (recomputes the clocks, audited)."""
+        from send_desk.services.corrections import RecordedDateService
+
+        return RecordedDateService(self.ctx)
+
+    @cached_property
+    def reporting(self) -> ReportingService:
+        """Return the weekly summary and annual figures."""
+        from send_desk.services.reporting import ReportingService
+
+        return ReportingService(self.ctx)
+
+    @cached_property
+    def exports(self) -> ExportService:
+        """Return the spreadsheet export (openpyxl), which names this database in its workbooks."""
+        from send_desk.services.spreadsheets import ExportService
+
+        return ExportService(self.ctx, database_label=self.url.render_as_string(hide_password=True))
+
+    @cached_property
+    def imports(self) -> ImportService:
+        """Return the spreadsheet import (openpyxl)."""
+        from send_desk.services.spreadsheets import ImportService
+
+        return ImportService(self.ctx)
+
+    @cached_property
+    def policies(self) -> PolicyAdminService:
+        """Return the target policies an admin edits, with their explicit recalculation."""
+        from send_desk.services.admin import PolicyAdminService
+
+        return PolicyAdminService(self.ctx)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        """Return the audit trail's search."""
+        from send_desk.services.audit_view import AuditService
+
+        return AuditService(self.ctx)
+
+    @cached_property
+    def retention(self) -> RetentionService:
+        """Return the retention review (erasing closed cases past their keeping period)."""
+        from send_desk.services.retention import RetentionService
+
+        return RetentionService(self.ctx)
+
+    @cached_property
+    def subject_access(self) -> SubjectAccessService:
+        """Return the subject access search and export."""
+        from send_desk.services.subject_access import SubjectAccessService
+
+        return SubjectAccessService(self.ctx)
+
+    @cached_property
+    def backups(self) -> BackupService:
+        """Return the backups of this database (a SQLite file; on PostgreSQL IT backs up the server)."""
+        from send_desk.services.backup import BackupService
+
+        return BackupService(self.url, clock=self.ctx.now, engine=self.ctx.db.engine)
+
+    @cached_property
+    def demo(self) -> DemoService:
+        """Return the demo data builder."""
+        from send_desk.services.demo import DemoService
+
+        return DemoService(self.ctx)
+
+    # ----- the small facts callers need without reaching into the context ------------------------
+    @property
+    def login(self) -> str:
+        """Return the login this desk was opened as ("" when it acts as the OS account)."""
+        return self.ctx.login
+
+    @property
+    def clock(self) -> Clock:
+        """Return the clock this desk reads the time from."""
+        return self.ctx.clock
+
+    def now(self) -> datetime:
+        """Return the current time (UTC, aware)."""
+        return self.ctx.now()
+
+    def today(self) -> date:
+        """Return today's date in the UK."""
+        return self.ctx.today()
+
+    def actor_login(self) -> str:
+        """Return the login changes are recorded under."""
+        return self.ctx.actor_login()
+
+    def change_watcher(self) -> ChangeWatcher:
+        """Return a new watcher that tells when another desk changed the database (one per window)."""
+        from send_desk.services.changes import ChangeWatcher
+
+        return ChangeWatcher(self.ctx.db)
 
     def close(self) -> None:
         """Release the database connections."""

@@ -99,7 +99,7 @@ def _check_cases(state: dict[str, Any]) -> str:
     desk = state.get("desk")
     if desk is None:
         raise CheckFailedError("skipped: the database check failed")
-    today = desk.ctx.today()
+    today = desk.today()
     logged = desk.cases.log_case(
         CaseInput(
             kind=CaseKind.COMPLAINT,
@@ -143,15 +143,13 @@ def _check_report(state: dict[str, Any]) -> str:
         raise CheckFailedError("skipped: the database check failed")
     target = state["folder"] / "weekly-summary.pdf"
     try:
-        printing = importlib.import_module("send_desk.gui.printing")
+        printing = importlib.import_module("send_desk.printing")
     except ModuleNotFoundError:
         pages = _bare_pdf(target)
         what = "a test page"
     else:
-        from send_desk.services.reporting import ReportingService
-
         _gui_application()
-        summary = ReportingService(desk.ctx).weekly_summary()
+        summary = desk.reporting.weekly_summary()
         pages = printing.write_pdf(printing.weekly_job(summary), target)
         what = f"the weekly summary of {summary.to_json().get('week', 'last week')}"
     data = target.read_bytes() if target.exists() else b""

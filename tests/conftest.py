@@ -8,6 +8,11 @@ Mark tests that only make sense for a SQLite file with `@pytest.mark.sqlite_only
 `postgres` (or using `postgres_url`) always run against the server, on either backend.
 When PostgreSQL cannot start the PostgreSQL tests are skipped, unless CI or
 SEND_DESK_REQUIRE_POSTGRES=1 is set: then they fail.
+
+Hypothesis runs the `dev` profile (few examples, for the everyday run) unless HYPOTHESIS_PROFILE=ci
+(thousands, run by .ci/run). A property test leaves the number of examples to the profile; one that
+builds a workbook or a database per example asks for `examples(dev=..., ci=...)` instead. Tests
+marked `slow` are left out by pyproject.toml's `-m "not slow"`; `-m slow` runs only them.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from send_desk.bootstrap import Desk, open_desk
 from send_desk.domain.kinds import CaseKind, Channel, Role
@@ -35,6 +41,20 @@ if BACKEND not in ("sqlite", "postgres"):
 TEMPLATE_DATABASE_NAME = "send_desk_template"
 
 TODAY = date(2026, 11, 27)  # a Friday
+
+# No deadline in either profile: a test's speed on a busy machine is not what it checks.
+HYPOTHESIS_PROFILES = {"dev": 25, "ci": 2000}
+for _name, _examples in HYPOTHESIS_PROFILES.items():
+    hypothesis_settings.register_profile(_name, max_examples=_examples, deadline=None, print_blob=True)
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "dev").strip().lower() or "dev"
+if HYPOTHESIS_PROFILE not in HYPOTHESIS_PROFILES:
+    raise pytest.UsageError(f"HYPOTHESIS_PROFILE must be dev or ci, not {HYPOTHESIS_PROFILE!r}")
+hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def examples(*, dev: int, ci: int) -> int:
+    """Return how many examples a costly property test runs under this run's hypothesis profile."""
+    return ci if HYPOTHESIS_PROFILE == "ci" else dev
 
 
 class FakeClock:

@@ -10,9 +10,7 @@ from typing import Any
 from send_desk.cli.common import CliError, Globals, desk_for, iso_date, positive_int, print_json
 from send_desk.domain.errors import to_display_time
 from send_desk.domain.kinds import Role
-from send_desk.services.audit_view import AuditQuery, AuditService, AuditView
-from send_desk.services.retention import RetentionService
-from send_desk.services.subject_access import SubjectAccessService
+from send_desk.services.audit_view import AuditQuery, AuditView
 
 
 def register(subparsers: Any) -> None:
@@ -77,7 +75,7 @@ def run_retention(args: argparse.Namespace, g: Globals) -> int:
     """Preview or apply retention."""
     desk = desk_for(g)
     try:
-        service = RetentionService(desk.ctx)
+        service = desk.retention
         if args.preview:
             preview = service.preview(args.before)
             result: dict[str, Any] = {
@@ -156,7 +154,7 @@ def run_audit(args: argparse.Namespace, g: Globals) -> int:
     query = AuditQuery(args.case, args.login, args.date_from, args.date_to, args.action)
     desk = desk_for(g)
     try:
-        service = AuditService(desk.ctx)
+        service = desk.audit
         if args.out is not None:
             if args.out.suffix.lower() != ".xlsx":
                 raise CliError(f"{args.out} must end in .xlsx")
@@ -189,7 +187,7 @@ def run_subject_access(args: argparse.Namespace, g: Globals) -> int:
     """Find the cases that mention a person, and write the pack if asked."""
     desk = desk_for(g)
     try:
-        service = SubjectAccessService(desk.ctx)
+        service = desk.subject_access
         rows = service.find_mentions(args.name, args.email, args.phone, args.child)
         result: dict[str, Any] = {
             "cases": [

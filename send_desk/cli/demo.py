@@ -8,7 +8,6 @@ import time
 from typing import Any
 
 from send_desk.cli.common import Globals, desk_for, positive_int, print_json
-from send_desk.services.demo import DemoService
 
 
 def register(subparsers: Any) -> None:
@@ -26,7 +25,7 @@ def run(args: argparse.Namespace, g: Globals) -> int:
     started = time.perf_counter()
     written = 0
     try:
-        for written in DemoService(desk.ctx).generate(args.cases, seed=args.seed):
+        for written in desk.demo.generate(args.cases, seed=args.seed):
             if sys.stderr.isatty():
                 print(f"\r{written:,} of {args.cases:,} cases written", end="", file=sys.stderr)
     finally:

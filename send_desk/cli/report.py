@@ -9,7 +9,6 @@ from typing import Any
 
 from send_desk.cli.common import CliError, Globals, desk_for, print_json
 from send_desk.domain.wording import DEFAULT_TEAM
-from send_desk.services.reporting import ReportingService
 
 
 def register(subparsers: Any) -> None:
@@ -60,13 +59,16 @@ def run_weekly(args: argparse.Namespace, g: Globals) -> int:
         _check_out(args.out)
     desk = desk_for(g)
     try:
-        summary = ReportingService(desk.ctx).weekly_summary(args.week)
+        summary = desk.reporting.weekly_summary(args.week)
     finally:
         desk.close()
     if args.json:
         print_json(summary.to_json())
         return 0
-    from send_desk.gui.printing import weekly_job, write_pdf
+    from send_desk.app import headless_application
+    from send_desk.printing import weekly_job, write_pdf
+
+    headless_application()
 
     _written(args.out, write_pdf(weekly_job(summary, team=args.team), args.out))
     return 0
@@ -78,13 +80,16 @@ def run_annual(args: argparse.Namespace, g: Globals) -> int:
         _check_out(args.out)
     desk = desk_for(g)
     try:
-        figures = ReportingService(desk.ctx).annual_figures(args.year)
+        figures = desk.reporting.annual_figures(args.year)
     finally:
         desk.close()
     if args.json:
         print_json(figures.to_json())
         return 0
-    from send_desk.gui.printing import annual_job, write_pdf
+    from send_desk.app import headless_application
+    from send_desk.printing import annual_job, write_pdf
+
+    headless_application()
 
     _written(args.out, write_pdf(annual_job(figures, team=args.team), args.out))
     return 0
@@ -96,11 +101,13 @@ def run_case(args: argparse.Namespace, g: Globals) -> int:
     desk = desk_for(g)
     try:
         detail = desk.cases.get_by_reference(args.reference)
-        reporting = ReportingService(desk.ctx)
-        printed_by, printed_at = reporting.generated_by(), desk.ctx.now()
+        printed_by, printed_at = desk.reporting.generated_by(), desk.now()
     finally:
         desk.close()
-    from send_desk.gui.printing import case_job, write_pdf
+    from send_desk.app import headless_application
+    from send_desk.printing import case_job, write_pdf
+
+    headless_application()
 
     job = case_job(detail, team=args.team, printed_by=printed_by, printed_at=printed_at)
     _written(args.out, write_pdf(job, args.out))

@@ -10,7 +10,7 @@ from typing import Any
 from send_desk.cli.common import CliError, Globals, desk_for, iso_date, print_json
 from send_desk.domain.kinds import CaseKind
 from send_desk.reports.sheet_fields import FIELDS, IGNORE
-from send_desk.services.spreadsheets import ExportService, ImportResult, ImportService
+from send_desk.services.spreadsheets import ImportResult
 from send_desk.values.cases import CaseFilter
 
 
@@ -75,7 +75,7 @@ def run_export(args: argparse.Namespace, g: Globals) -> int:
     out = Path(args.out).expanduser().resolve()
     desk = desk_for(g)
     try:
-        service = ExportService(desk.ctx, database_label=desk.url.render_as_string(hide_password=True))
+        service = desk.exports
         steps = service.export(out, case_filter, pseudonymise=args.pseudonymise)
         interactive = sys.stderr.isatty() and not args.json
         while True:
@@ -104,9 +104,7 @@ def run_import(args: argparse.Namespace, g: Globals) -> int:
     mapping = parse_maps(args.map)
     desk = desk_for(g)
     try:
-        result = ImportService(desk.ctx).run(
-            Path(args.file).expanduser(), mapping, args.dry_run, sheet=args.sheet
-        )
+        result = desk.imports.run(Path(args.file).expanduser(), mapping, args.dry_run, sheet=args.sheet)
     finally:
         desk.close()
     if args.json:

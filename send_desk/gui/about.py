@@ -45,9 +45,7 @@ def database_text(desk: Desk) -> str:
 
 def backups_text(desk: Desk) -> str:
     """Return where backups of the desk's database go, in plain words."""
-    from send_desk.services.backup import BackupService
-
-    folder = BackupService(desk.url).backup_dir
+    folder = desk.backups.backup_dir
     if folder is None:
         return "On the database server, made by IT with the server's own tools (pg_dump)"
     return str(folder)

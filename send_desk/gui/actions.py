@@ -273,7 +273,7 @@ class ActionDialog(QDialog):
 
 
 def _today(host: CaseHost) -> date:
-    return host.desk.ctx.today()
+    return host.desk.today()
 
 
 def _required_date(field: DateField, what: str) -> date:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -33,7 +32,6 @@ from send_desk.gui.errors import show_error
 from send_desk.gui.style import RAG_STYLES, app_icon, kind_stage, rag_icon
 from send_desk.gui.widgets import fit_to_screen
 from send_desk.gui.widgets import shortcut as add_shortcut
-from send_desk.services.gui_queries import GuiQueries
 from send_desk.values.cases import CaseDetail, ClockView, PersonView, StaffView, StageView
 
 CLARIFICATION_KINDS = frozenset({CaseKind.FOI, CaseKind.EIR, CaseKind.SAR})  # their clocks restart on it
@@ -81,13 +79,10 @@ class CaseView(QDialog):
 
     caseChanged = Signal(int)
 
-    def __init__(
-        self, parent: QWidget | None, desk: Desk, case_id: int, *, queries: GuiQueries | None = None
-    ) -> None:
+    def __init__(self, parent: QWidget | None, desk: Desk, case_id: int) -> None:
         """Load the case and build the view."""
         super().__init__(parent)
         self.desk = desk
-        self.queries = queries or GuiQueries(desk.ctx)
         self._case = desk.cases.get(case_id)
         self._staff: list[StaffView] | None = None
         self.setWindowIcon(app_icon())
@@ -110,7 +105,7 @@ class CaseView(QDialog):
     def staff(self) -> Sequence[StaffView]:
         """Return the active staff (loaded once)."""
         if self._staff is None:
-            self._staff = self.queries.staff()
+            self._staff = self.desk.staff.list_staff()
         return self._staff
 
     # ----- building ----------------------------------------------------------------------
@@ -236,7 +231,7 @@ class CaseView(QDialog):
     def check_stale(self) -> bool:
         """Say so when someone else has saved this case since it was shown; return whether they have."""
         try:
-            latest = self.queries.latest_change(self._case.id)
+            latest = self.desk.register.latest_change(self._case.id)
         except SendDeskError:
             return False
         if latest is None or latest.version == self._case.version:
@@ -463,14 +458,9 @@ class CaseView(QDialog):
         return result
 
     def print_case(self) -> None:
-        """Show the print preview of this case (when the printing module is installed)."""
-        try:
-            from send_desk.gui.print_preview import PrintPreview
-        except ImportError:
-            QMessageBox.information(
-                self, "Not available yet", "Printing is not available in this version yet."
-            )
-            return
+        """Show the print preview of this case."""
+        from send_desk.gui.print_preview import PrintPreview  # Qt printing loads when first used
+
         try:
             PrintPreview.show_case(self, self.desk, self._case.id)
         except SendDeskError as exc:

@@ -35,7 +35,7 @@ from send_desk.bootstrap import Desk
 from send_desk.gui.errors import show_error
 from send_desk.gui.tasks import Progress, Task, TaskRunner
 from send_desk.gui.widgets import DateField, FieldError
-from send_desk.services.spreadsheets import ExportOutcome, ExportService
+from send_desk.services.spreadsheets import ExportOutcome
 from send_desk.values.cases import CaseFilter
 
 
@@ -176,7 +176,7 @@ class ExportDialog(QDialog):
         on_done: Callable[[ExportOutcome], None] | None = None,
     ) -> ExportRequest | None:
         """Show the dialog, start the export in the background; return the request (None if cancelled)."""
-        dialog = cls(parent, case_filter=case_filter, today=desk.ctx.today())
+        dialog = cls(parent, case_filter=case_filter, today=desk.today())
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
@@ -189,7 +189,7 @@ class ExportDialog(QDialog):
 
 def export_steps(desk: Desk, request: ExportRequest) -> Generator[Progress, None, ExportOutcome]:
     """Run the export as steps of GUI progress (called on the worker thread)."""
-    service = ExportService(desk.ctx, database_label=desk.url.render_as_string(hide_password=True))
+    service = desk.exports
     steps = service.export(request.path, request.case_filter, pseudonymise=request.pseudonymise)
     try:
         while True:

@@ -35,7 +35,7 @@ from send_desk.gui.errors import show_error
 from send_desk.gui.tasks import Progress, TaskRunner
 from send_desk.reports.sheet_fields import FIELD_LABELS, FIELDS
 from send_desk.reports.xlsx_import import SheetLayout
-from send_desk.services.spreadsheets import ImportResult, ImportService
+from send_desk.services.spreadsheets import ImportResult
 from send_desk.values.cases import CaseFilter
 
 LEAVE_OUT = "(leave out)"
@@ -45,7 +45,7 @@ def import_steps(
     desk: Desk, path: Path, layout: SheetLayout, *, dry_run: bool
 ) -> Generator[Progress, None, ImportResult]:
     """Run a check or an import as GUI progress steps (called on the worker thread)."""
-    steps = ImportService(desk.ctx).steps(path, dry_run=dry_run, layout=layout)
+    steps = desk.imports.steps(path, dry_run=dry_run, layout=layout)
     try:
         while True:
             progress = next(steps)
@@ -266,7 +266,7 @@ class ImportWizard(QWizard):
         """Build the pages over an open desk."""
         super().__init__(parent)
         self.desk = desk
-        self.service = ImportService(desk.ctx)
+        self.service = desk.imports
         self.runner = runner or getattr(parent, "runner", None) or TaskRunner(self)
         self.layout_: SheetLayout | None = None
         self.task: Any = None

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import itertools
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -34,6 +30,7 @@ from PySide6.QtWidgets import (
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import SearchStoppedError, SendDeskError
 from send_desk.domain.kinds import CaseKind
+from send_desk.gui import settings as options
 from send_desk.gui.change_feed import ChangeFeed
 from send_desk.gui.errors import show_error
 from send_desk.gui.register_model import COLUMNS, RAG_COLUMN, RegisterModel
@@ -41,8 +38,6 @@ from send_desk.gui.settings import desk_settings, team_name, welcome_seen
 from send_desk.gui.style import app_icon
 from send_desk.gui.tasks import TaskRunner
 from send_desk.gui.widgets import DateField, combo, fit_to_screen, select_data
-from send_desk.services.changes import ChangeWatcher
-from send_desk.services.gui_queries import GuiQueries
 from send_desk.values.cases import CaseDetail, CaseFilter, DashboardCounts
 
 log = logging.getLogger(__name__)
@@ -150,10 +145,9 @@ class MainWindow(QMainWindow):
         """Build the window over an open desk; load the register."""
         super().__init__()
         self.desk = desk
-        self.queries = GuiQueries(desk.ctx)
         self.settings = settings or desk_settings()
         self.runner = runner or TaskRunner(self)
-        self.me = self.queries.me()
+        self.me = desk.staff.me()
         self.quick: str | None = None
         self.counts = DashboardCounts(0, 0, 0, 0, 0)
         self._generation = 0
@@ -180,7 +174,7 @@ class MainWindow(QMainWindow):
         self.search.installEventFilter(self)
         self.feed: ChangeFeed | None = None
         if poll:
-            self.feed = ChangeFeed(ChangeWatcher(desk.ctx.db), self)
+            self.feed = ChangeFeed(desk.change_watcher(), self)
             self.feed.changed.connect(self._external_change)
             self.feed.start()
         self.reload()
@@ -217,13 +211,13 @@ class MainWindow(QMainWindow):
             [
                 ("Anyone", None),
                 ("Unassigned", "__unassigned__"),
-                *((s.name, s.login) for s in self.queries.staff()),
+                *((s.name, s.login) for s in self.desk.staff.list_staff()),
             ],
             name="Officer",
             parent=central,
         )
         self.category = combo(
-            [("All categories", None), *((c.name, c.name) for c in self.queries.categories())],
+            [("All categories", None), *((name, name) for name in self.desk.categories.choices())],
             name="Category",
             parent=central,
         )
@@ -463,14 +457,13 @@ class MainWindow(QMainWindow):
         generation = self._generation
         case_filter = self.current_filter()
         key, descending = self.model.sort_key()
-        due_soon = self.quick == "due_soon"
-        queries, register = self.queries, self.desk.register
+        if self.quick == "due_soon":  # the dashboard's "due soon" count: due after today, within the window
+            case_filter = replace(case_filter, due_soon=True)
+        register = self.desk.register
         if not self._shown_once:
             # first screenful at once (an indexed LIMIT query), the whole id list off the GUI thread
             try:
-                first = queries.register_ids(
-                    case_filter, key, descending, due_soon_only=due_soon, limit=HEAD_ROWS
-                )
+                first = register.ids(case_filter, key, descending, limit=HEAD_ROWS)
             except SendDeskError:
                 first = []
             if first:
@@ -480,9 +473,7 @@ class MainWindow(QMainWindow):
 
         if head and self._shown_once and case_filter.text.strip():
             self.runner.run(
-                lambda: queries.register_head(
-                    case_filter, key, descending, HEAD_ROWS, due_soon_only=due_soon
-                ),
+                lambda: register.head_ids(case_filter, key, descending, HEAD_ROWS),
                 on_done=lambda first: self._head_loaded(generation, first),
                 on_error=lambda _exc: None,  # the whole search reports any trouble
             )
@@ -491,9 +482,7 @@ class MainWindow(QMainWindow):
         stop = self._stop_search = threading.Event()
 
         def work() -> tuple[list[int], DashboardCounts | None]:
-            ids = queries.register_ids(
-                case_filter, key, descending, due_soon_only=due_soon, should_stop=stop.is_set
-            )
+            ids = register.ids(case_filter, key, descending, should_stop=stop.is_set)
             return ids, register.counts() if counts else None
 
         self.runner.run(
@@ -566,7 +555,7 @@ class MainWindow(QMainWindow):
         """Ask for a new case and, once saved, show it selected in the register."""
         from send_desk.gui.new_case import NewCaseDialog
 
-        detail = NewCaseDialog.ask(self, self.desk, self.queries)
+        detail = NewCaseDialog.ask(self, self.desk)
         if detail is not None:
             self.statusBar().showMessage(f"Logged {detail.reference}", 8000)
             self.reload()
@@ -589,7 +578,7 @@ class MainWindow(QMainWindow):
             existing.activateWindow()
             return existing
         try:
-            view = CaseView(self, self.desk, case_id, queries=self.queries)
+            view = CaseView(self, self.desk, case_id)
         except SendDeskError as exc:
             show_error(self, exc)
             return None
@@ -608,31 +597,30 @@ class MainWindow(QMainWindow):
         if case_id is not None:
             self.open_case(case_id)
 
-    # ----- optional modules (other engineers' dialogs) -----------------------------------
+    # ----- export, import and print (imported when first used: openpyxl and Qt printing are slow to load)
     def export(self) -> None:
         """Open the export dialog for the cases the filters select."""
-        self._optional("send_desk.gui.export_dialog", "ExportDialog", "Export")
+        from send_desk.gui.export_dialog import ExportDialog
+
+        self._ask(ExportDialog.ask)
 
     def import_cases(self) -> None:
         """Open the spreadsheet import wizard."""
-        if self._optional("send_desk.gui.import_wizard", "ImportWizard", "Import"):
+        from send_desk.gui.import_wizard import ImportWizard
+
+        if self._ask(ImportWizard.ask):
             self.reload()
 
     def print_(self) -> None:
         """Open the print preview."""
-        self._optional("send_desk.gui.print_preview", "PrintPreview", "Printing")
+        from send_desk.gui.print_preview import PrintPreview
 
-    def _optional(self, module_name: str, class_name: str, what: str) -> Any:
-        module = _load_optional(module_name)
-        entry = getattr(getattr(module, class_name, None), "ask", None) if module else None
-        if entry is None:
-            QMessageBox.information(
-                self, "Not available yet", f"{what} is not available in this version yet."
-            )
-            return None
-        kwargs = {"case_filter": self.current_filter()} if _accepts(entry, "case_filter") else {}
+        self._ask(PrintPreview.ask)
+
+    def _ask(self, entry: Callable[..., Any]) -> Any:
+        """Run a dialog's entry point on the desk and the cases the filters select; explain a refusal."""
         try:
-            return entry(self, self.desk, **kwargs)
+            return entry(self, self.desk, case_filter=self.current_filter())
         except SendDeskError as exc:
             show_error(self, exc)
             return None
@@ -658,12 +646,10 @@ class MainWindow(QMainWindow):
 
     def start_daily_backup(self) -> None:
         """Make today's copy of a SQLite database off the GUI thread (once a day), noted in the status bar."""
-        url, engine, clock = self.desk.url, self.desk.ctx.db.engine, self.desk.ctx.now
+        desk = self.desk
 
         def work() -> Path | None:
-            from send_desk.services.backup import BackupService
-
-            service = BackupService(url, clock=clock, engine=engine)
+            service = desk.backups
             return service.backup_if_due() if service.supported else None
 
         def done(made: Path | None) -> None:
@@ -681,7 +667,7 @@ class MainWindow(QMainWindow):
 
     def _describe_target(self, kind: CaseKind, stage: int) -> str:
         """Return a kind's current target in plain words (the register's hover help)."""
-        return self.queries.kind_rules(kind, stage).description
+        return self.desk.deadlines.kind_rules(kind, stage).description
 
     # ----- settings ----------------------------------------------------------------------
     def update_title(self) -> None:
@@ -691,41 +677,41 @@ class MainWindow(QMainWindow):
     def _restore(self) -> None:
         s = self.settings
         self._restoring = True
-        geometry = s.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+        geometry = options.WINDOW_GEOMETRY.read(s)
+        if not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
             fit_to_screen(self, 1240, 760, margin=0)
-        header_state = s.value("register/header")
-        if isinstance(header_state, QByteArray) and not header_state.isEmpty():
+        header_state = options.REGISTER_HEADER.read(s)
+        if not header_state.isEmpty():
             self.table.horizontalHeader().restoreState(header_state)
             header = self.table.horizontalHeader()
             section = header.sortIndicatorSection()
             if 0 <= section < len(COLUMNS):
                 self.model.sort_column = section
                 self.model.sort_order = header.sortIndicatorOrder()
-        select_data(self.kind, s.value("filters/kind"))
-        select_data(self.status, s.value("filters/status", "open"))
-        select_data(self.officer, s.value("filters/officer"))
-        select_data(self.category, s.value("filters/category"))
-        self.mine.setChecked(str(s.value("filters/mine", "false")).lower() == "true")
-        self.received_from.setText(str(s.value("filters/from", "") or ""))
-        self.received_to.setText(str(s.value("filters/to", "") or ""))
+        select_data(self.kind, options.FILTER_KIND.read(s) or None)
+        select_data(self.status, options.FILTER_STATUS.read(s))
+        select_data(self.officer, options.FILTER_OFFICER.read(s) or None)
+        select_data(self.category, options.FILTER_CATEGORY.read(s) or None)
+        self.mine.setChecked(options.FILTER_MINE.read(s))
+        self.received_from.setText(options.FILTER_FROM.read(s))
+        self.received_to.setText(options.FILTER_TO.read(s))
         self.dashboard.set_active("open" if self.status.currentData() == "open" else None)
         self._restoring = False
 
     def save_settings(self) -> None:
         """Remember geometry, column widths, sort and filters."""
         s = self.settings
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("register/header", self.table.horizontalHeader().saveState())
-        s.setValue("filters/kind", self.kind.currentData() or "")
-        s.setValue("filters/status", self.status.currentData())
-        s.setValue("filters/officer", self.officer.currentData() or "")
-        s.setValue("filters/category", self.category.currentData() or "")
-        s.setValue("filters/mine", "true" if self.mine.isChecked() else "false")
-        s.setValue("filters/from", self.received_from.text())
-        s.setValue("filters/to", self.received_to.text())
+        options.WINDOW_GEOMETRY.write(s, self.saveGeometry())
+        options.REGISTER_HEADER.write(s, self.table.horizontalHeader().saveState())
+        options.FILTER_KIND.write(s, self.kind.currentData() or "")
+        options.FILTER_STATUS.write(s, self.status.currentData())
+        options.FILTER_OFFICER.write(s, self.officer.currentData() or "")
+        options.FILTER_CATEGORY.write(s, self.category.currentData() or "")
+        options.FILTER_MINE.write(s, self.mine.isChecked())
+        options.FILTER_FROM.write(s, self.received_from.text())
+        options.FILTER_TO.write(s, self.received_to.text())
         s.sync()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -747,21 +733,3 @@ class MainWindow(QMainWindow):
             self._stop_search.set()
             self._closed = True
             self.runner.cancel_all()  # a late result or error must not open a box over a shut desk
-
-
-def _accepts(entry: Callable[..., Any], name: str) -> bool:
-    """Tell whether a callable takes a keyword argument of this name."""
-    try:
-        return name in inspect.signature(entry).parameters
-    except (TypeError, ValueError):
-        return False
-
-
-def _load_optional(name: str) -> ModuleType | None:
-    """Import a module that may not be written yet."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and name.startswith(exc.name):
-            return None
-        raise

@@ -43,7 +43,6 @@ from send_desk.gui.widgets import (
     show_beside,
 )
 from send_desk.services.drafts import DraftStore, DraftValue, default_drafts_folder
-from send_desk.services.gui_queries import GuiQueries
 from send_desk.values.cases import CaseDetail, CaseInput, CaseRow, PersonInput
 
 LOOKUP_DELAY_MS = 300
@@ -69,7 +68,6 @@ class NewCaseDialog(QDialog):
         self,
         parent: QWidget | None,
         desk: Desk,
-        queries: GuiQueries | None = None,
         *,
         drafts: DraftStore | None = None,
     ) -> None:
@@ -77,7 +75,6 @@ class NewCaseDialog(QDialog):
         super().__init__(parent)
         self.desk = desk
         self.drafts = drafts
-        self.queries = queries or GuiQueries(desk.ctx)
         self.result_case: CaseDetail | None = None
         self._auto_channel = Channel.EMAIL
         self.earlier: list[CaseRow] = []
@@ -192,7 +189,7 @@ class NewCaseDialog(QDialog):
 
     # ----- building ----------------------------------------------------------------------
     def _build(self) -> None:
-        today = self.desk.ctx.today()
+        today = self.desk.today()
         self.errors: dict[str, FieldError] = {}
 
         def err(key: str) -> FieldError:
@@ -201,7 +198,7 @@ class NewCaseDialog(QDialog):
 
         self.kind = combo(((k.label, k.value) for k in CaseKind), name="Kind of case")
         for index, kind in enumerate(CaseKind):  # hover help in the list: each kind's target in plain words
-            rules = self.queries.kind_rules(kind, 1)
+            rules = self.desk.deadlines.kind_rules(kind, 1)
             self.kind.setItemData(index, f"{kind.label}: {rules.description}", Qt.ItemDataRole.ToolTipRole)
         self.stage = QSpinBox()
         self.stage.setRange(1, 2)
@@ -224,10 +221,10 @@ class NewCaseDialog(QDialog):
         self.rep_name = QLineEdit()
         self.rep_organisation = QLineEdit()
         self.category = combo(
-            [("", ""), *((c.name, c.name) for c in self.queries.categories())], name="Category"
+            [("", ""), *((name, name) for name in self.desk.categories.choices())], name="Category"
         )
         self.officer = combo(
-            [("Unassigned", None), *((s.name, s.login) for s in self.queries.staff())], name="Officer"
+            [("Unassigned", None), *((s.name, s.login) for s in self.desk.staff.list_staff())], name="Officer"
         )
         self.summary = QLineEdit()
         self.summary.setMaxLength(300)
@@ -347,7 +344,7 @@ class NewCaseDialog(QDialog):
 
     def _kind_changed(self) -> None:
         kind = self.current_kind()
-        rules = self.queries.kind_rules(kind, 1)
+        rules = self.desk.deadlines.kind_rules(kind, 1)
         self.kind.setToolTip(f"Target: {rules.description}")
         self.left_form.setRowVisible(self.stage_row, kind is CaseKind.COMPLAINT)
         if kind is not CaseKind.COMPLAINT:
@@ -380,8 +377,8 @@ class NewCaseDialog(QDialog):
             self.due_panel.setText("Type the received date to see the due dates.")
             return
         try:
-            deadline = self.queries.deadline(
-                kind, self.stage.value(), received, manual_due=self.ombudsman_due.date_or_none()
+            deadline = self.desk.deadlines.deadline(
+                kind, received, stage=self.stage.value(), manual_due=self.ombudsman_due.date_or_none()
             )
         except SendDeskError as exc:
             self.due_panel.setText(str(exc))
@@ -543,14 +540,13 @@ class NewCaseDialog(QDialog):
         cls,
         parent: QWidget | None,
         desk: Desk,
-        queries: GuiQueries | None = None,
         *,
         drafts: DraftStore | None = None,
     ) -> CaseDetail | None:
         """Show the form (offering back an unsaved draft); return the saved case, or None if cancelled."""
         if drafts is None:
-            drafts = DraftStore(default_drafts_folder(), login=desk.ctx.actor_login())
-        dialog = cls(parent, desk, queries, drafts=drafts)
+            drafts = DraftStore(default_drafts_folder(), login=desk.actor_login())
+        dialog = cls(parent, desk, drafts=drafts)
         draft = drafts.load()
         if draft is not None and cls.ask_restore(parent, draft.saved_at):
             dialog.restore_state(draft.fields)

@@ -17,18 +17,13 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QToolBar, 
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import SendDeskError
 from send_desk.domain.wording import DEFAULT_TEAM
-from send_desk.gui.printing import PrintJob, a4_layout, annual_job, case_job, paint_job, weekly_job, write_pdf
-from send_desk.services.reporting import ReportingService
+from send_desk.gui.settings import desk_settings, team_name
+from send_desk.printing import PrintJob, a4_layout, annual_job, case_job, paint_job, weekly_job, write_pdf
 
 
 def configured_team() -> str:
     """Return the team name from the desk settings (or the default when there is none)."""
-    try:
-        from send_desk.gui.settings import desk_settings, team_name
-
-        return team_name(desk_settings()) or DEFAULT_TEAM
-    except Exception:  # pragma: no cover - settings module missing or unreadable
-        return DEFAULT_TEAM
+    return team_name(desk_settings()) or DEFAULT_TEAM
 
 
 def ask_pdf_path(parent: QWidget | None, suggested: str) -> Path | None:
@@ -89,7 +84,7 @@ class PrintPreview:
         cls, parent: QWidget | None, desk: Desk, week: str | None = None, *, team: str | None = None
     ) -> PrintPreviewDialog:
         """Return the preview of the weekly summary of `week` (default last week), not yet shown."""
-        summary = ReportingService(desk.ctx).weekly_summary(week)
+        summary = desk.reporting.weekly_summary(week)
         return PrintPreviewDialog(weekly_job(summary, team=team or configured_team()), parent)
 
     @classmethod
@@ -97,7 +92,7 @@ class PrintPreview:
         cls, parent: QWidget | None, desk: Desk, year: int | None = None, *, team: str | None = None
     ) -> PrintPreviewDialog:
         """Return the preview of the annual complaints figures, not yet shown."""
-        figures = ReportingService(desk.ctx).annual_figures(year)
+        figures = desk.reporting.annual_figures(year)
         return PrintPreviewDialog(annual_job(figures, team=team or configured_team()), parent)
 
     @classmethod
@@ -106,8 +101,8 @@ class PrintPreview:
     ) -> PrintPreviewDialog:
         """Return the preview of a whole case, not yet shown."""
         detail = desk.cases.get(case_id)
-        by = ReportingService(desk.ctx).generated_by()
-        job = case_job(detail, team=team or configured_team(), printed_by=by, printed_at=desk.ctx.now())
+        by = desk.reporting.generated_by()
+        job = case_job(detail, team=team or configured_team(), printed_by=by, printed_at=desk.now())
         return PrintPreviewDialog(job, parent)
 
     @classmethod
@@ -128,7 +123,7 @@ class PrintPreview:
     @classmethod
     def ask(cls, parent: QWidget | None, desk: Desk, case_filter: Any = None) -> int:
         """Ask which week to print (default last week) and show its preview (the main window's Ctrl+P)."""
-        default = ReportingService(desk.ctx).default_week()
+        default = desk.reporting.default_week()
         week, ok = QInputDialog.getText(parent, "Print the weekly summary", "Week (YYYY-Www):", text=default)
         if not ok:
             return 0

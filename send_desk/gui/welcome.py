@@ -43,6 +43,7 @@ from send_desk.gui.settings import (
     MAX_TEAM_NAME,
     mark_welcome_seen,
     set_team_name,
+    settings_file,
     team_name,
 )
 from send_desk.gui.tasks import Progress, TaskRunner
@@ -238,8 +239,6 @@ def build_demo_desk(
     Runs on a worker thread (no widgets). The folder is emptied first; the real database is never opened
     here, and a real database kept inside the demo folder is refused.
     """
-    from send_desk.services.demo import DemoService
-
     real_file = real.url.database if real.url.get_backend_name() == "sqlite" else None
     if real_file and Path(real_file).resolve().is_relative_to(folder.resolve()):
         raise DemoApartError(
@@ -250,9 +249,9 @@ def build_demo_desk(
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    demo = open_desk(str(folder / DEMO_FILE_NAME), clock=clock or real.ctx.clock, login=real.ctx.login)
+    demo = open_desk(str(folder / DEMO_FILE_NAME), clock=clock or real.clock, login=real.login)
     try:
-        for written in DemoService(demo.ctx).generate(cases, seed=seed):
+        for written in demo.demo.generate(cases, seed=seed):
             yield Progress(written, cases, f"Made {written:,} of {cases:,} demo cases…")
     except BaseException:
         demo.close()
@@ -365,7 +364,7 @@ class DemoLauncher(QObject):
         )
 
     def _show(self, demo: Desk, folder: Path) -> None:
-        settings = QSettings(str(folder / DEMO_SETTINGS_NAME), QSettings.Format.IniFormat)
+        settings = settings_file(folder / DEMO_SETTINGS_NAME)
         runner = TaskRunner(inline=True) if self.window.runner.inline else None  # tests load synchronously
         try:
             window = DemoWindow(demo, self.window, settings=settings, runner=runner)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from send_desk.domain.wording import long_date, uk_datetime
 from send_desk.reports.htmlkit import document, esc, key_values, money, table
-from send_desk.services.reporting import AnnualFigures, StageFigures
+from send_desk.values.figures import AnnualFigures, StageFigures
 
 
 def annual_title(figures: AnnualFigures) -> str:

@@ -422,7 +422,7 @@ def parse_date(value: Any, today: date) -> date | None:
         month_name, day, year = match.groups()
         if month_name in _MONTHS:
             return _make_date(_year(year, today), _MONTHS[month_name], int(day), original)
-    if text.isdigit() and len(text) <= 7:
+    if text.isdecimal() and len(text) <= 7:  # isdigit() would let "¹" through to int()
         return parse_date(int(text), today)
     raise CellError(f"'{_clip(original)}' is not a date; write it as dd/mm/yyyy, e.g. 27/11/2026.")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from send_desk.domain.wording import DASH, long_date, uk_date, uk_datetime
 from send_desk.reports.htmlkit import document, esc, key_values, table
-from send_desk.services.reporting import Timeliness, WeeklySummary
+from send_desk.values.figures import Timeliness, WeeklySummary
 
 TREND_CHART_URL = "chart://weekly-trend"
 """The image resource the renderer adds for the 12-week trend chart."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -44,10 +44,17 @@ from send_desk.domain.kinds import (
 )
 from send_desk.domain.policy import ClockRule, TargetPolicy
 from send_desk.domain.reference import make_reference
-from send_desk.domain.targets import StageClock, check_extension, compute_deadlines, next_target
-from send_desk.domain.text import fold_accents
+from send_desk.domain.targets import check_extension
 from send_desk.domain.wording import uk_date
 from send_desk.services import audit
+from send_desk.services.case_rows import (
+    CaseRows,
+    build_search_text,
+    digits,
+    insert_case_rows,
+    name_key,
+    new_case_rows,
+)
 from send_desk.services.clocks import refresh
 from send_desk.services.context import ServiceContext
 from send_desk.services.identity import find_staff
@@ -78,39 +85,6 @@ class ActionInput:
     what: str
     owner_login: str | None = None
     due: date | None = None
-
-
-def digits(text: str) -> str:
-    """Return only the digits of a phone number."""
-    return "".join(ch for ch in text if ch.isdigit())
-
-
-def name_key(name: str) -> str:
-    """Return a name folded for matching (case and spacing ignored)."""
-    return " ".join(name.lower().split())
-
-
-def build_search_text(case: Case, people: Iterable[Person]) -> str:
-    """Return the text the free-text search indexes for a case."""
-    return search_text_of(
-        case.reference,
-        case.summary,
-        case.ombudsman_reference,
-        ((person.name, person.email, person.phone, person.identifier) for person in people),
-    )
-
-
-def search_text_of(
-    reference: str, summary: str, ombudsman_reference: str, people: Iterable[tuple[str, str, str, str]]
-) -> str:
-    """Return the search text from a case's reference, summary and people's (name, email, phone, id).
-
-    Accents are folded away ("Siân" is kept as "Sian") so that both databases find it by either spelling.
-    """
-    parts = [reference, reference.replace("-", ""), summary, ombudsman_reference]
-    for name, email, phone, identifier in people:
-        parts += [name, email, phone, digits(phone), identifier]
-    return fold_accents(" ".join(part for part in parts if part))
 
 
 class CaseService:
@@ -239,47 +213,21 @@ class CaseService:
         reference = (data.reference or "").strip().upper() or next_reference(session, today.year)
         if data.reference and session.scalar(select(Case.id).where(Case.reference == reference)) is not None:
             raise ValidationError(f"A case with the reference {reference} already exists.", field="reference")
-        case = Case(
+        rows = new_case_rows(
+            data,
             reference=reference,
-            kind=data.kind.value,
-            stage=data.stage,
-            status=CaseStatus.OPEN.value,
-            channel=data.channel.value,
-            received_on=data.received_on,
-            received_at=data.received_at,
-            category=category,
-            service_area=data.service_area.strip(),
-            summary=data.summary.strip(),
-            description=data.description.strip(),
-            adjustments=data.adjustments.strip(),
+            policy_id=policy_row.id,
+            policy=policy,
+            calendar=load_closures(session).calendar_for(policy),
             officer_id=officer.id if officer else None,
+            category_id=category.id if category else None,
             logged_by_id=actor.id,
-            ombudsman_reference=data.ombudsman_reference.strip(),
-            created_at=now,
-            updated_at=now,
-            updated_by=actor.name,
+            logged_by_name=actor.name,
+            now=now,
         )
-        people = [
-            make_person(PersonRole.CHILD, data.child),
-            make_person(PersonRole.CONTACT, data.contact),
-        ]
-        if data.representative is not None and not data.representative.is_blank():
-            people.append(make_person(PersonRole.REPRESENTATIVE, data.representative))
-        case.people = [person for person in people if person is not None]
-        stage = CaseStage(
-            stage=data.stage,
-            policy=policy_row,
-            started_on=data.received_on,
-            handler_id=officer.id if officer else None,
-            acknowledged_on=data.acknowledged_on,
-            responded_on=data.responded_on,
-            manual_due=data.ombudsman_due if policy.respond_rule is ClockRule.MANUAL else None,
-            outcome=data.outcome,
-        )
-        case.stages = [stage]
-        closures = load_closures(session)
-        refresh(case, stage, closures)
-        case.search_text = build_search_text(case, case.people)
+        case = Case(**rows.case)
+        case.people = [Person(**person) for person in rows.people]
+        case.stages = [CaseStage(**stage) for stage in rows.stages]
         session.add(case)
         session.flush()
         for other in data.link_to:
@@ -828,111 +776,34 @@ class _BulkRows:
 
     def write(self, inputs: Sequence[CaseInput], references: Sequence[str]) -> None:
         """Insert the cases, their stages, people and audit entries."""
-        cases: list[dict[str, Any]] = []
-        stages: list[dict[str, Any]] = []
-        people: list[list[dict[str, Any]]] = []
+        batch: list[CaseRows] = []
         officers: list[str | None] = []
         for data, reference in zip(inputs, references, strict=True):
-            case, stage, persons = self.rows(data, reference)
+            batch.append(self.rows(data, reference))
             officers.append(data.officer_login and self.officer(data.officer_login).login)
-            cases.append(case)
-            stages.append(stage)
-            people.append(persons)
-        table = Base.metadata.tables[Case.__tablename__]
-        ids = list(
-            self.session.execute(
-                insert(table).returning(table.c.id, sort_by_parameter_order=True), cases
-            ).scalars()
-        )
-        person_rows: list[dict[str, Any]] = []
-        audit_rows: list[dict[str, Any]] = []
-        for case_id, case, stage, persons, officer in zip(ids, cases, stages, people, officers, strict=True):
-            stage["case_id"] = case_id
-            for person in persons:
-                person["case_id"] = case_id
-                person_rows.append(person)
-            audit_rows.append(self.audit_row(case_id, case, officer))
-        self.session.execute(insert(Base.metadata.tables[CaseStage.__tablename__]), stages)
-        if person_rows:
-            self.session.execute(insert(Base.metadata.tables[Person.__tablename__]), person_rows)
+        ids = insert_case_rows(self.session, batch)
+        audit_rows = [
+            self.audit_row(case_id, rows.case, officer)
+            for case_id, rows, officer in zip(ids, batch, officers, strict=True)
+        ]
         self.session.execute(insert(Base.metadata.tables[AuditEntry.__tablename__]), audit_rows)
 
-    def rows(
-        self, data: CaseInput, reference: str
-    ) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
-        """Return the case row, its stage row and its people rows (as `CaseService._log` would save)."""
+    def rows(self, data: CaseInput, reference: str) -> CaseRows:
+        """Return the rows of one case, as `CaseService._log` would save them."""
         policy_row, policy, calendar = self.policy(data.kind, data.stage)
         officer = self.officer(data.officer_login) if data.officer_login else None
-        category_id = self.category(data.category) if data.category.strip() else None
-        manual_due = data.ombudsman_due if policy.respond_rule is ClockRule.MANUAL else None
-        deadlines = compute_deadlines(
-            policy,
-            calendar,
-            StageClock(
-                started_on=data.received_on, acknowledged_on=data.acknowledged_on, manual_due=manual_due
-            ),
+        return new_case_rows(
+            data,
+            reference=reference,
+            policy_id=policy_row.id,
+            policy=policy,
+            calendar=calendar,
+            officer_id=officer.id if officer else None,
+            category_id=self.category(data.category) if data.category.strip() else None,
+            logged_by_id=self.actor.id,
+            logged_by_name=self.actor.name,
+            now=self.now,
         )
-        persons = [
-            values
-            for values in (
-                person_values(PersonRole.CHILD, data.child),
-                person_values(PersonRole.CONTACT, data.contact),
-                person_values(PersonRole.REPRESENTATIVE, data.representative)
-                if data.representative is not None and not data.representative.is_blank()
-                else None,
-            )
-            if values is not None
-        ]
-        summary = data.summary.strip()
-        ombudsman_reference = data.ombudsman_reference.strip()
-        officer_id = officer.id if officer else None
-        case = {
-            "reference": reference,
-            "kind": data.kind.value,
-            "stage": data.stage,
-            "status": CaseStatus.OPEN.value,
-            "channel": data.channel.value,
-            "received_on": data.received_on,
-            "received_at": data.received_at,
-            "category_id": category_id,
-            "service_area": data.service_area.strip(),
-            "summary": summary,
-            "description": data.description.strip(),
-            "adjustments": data.adjustments.strip(),
-            "officer_id": officer_id,
-            "logged_by_id": self.actor.id,
-            "acknowledge_by": deadlines.acknowledge_by,
-            "acknowledged_on": data.acknowledged_on,
-            "respond_by": deadlines.respond_by,
-            "responded_on": data.responded_on,
-            "next_due": next_target(deadlines, data.acknowledged_on, data.responded_on),
-            "paused": deadlines.paused,
-            "outcome": data.outcome,
-            "ombudsman_reference": ombudsman_reference,
-            "search_text": search_text_of(
-                reference,
-                summary,
-                ombudsman_reference,
-                ((p["name"], p["email"], p["phone"], p["identifier"]) for p in persons),
-            ),
-            "created_at": self.now,
-            "updated_at": self.now,
-            "updated_by": self.actor.name,
-        }
-        stage = {
-            "stage": data.stage,
-            "policy_id": policy_row.id,
-            "started_on": data.received_on,
-            "handler_id": officer_id,
-            "acknowledge_by": deadlines.acknowledge_by,
-            "acknowledged_on": data.acknowledged_on,
-            "respond_by": deadlines.respond_by,
-            "respond_by_unextended": deadlines.respond_by_unextended,
-            "responded_on": data.responded_on,
-            "manual_due": manual_due,
-            "outcome": data.outcome,
-        }
-        return case, stage, persons
 
     def audit_row(self, case_id: int, case: dict[str, Any], officer: str | None) -> dict[str, Any]:
         """Return the audit row `audit.record` writes for a logged case."""
@@ -971,34 +842,6 @@ def snapshot(case: Case) -> dict[str, Any]:
         "closed_on": case.closed_on,
         "paused": case.paused,
         "clarified_on": stage.clarified_on if stage else None,
-    }
-
-
-def make_person(role: PersonRole, data: PersonInput) -> Person | None:
-    """Return a person row for entered details, or None when nothing was entered."""
-    values = person_values(role, data)
-    return None if values is None else Person(**values)
-
-
-def person_values(role: PersonRole, data: PersonInput) -> dict[str, Any] | None:
-    """Return the column values of a person row for entered details, or None when nothing was entered."""
-    if data.is_blank() and data.date_of_birth is None:
-        return None
-    return {
-        "role": role.value,
-        "name": data.name.strip(),
-        "name_key": name_key(data.name),
-        "date_of_birth": data.date_of_birth,
-        "identifier": data.identifier.strip(),
-        "relationship_to_child": data.relationship.strip(),
-        "organisation": data.organisation.strip(),
-        "email": data.email.strip(),
-        "email_key": data.email.strip().lower(),
-        "phone": data.phone.strip(),
-        "phone_key": digits(data.phone),
-        "address": data.address.strip(),
-        "preferred_contact": data.preferred_contact.strip(),
-        "consent": data.consent,
     }
 
 

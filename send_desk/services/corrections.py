@@ -11,7 +11,8 @@ from send_desk.db.models import Case, CaseStage, TimelineEntry
 from send_desk.domain.errors import ConflictError, NotFoundError, ValidationError
 from send_desk.domain.wording import uk_date
 from send_desk.services import audit
-from send_desk.services.cases import build_search_text, snapshot
+from send_desk.services.case_rows import build_search_text
+from send_desk.services.cases import snapshot
 from send_desk.services.clocks import refresh
 from send_desk.services.context import ServiceContext
 from send_desk.services.permissions import Action, require

@@ -1,37 +1,47 @@
-"""Realistic sample cases over the last two years, written in bulk so a million take minutes."""
+"""Realistic sample cases over the last two years, written in bulk so a million take minutes.
+
+Each sample case is a `CaseInput` (what was logged) and a dated history of what staff did next
+(acknowledge, extend, respond, escalate, close), drawn in an order the services accept. The rows are made
+by the one writer of a logged case's rows (services/case_rows.py) and the history is applied to them by
+the services' rules, so the demo cannot store a case the desk would refuse. The first few cases of every
+demo are open in each state a team meets (overdue, due today, due soon, on track, awaiting
+acknowledgement) so even a small demo shows them.
+"""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from enum import StrEnum
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from send_desk.db.models import (
-    Base,
-    Case,
-    CaseStage,
-    Category,
-    ReferenceCounter,
-    Staff,
-    TargetPolicyRow,
-)
+from send_desk.db.models import Category, Staff, TargetPolicyRow
 from send_desk.domain.calendar import WorkingCalendar
-from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, ClosureCode, Outcome, PersonRole, Role
+from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, ClosureCode, Outcome, Role
 from send_desk.domain.policy import ClockRule, TargetPolicy
-from send_desk.domain.reference import make_reference
-from send_desk.domain.targets import Deadlines, StageClock, compute_deadlines, next_target
+from send_desk.domain.targets import Deadlines, next_target
+from send_desk.domain.text import fold_accents
 from send_desk.services import audit
+from send_desk.services.case_rows import (
+    CaseRows,
+    insert_case_rows,
+    new_case_rows,
+    new_stage_row,
+    stage_deadlines,
+)
+from send_desk.services.cases import reserve_references
 from send_desk.services.context import UK, ServiceContext
 from send_desk.services.identity import staff_for_login
 from send_desk.services.policies import load_closures, policy_from_row
+from send_desk.services.views import rag_window
+from send_desk.values.cases import CaseInput, PersonInput
 
 BATCH = 5000
-
+DEMO_AUTHOR = "Demo data"
 KIND_WEIGHTS: tuple[tuple[CaseKind, int], ...] = (
     (CaseKind.ENQUIRY, 44),
     (CaseKind.COMPLAINT, 20),
@@ -101,6 +111,12 @@ FIRST_NAMES = [
     "Zofia",
     "Ewan",
     "Niamh",
+    "Siân",
+    "Zoë",
+    "Seán",
+    "Anaïs",
+    "Chloé",
+    "Rhiannon",
 ]
 SURNAMES = [
     "Smith",
@@ -195,11 +211,49 @@ DEMO_STAFF = (
 )
 
 
+class Step(StrEnum):
+    """What a member of staff did on a demo case (the names of the case actions)."""
+
+    ACKNOWLEDGE = "acknowledge"
+    EXTEND = "extend"
+    RESPOND = "respond"
+    ESCALATE = "escalate"
+    CLOSE = "close"
+
+
+@dataclass(frozen=True)
+class DemoEvent:
+    """One dated step of a demo case's history, with what the member of staff entered for it.
+
+    `on` is the day it happened (for an extension, the day the family was told).
+    """
+
+    step: Step
+    on: date
+    missed_reason: str = ""
+    amount: int | None = None
+    reason: str = ""
+    outcome: str | None = None
+    handler: str | None = None
+    code: ClosureCode | None = None
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    """A sample case: what was logged and the dated steps taken on it since, in order."""
+
+    data: CaseInput
+    events: tuple[DemoEvent, ...] = ()
+
+
 @dataclass(frozen=True)
 class _PolicySet:
     row_id: int
     policy: TargetPolicy
     calendar: WorkingCalendar
+
+
+Recorder = Callable[[str, DemoCase], None]
 
 
 class DemoService:
@@ -209,16 +263,27 @@ class DemoService:
         """Use the given database, clock and acting login."""
         self.ctx = ctx
 
-    def generate(self, count: int, *, seed: int = 1, days: int = 730) -> Iterator[int]:
-        """Add `count` cases received over the last `days` days; yield the number written so far."""
+    def generate(
+        self, count: int, *, seed: int = 1, days: int = 730, record: Recorder | None = None
+    ) -> Iterator[int]:
+        """Add `count` cases received over the last `days` days; yield the number written so far.
+
+        `record`, when given, is called with each case's reference and history (tests replay them).
+        """
         rng = random.Random(seed)
         today = self.ctx.today()
         now = self.ctx.now()
         with self.ctx.db.write() as session:
             actor = staff_for_login(session, self.ctx.actor_login(), at=now)
-            staff_ids = self._ensure_staff(session, now)
-            category_ids = list(session.scalars(select(Category.id).where(Category.active)))
+            staff = self._ensure_staff(session, now)
+            categories = {
+                name: category_id
+                for category_id, name in session.execute(
+                    select(Category.id, Category.name).where(Category.active)
+                )
+            }
             policies = self._policies(session)
+            soon_until = rag_window(session, today).soon_until
             audit.record(
                 session,
                 at=now,
@@ -227,38 +292,28 @@ class DemoService:
                 action="demo",
                 details={"cases": count, "seed": seed},
             )
-        with self.ctx.db.read() as session:
-            next_id = (session.scalar(select(func.max(Case.id))) or 0) + 1
-            next_stage_id = (session.scalar(select(func.max(CaseStage.id))) or 0) + 1
-            counters = dict(session.execute(select(ReferenceCounter.year, ReferenceCounter.last)).all())
-        builder = _Builder(rng, today, now, staff_ids, category_ids, policies, counters)
+        builder = _Builder(rng, today, now, days, staff, categories, policies, soon_until)
         written = 0
         while written < count:
             size = min(BATCH, count - written)
-            cases: list[dict[str, Any]] = []
-            stages: list[dict[str, Any]] = []
-            people: list[dict[str, Any]] = []
-            builder.extensions = []
-            for _ in range(size):
-                builder.build(next_id, next_stage_id, cases, stages, people)
-                next_stage_id += 2
-                next_id += 1
+            plans = [builder.plan(written + i) for i in range(size)]
             with self.ctx.db.write() as session:
-                session.execute(insert(Base.metadata.tables["case_record"]), cases)
-                session.execute(insert(Base.metadata.tables["case_stage"]), stages)
-                session.execute(insert(Base.metadata.tables["person"]), people)
-                if builder.extensions:
-                    session.execute(insert(Base.metadata.tables["extension"]), builder.extensions)
-                for year, last in builder.counters.items():
-                    row = session.get(ReferenceCounter, year)
-                    if row is None:
-                        session.add(ReferenceCounter(year=year, last=last))
-                    else:
-                        row.last = max(row.last, last)
+                numbers: dict[int, Iterator[str]] = {}
+                for year in sorted({plan.received.year for plan in plans}):
+                    wanted = sum(1 for plan in plans if plan.received.year == year)
+                    numbers[year] = iter(reserve_references(session, year, wanted))
+                batch: list[CaseRows] = []
+                for plan in plans:
+                    reference = next(numbers[plan.received.year])
+                    case, rows = builder.build(plan, reference)
+                    batch.append(rows)
+                    if record is not None:
+                        record(reference, case)
+                insert_case_rows(session, batch)
             written += size
             yield written
 
-    def _ensure_staff(self, session: Session, now: datetime) -> list[int]:
+    def _ensure_staff(self, session: Session, now: datetime) -> dict[str, int]:
         existing = {s.login: s.id for s in session.scalars(select(Staff))}
         for login, name, role in DEMO_STAFF:
             if login not in existing:
@@ -268,7 +323,7 @@ class DemoService:
                 session.add(staff)
                 session.flush()
                 existing[login] = staff.id
-        return [existing[login] for login, _, _ in DEMO_STAFF]
+        return {login: existing[login] for login, _, _ in DEMO_STAFF}
 
     def _policies(self, session: Session) -> dict[tuple[str, int], _PolicySet]:
         closures = load_closures(session)
@@ -279,259 +334,317 @@ class DemoService:
         return result
 
 
+class _Open(StrEnum):
+    """The state a showcase case is left in (open, nothing recorded)."""
+
+    OVERDUE = "overdue"
+    DUE_TODAY = "due today"
+    DUE_SOON = "due soon"
+    ON_TRACK = "on track"
+    ACKNOWLEDGEMENT_OVERDUE = "acknowledgement overdue"
+    AWAITING_ACKNOWLEDGEMENT = "awaiting acknowledgement"
+
+
+SHOWCASE: tuple[tuple[_Open, CaseKind], ...] = (
+    (_Open.OVERDUE, CaseKind.ENQUIRY),
+    (_Open.DUE_TODAY, CaseKind.ENQUIRY),
+    (_Open.DUE_SOON, CaseKind.FOI),
+    (_Open.ON_TRACK, CaseKind.ENQUIRY),
+    (_Open.ACKNOWLEDGEMENT_OVERDUE, CaseKind.COMPLAINT),
+    (_Open.AWAITING_ACKNOWLEDGEMENT, CaseKind.COMPLAINT),
+)
+"""The first cases of every demo: one open case in each state the dashboard counts."""
+
+
+@dataclass(frozen=True)
+class _Plan:
+    kind: CaseKind
+    received: date
+    showcase: _Open | None = None
+
+
+@dataclass
+class _History:
+    """A demo case's rows with its history applied step by step, by the rules the services follow.
+
+    Until domain/lifecycle.py lands this mirrors `CaseService`: each step recomputes the stage's due
+    dates from its recorded facts and copies the current stage onto the case row.
+    """
+
+    rows: CaseRows
+    policies: list[_PolicySet]
+    now: datetime
+    events: list[DemoEvent] = field(default_factory=list)
+    extensions: list[int | None] = field(default_factory=lambda: [None])
+
+    @property
+    def last(self) -> date:
+        """Return the day of the latest step (the received date before any)."""
+        return self.events[-1].on if self.events else self.rows.case["received_on"]
+
+    def acknowledge(self, on: date, missed_reason: str) -> None:
+        """Record the acknowledgement."""
+        stage = self.rows.stages[-1]
+        stage["acknowledged_on"] = on
+        stage["acknowledge_missed_reason"] = missed_reason
+        self._step(DemoEvent(Step.ACKNOWLEDGE, on, missed_reason=missed_reason), recompute=True)
+
+    def extend(self, told_on: date, amount: int, reason: str) -> None:
+        """Extend the response target once, telling the family on `told_on`."""
+        self.extensions[-1] = amount
+        self._step(DemoEvent(Step.EXTEND, told_on, amount=amount, reason=reason), recompute=True)
+        index = len(self.rows.stages) - 1
+        stage = self.rows.stages[index]
+        extension = {
+            "amount": amount,
+            "new_due": stage["respond_by"],
+            "reason": reason,
+            "told_on": told_on,
+            "created_at": self.now,
+            "created_by": "demo",
+        }
+        self.rows.extensions.append((index, extension))
+
+    def respond(self, on: date, outcome: str | None, missed_reason: str) -> None:
+        """Record the response."""
+        stage = self.rows.stages[-1]
+        stage["responded_on"] = on
+        stage["outcome"] = outcome
+        stage["respond_missed_reason"] = missed_reason
+        self._step(DemoEvent(Step.RESPOND, on, outcome=outcome, missed_reason=missed_reason), recompute=False)
+
+    def escalate(self, requested_on: date, handler: tuple[str, int], policies: _PolicySet) -> None:
+        """Open stage 2 with a new handler; a closed case opens again."""
+        stage, _ = new_stage_row(
+            2,
+            policy_id=policies.row_id,
+            policy=policies.policy,
+            calendar=policies.calendar,
+            started_on=requested_on,
+            handler_id=handler[1],
+        )
+        self.rows.stages.append(stage)
+        self.policies.append(policies)
+        self.extensions.append(None)
+        case = self.rows.case
+        case.update(officer_id=handler[1], status=CaseStatus.OPEN.value, closure_code=None, closed_on=None)
+        self._step(DemoEvent(Step.ESCALATE, requested_on, handler=handler[0]), recompute=False)
+
+    def close(self, on: date, code: ClosureCode) -> None:
+        """Close the case."""
+        self.rows.case.update(status=CaseStatus.CLOSED.value, closure_code=code.value, closed_on=on)
+        self._step(DemoEvent(Step.CLOSE, on, code=code), recompute=False)
+
+    def _step(self, event: DemoEvent, *, recompute: bool) -> None:
+        assert event.on >= self.last, f"{event.step} on {event.on} is before the step before it"
+        self.events.append(event)
+        stage = self.rows.stages[-1]
+        chosen = self.policies[-1]
+        if recompute:
+            stage_deadlines(chosen.policy, chosen.calendar, stage, self.extensions[-1])
+        case = self.rows.case
+        for column in ("stage", "acknowledge_by", "acknowledged_on", "respond_by", "responded_on", "outcome"):
+            case[column] = stage[column]
+        case["next_due"] = (
+            None
+            if case["status"] == CaseStatus.CLOSED.value
+            else next_target(
+                Deadlines(stage["acknowledge_by"], stage["respond_by"], stage["respond_by_unextended"]),
+                stage["acknowledged_on"],
+                stage["responded_on"],
+            )
+        )
+
+
 class _Builder:
-    """Makes the rows of one sample case at a time."""
+    """Draws sample cases and their histories, one at a time."""
 
     def __init__(
         self,
         rng: random.Random,
         today: date,
         now: datetime,
-        staff_ids: list[int],
-        category_ids: list[int],
+        days: int,
+        staff: dict[str, int],
+        categories: dict[str, int],
         policies: dict[tuple[str, int], _PolicySet],
-        counters: dict[int, int],
+        soon_until: date,
     ) -> None:
         self.rng = rng
         self.today = today
         self.now = now
-        self.staff_ids = staff_ids
-        self.category_ids = category_ids
+        self.days = days
+        self.staff = list(staff.items())
+        self.categories = list(categories.items())
         self.policies = policies
-        self.counters = counters
+        self.soon_until = soon_until
         self.kinds = [k for k, _ in KIND_WEIGHTS]
         self.kind_weights = [w for _, w in KIND_WEIGHTS]
         self.channels = [c for c, _ in CHANNEL_WEIGHTS]
         self.channel_weights = [w for _, w in CHANNEL_WEIGHTS]
-        self.extensions: list[dict[str, Any]] = []
 
-    def build(
-        self,
-        case_id: int,
-        stage_id: int,
-        cases: list[dict[str, Any]],
-        stages: list[dict[str, Any]],
-        people: list[dict[str, Any]],
-    ) -> None:
-        """Append the rows of one case to the batch lists."""
+    def plan(self, number: int) -> _Plan:
+        """Choose the kind and received date of the `number`th case (the first ones are the showcase)."""
+        if number < len(SHOWCASE):
+            state, kind = SHOWCASE[number]
+            return _Plan(kind, self._received_for(state, kind), state)
         rng = self.rng
         kind = rng.choices(self.kinds, self.kind_weights)[0]
-        age = int(rng.triangular(0, 730, 0))
-        received = self.today - timedelta(days=age)
+        received = self.today - timedelta(days=int(rng.triangular(0, self.days, 0)))
         if received.weekday() >= 5 and rng.random() < 0.8:
             received -= timedelta(days=received.weekday() - 4)
-        channel = rng.choices(self.channels, self.channel_weights)[0]
-        officer = rng.choice(self.staff_ids)
-        year = received.year
-        number = self.counters.get(year, 0) + 1
-        self.counters[year] = number
-        reference = make_reference(year, number)
+        return _Plan(kind, received)
 
-        first = self._stage(kind, 1, received, officer, stage_id, case_id)
-        rows = [first]
-        status = CaseStatus.CLOSED.value if first["responded_on"] else CaseStatus.OPEN.value
-        closed_on = None
-        closure = None
-        if kind is CaseKind.COMPLIMENT:
-            status, closed_on, closure = CaseStatus.CLOSED.value, received, ClosureCode.RESPONDED.value
-        elif first["responded_on"]:
-            closed_on = min(first["responded_on"] + timedelta(days=rng.randint(0, 3)), self.today)
-            closure = ClosureCode.RESPONDED.value
-            if rng.random() < 0.03:
-                status, closed_on, closure = CaseStatus.OPEN.value, None, None
-        elif age > 60 and rng.random() < 0.6:
-            status, closed_on = CaseStatus.CLOSED.value, received + timedelta(days=rng.randint(5, 40))
-            closure = rng.choice(
-                (ClosureCode.WITHDRAWN.value, ClosureCode.NO_RESPONSE_TO_CLARIFICATION.value)
+    def _received_for(self, state: _Open, kind: CaseKind) -> date:
+        """Return the latest received date that leaves a newly logged case of `kind` in `state`."""
+        chosen = self.policies[(kind.value, 1)]
+        today, soon = self.today, self.soon_until
+        wanted: dict[_Open, Callable[[date | None, date | None], bool]] = {
+            _Open.OVERDUE: lambda ack, due: due is not None and due < today,
+            _Open.DUE_TODAY: lambda ack, due: due == today,
+            _Open.DUE_SOON: lambda ack, due: due is not None and today < due <= soon,
+            _Open.ON_TRACK: lambda ack, due: due is not None and due > soon,
+            _Open.ACKNOWLEDGEMENT_OVERDUE: lambda ack, due: ack is not None and ack < today,
+            _Open.AWAITING_ACKNOWLEDGEMENT: lambda ack, due: ack is not None and ack > soon,
+        }
+        for age in range(120):
+            received = today - timedelta(days=age)
+            _, deadlines = new_stage_row(
+                1,
+                policy_id=chosen.row_id,
+                policy=chosen.policy,
+                calendar=chosen.calendar,
+                started_on=received,
+                handler_id=None,
             )
-        if (
-            kind is CaseKind.COMPLAINT
-            and first["responded_on"]
-            and first["outcome"] != Outcome.UPHELD.value
-            and rng.random() < 0.15
-        ):
-            requested = first["responded_on"] + timedelta(days=rng.randint(3, 25))
-            if requested <= self.today:
-                handler = rng.choice([s for s in self.staff_ids if s != officer])
-                second = self._stage(kind, 2, requested, handler, stage_id + 1, case_id)
-                rows.append(second)
-                officer = handler
-                status = CaseStatus.CLOSED.value if second["responded_on"] else CaseStatus.OPEN.value
-                closed_on = second["responded_on"]
-                closure = ClosureCode.RESPONDED.value if closed_on else None
-        current = rows[-1]
-        deadlines = Deadlines(
-            current["acknowledge_by"], current["respond_by"], current["respond_by_unextended"]
-        )
-        next_due = None
-        if status == CaseStatus.OPEN.value:
-            next_due = next_target(deadlines, current["acknowledged_on"], current["responded_on"])
+            if wanted[state](deadlines.acknowledge_by, deadlines.respond_by):
+                return received
+        return today
+
+    def build(self, plan: _Plan, reference: str) -> tuple[DemoCase, CaseRows]:
+        """Return one sample case's history and the rows it leaves."""
+        rng = self.rng
+        kind, received = plan.kind, plan.received
+        login, officer_id = rng.choice(self.staff)
+        category, category_id = rng.choice(self.categories)
         child = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
         contact_surname = child.split()[1] if rng.random() < 0.85 else rng.choice(SURNAMES)
         contact = f"{rng.choice(FIRST_NAMES)} {contact_surname}"
-        email = f"{contact.lower().replace(' ', '.')}{rng.randint(1, 999)}@example.org"
-        phone = f"07700 9{rng.randint(0, 99999):05d}"
-        summary = rng.choice(SUMMARIES)
-        received_at = datetime.combine(received, time(rng.randint(8, 17), rng.randint(0, 59)), tzinfo=UK)
-        cases.append(
-            {
-                "id": case_id,
-                "reference": reference,
-                "kind": kind.value,
-                "stage": current["stage"],
-                "status": status,
-                "channel": channel.value,
-                "received_on": received,
-                "received_at": received_at,
-                "category_id": rng.choice(self.category_ids),
-                "service_area": "SEND",
-                "summary": summary,
-                "description": "",
-                "adjustments": "",
-                "officer_id": officer,
-                "logged_by_id": officer,
-                "acknowledge_by": current["acknowledge_by"],
-                "acknowledged_on": current["acknowledged_on"],
-                "respond_by": current["respond_by"],
-                "responded_on": current["responded_on"],
-                "next_due": next_due,
-                "paused": False,
-                "outcome": current["outcome"],
-                "closure_code": closure,
-                "closure_reason": "",
-                "closed_on": closed_on,
-                "ombudsman_reference": "",
-                "ombudsman_decision": "",
-                "anonymised": False,
-                "search_text": " ".join(
-                    (
-                        reference,
-                        reference.replace("-", ""),
-                        summary,
-                        child,
-                        contact,
-                        email,
-                        phone,
-                        phone.replace(" ", ""),
-                    )
-                ),
-                "created_at": self.now,
-                "updated_at": self.now,
-                "updated_by": "Demo data",
-                "version": 1,
-            }
+        email = f"{fold_accents(contact).lower().replace(' ', '.')}{rng.randint(1, 999)}@example.org"
+        chosen = self.policies[(kind.value, 1)]
+        data = CaseInput(
+            kind=kind,
+            received_on=received,
+            channel=rng.choices(self.channels, self.channel_weights)[0],
+            received_at=datetime.combine(received, time(rng.randint(8, 17), rng.randint(0, 59)), tzinfo=UK),
+            contact=PersonInput(
+                name=contact,
+                relationship="parent",
+                email=email,
+                phone=f"07700 9{rng.randint(0, 99999):05d}",
+                consent=True,
+            ),
+            child=PersonInput(
+                name=child,
+                date_of_birth=received - timedelta(days=rng.randint(3 * 365, 19 * 365)),
+                consent=True,
+            ),
+            category=category,
+            service_area="SEND",
+            summary=rng.choice(SUMMARIES),
+            officer_login=login,
+            ombudsman_due=received + timedelta(days=28)
+            if chosen.policy.respond_rule is ClockRule.MANUAL
+            else None,
         )
-        stages.extend(rows)
-        dob = received - timedelta(days=rng.randint(3 * 365, 19 * 365))
-        people.append(_person(case_id, PersonRole.CHILD, child, dob=dob))
-        people.append(
-            _person(case_id, PersonRole.CONTACT, contact, email=email, phone=phone, relationship="parent")
+        rows = new_case_rows(
+            data,
+            reference=reference,
+            policy_id=chosen.row_id,
+            policy=chosen.policy,
+            calendar=chosen.calendar,
+            officer_id=officer_id,
+            category_id=category_id,
+            logged_by_id=officer_id,
+            logged_by_name=DEMO_AUTHOR,
+            now=self.now,
         )
+        history = _History(rows, [chosen], self.now)
+        if plan.showcase is None:
+            self._history(history, kind, received, login)
+        return DemoCase(data, tuple(history.events)), rows
 
-    def _stage(
-        self, kind: CaseKind, stage: int, started: date, handler: int, stage_id: int, case_id: int
-    ) -> dict[str, Any]:
+    def _history(self, history: _History, kind: CaseKind, received: date, officer: str) -> None:
         rng = self.rng
-        chosen = self.policies[(kind.value, stage)]
+        if kind is CaseKind.COMPLIMENT:
+            history.close(received, ClosureCode.RESPONDED)
+            return
+        responded = self._stage(history, kind)
+        if responded is not None:
+            if rng.random() < 0.97:
+                history.close(
+                    min(responded + timedelta(days=rng.randint(0, 3)), self.today), ClosureCode.RESPONDED
+                )
+        elif (self.today - received).days > 60 and rng.random() < 0.6:
+            closed = max(history.last, min(received + timedelta(days=rng.randint(5, 40)), self.today))
+            history.close(
+                closed, rng.choice((ClosureCode.WITHDRAWN, ClosureCode.NO_RESPONSE_TO_CLARIFICATION))
+            )
+        outcome = history.rows.stages[0]["outcome"]
+        if kind is not CaseKind.COMPLAINT or responded is None or outcome == Outcome.UPHELD.value:
+            return
+        if rng.random() >= 0.15:
+            return
+        requested = max(history.last, responded + timedelta(days=rng.randint(3, 25)))
+        if requested > self.today:
+            return
+        handler = rng.choice([s for s in self.staff if s[0] != officer])
+        history.escalate(requested, handler, self.policies[(kind.value, 2)])
+        if self._stage(history, kind) is not None:
+            history.close(
+                min(history.last + timedelta(days=rng.randint(0, 3)), self.today), ClosureCode.RESPONDED
+            )
+
+    def _stage(self, history: _History, kind: CaseKind) -> date | None:
+        """Draw the current stage's acknowledgement, extension and response; return the response date."""
+        rng = self.rng
+        stage = history.rows.stages[-1]
+        chosen = history.policies[-1]
         policy, calendar = chosen.policy, chosen.calendar
-        manual = started + timedelta(days=28) if policy.respond_rule is ClockRule.MANUAL else None
-        planned = compute_deadlines(policy, calendar, StageClock(started_on=started, manual_due=manual))
-        acknowledged = None
-        if planned.acknowledge_by is not None:
+        started: date = stage["started_on"]
+        acknowledge_by: date | None = stage["acknowledge_by"]
+        if acknowledge_by is not None:
             if rng.random() < 0.88:
                 acknowledged = calendar.add_working_days(
                     started, rng.randint(0, policy.acknowledge_days or 0)
                 )
             else:
-                acknowledged = calendar.add_working_days(planned.acknowledge_by, rng.randint(1, 4))
+                acknowledged = calendar.add_working_days(acknowledge_by, rng.randint(1, 4))
             if acknowledged > self.today:
-                acknowledged = None
-        extension = None
+                return None
+            late = acknowledged > acknowledge_by
+            history.acknowledge(acknowledged, "Staff absence" if late else "")
+        if stage["respond_by"] is None:
+            return None
         if policy.extension_max and rng.random() < 0.08:
-            extension = min(policy.extension_max, rng.randint(1, policy.extension_max))
-        deadlines = compute_deadlines(
-            policy,
-            calendar,
-            StageClock(
-                started_on=started, acknowledged_on=acknowledged, extension=extension, manual_due=manual
-            ),
-        )
-        if extension and deadlines.respond_by is not None:
-            self.extensions.append(
-                {
-                    "stage_id": stage_id,
-                    "amount": extension,
-                    "new_due": deadlines.respond_by,
-                    "reason": "Waiting for information from the school",
-                    "told_on": deadlines.respond_by_unextended,
-                    "created_at": self.now,
-                    "created_by": "demo",
-                }
-            )
-        responded = None
+            told_on = max(history.last, min(stage["respond_by_unextended"], self.today))
+            amount = rng.randint(1, policy.extension_max)
+            history.extend(told_on, amount, "Waiting for information from the school")
+        respond_by: date = stage["respond_by"]
+        if rng.random() < 0.78:
+            span = max(calendar.working_days_between(started, respond_by), 1)
+            responded = calendar.add_working_days(started, rng.randint(1, span))
+        else:
+            responded = calendar.add_working_days(respond_by, rng.randint(1, 15))
+        responded = max(responded, history.last)
+        if responded > self.today:
+            return None
         outcome = None
-        if deadlines.respond_by is not None and kind is not CaseKind.COMPLIMENT:
-            if rng.random() < 0.78:
-                span = max(calendar.working_days_between(started, deadlines.respond_by), 1)
-                responded = calendar.add_working_days(started, rng.randint(1, span))
-            else:
-                responded = calendar.add_working_days(deadlines.respond_by, rng.randint(1, 15))
-            if responded > self.today or (acknowledged is None and planned.acknowledge_by is not None):
-                responded = None
-        if responded and kind is CaseKind.COMPLAINT:
+        if kind is CaseKind.COMPLAINT:
             outcome = rng.choices(
                 (Outcome.UPHELD.value, Outcome.PARTLY_UPHELD.value, Outcome.NOT_UPHELD.value), (25, 35, 40)
             )[0]
-        return {
-            "id": stage_id,
-            "case_id": case_id,
-            "stage": stage,
-            "policy_id": chosen.row_id,
-            "started_on": started,
-            "handler_id": handler,
-            "acknowledge_by": deadlines.acknowledge_by,
-            "acknowledged_on": acknowledged,
-            "acknowledge_missed_reason": "Staff absence"
-            if acknowledged and deadlines.acknowledge_by and acknowledged > deadlines.acknowledge_by
-            else "",
-            "respond_by": deadlines.respond_by,
-            "respond_by_unextended": deadlines.respond_by_unextended,
-            "responded_on": responded,
-            "respond_missed_reason": "Awaiting information from school"
-            if responded and deadlines.respond_by and responded > deadlines.respond_by
-            else "",
-            "clarified_on": None,
-            "manual_due": manual,
-            "outcome": outcome,
-            "reasons": "",
-            "learning": "",
-        }
-
-
-def _person(
-    case_id: int,
-    role: PersonRole,
-    name: str,
-    *,
-    dob: date | None = None,
-    email: str = "",
-    phone: str = "",
-    relationship: str = "",
-) -> dict[str, Any]:
-    return {
-        "case_id": case_id,
-        "role": role.value,
-        "name": name,
-        "name_key": name.lower(),
-        "date_of_birth": dob,
-        "identifier": "",
-        "relationship_to_child": relationship,
-        "organisation": "",
-        "email": email,
-        "email_key": email.lower(),
-        "phone": phone,
-        "phone_key": phone.replace(" ", ""),
-        "address": "",
-        "preferred_contact": "",
-        "consent": True,
-    }
+        history.respond(
+            responded, outcome, "Awaiting information from school" if responded > respond_by else ""
+        )
+        return responded

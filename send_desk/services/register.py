@@ -19,7 +19,7 @@ from send_desk.domain.reference import parse_typed_reference
 from send_desk.domain.text import fold_accents
 from send_desk.services.context import ServiceContext
 from send_desk.services.views import RagWindow, case_rows, rag_window
-from send_desk.values.cases import CaseFilter, CaseRow, DashboardCounts
+from send_desk.values.cases import CaseFilter, CaseRow, CaseVersion, DashboardCounts
 
 SORT_KEYS = (
     "reference",
@@ -173,6 +173,14 @@ class RegisterService:
         """Return the register rows of the given ids, in that order."""
         with self.ctx.db.read() as session:
             return case_rows(session, ids, rag_window(session, self.ctx.today()))
+
+    def latest_change(self, case_id: int) -> CaseVersion | None:
+        """Return the saved version of a case with who saved it and when, or None if it is gone."""
+        with self.ctx.db.read() as session:
+            row = session.execute(
+                select(Case.version, Case.updated_by, Case.updated_at).where(Case.id == case_id)
+            ).first()
+            return None if row is None else CaseVersion(int(row[0]), str(row[1] or ""), row[2])
 
     def list_cases(
         self, case_filter: CaseFilter, sort: str = "received_on", descending: bool = False

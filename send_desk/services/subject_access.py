@@ -12,7 +12,8 @@ from send_desk.db.models import Case, Person, TimelineEntry
 from send_desk.domain.errors import NotFoundError, ValidationError
 from send_desk.domain.kinds import PersonRole
 from send_desk.services import audit
-from send_desk.services.cases import CaseService, digits, name_key
+from send_desk.services.case_rows import digits, name_key
+from send_desk.services.cases import CaseService
 from send_desk.services.context import ServiceContext
 from send_desk.services.permissions import Action, require
 from send_desk.services.spreadsheet import safe_row

@@ -292,3 +292,24 @@ class Deadline:
     respond_by: date | None
     respond_by_unextended: date | None
     target: str
+
+
+@dataclass(frozen=True)
+class KindRules:
+    """What the new-case form needs to know about a kind's current target at a stage."""
+
+    kind: CaseKind
+    stage: int
+    description: str
+    has_acknowledgement: bool
+    manual_due: bool
+    no_target: bool
+
+
+@dataclass(frozen=True)
+class CaseVersion:
+    """Who last saved a case, when, and its version."""
+
+    version: int
+    updated_by: str
+    updated_at: datetime

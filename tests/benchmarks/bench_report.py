@@ -28,7 +28,8 @@ from typing import Any
 from sqlalchemy import event, text
 
 from send_desk.bootstrap import open_desk
-from send_desk.services.reporting import ReportingService, week_label
+from send_desk.services.reporting import ReportingService
+from send_desk.values.figures import week_label
 
 GOAL_SECONDS = 1.0
 PROPOSED_INDEXES = (
@@ -140,7 +141,10 @@ def main(argv: list[str] | None = None) -> int:
         "runs": args.repeat,
     }
     if args.pdf:
-        from send_desk.gui.printing import weekly_job, write_pdf
+        from send_desk.app import headless_application
+        from send_desk.printing import weekly_job, write_pdf
+
+        headless_application()
 
         with tempfile.TemporaryDirectory() as folder:
             started = time.perf_counter()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from send_desk.domain.calendar import (
@@ -24,7 +24,6 @@ calendars = st.builds(
 counts = st.integers(min_value=0, max_value=70)
 
 
-@settings(max_examples=200)
 @given(calendars, days, st.integers(min_value=1, max_value=70))
 def test_lands_on_a_working_day(cal: WorkingCalendar, start: date, n: int) -> None:
     due = cal.add_working_days(start, n)
@@ -35,7 +34,6 @@ def test_lands_on_a_working_day(cal: WorkingCalendar, start: date, n: int) -> No
     assert due not in cal.extra_holidays
 
 
-@settings(max_examples=200)
 @given(calendars, days, counts, counts)
 def test_monotonic_in_n(cal: WorkingCalendar, start: date, a: int, b: int) -> None:
     low, high = sorted((a, b))
@@ -44,7 +42,6 @@ def test_monotonic_in_n(cal: WorkingCalendar, start: date, a: int, b: int) -> No
         assert cal.add_working_days(start, low) < cal.add_working_days(start, high)
 
 
-@settings(max_examples=200)
 @given(calendars, days, counts)
 def test_between_inverts_add(cal: WorkingCalendar, start: date, n: int) -> None:
     due = cal.add_working_days(start, n)
@@ -52,7 +49,6 @@ def test_between_inverts_add(cal: WorkingCalendar, start: date, n: int) -> None:
     assert cal.working_days_between(due, start) == -n
 
 
-@settings(max_examples=200)
 @given(calendars, days, counts)
 def test_add_matches_day_by_day_count(cal: WorkingCalendar, start: date, n: int) -> None:
     def off(day: date) -> bool:
@@ -70,7 +66,6 @@ def test_add_matches_day_by_day_count(cal: WorkingCalendar, start: date, n: int)
     assert cal.add_working_days(start, n) == day
 
 
-@settings(max_examples=200)
 @given(calendars, days, days)
 def test_between_is_antisymmetric_and_additive(cal: WorkingCalendar, a: date, b: date) -> None:
     assert cal.working_days_between(a, b) == -cal.working_days_between(b, a)
@@ -80,7 +75,6 @@ def test_between_is_antisymmetric_and_additive(cal: WorkingCalendar, a: date, b:
     )
 
 
-@settings(max_examples=200)
 @given(calendars, days)
 def test_next_working_day(cal: WorkingCalendar, day: date) -> None:
     nxt = cal.next_working_day(day)
@@ -89,7 +83,6 @@ def test_next_working_day(cal: WorkingCalendar, day: date) -> None:
     assert cal.working_days_between(day, nxt) == (0 if nxt == day else 1)
 
 
-@settings(max_examples=300)
 @given(
     st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31)),
     st.integers(min_value=-36, max_value=36),
@@ -102,7 +95,6 @@ def test_add_calendar_months_lands_in_the_right_month(start: date, months: int) 
     assert result.day == start.day or result.day == days_in_month(result.year, result.month)
 
 
-@settings(max_examples=200)
 @given(st.integers(min_value=1900, max_value=2199), st.integers(min_value=1, max_value=12))
 def test_month_end_goes_to_month_end(year: int, month: int) -> None:
     start = date(year, month, days_in_month(year, month))

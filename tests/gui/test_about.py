@@ -16,6 +16,7 @@ from send_desk import __version__
 from send_desk.bootstrap import Desk
 from send_desk.gui.about import COPIED, LICENCE, AboutDialog, backups_text, database_text
 from send_desk.gui.main_window import MainWindow
+from send_desk.services.backup import BackupService
 from tests.gui.helpers import ModalDriver, check, key
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,9 +75,8 @@ def test_the_licence_is_the_one_pyproject_states() -> None:
 
 
 def test_a_server_database_is_shown_without_its_password() -> None:
-    server = types.SimpleNamespace(
-        url=make_url("postgresql+psycopg://clerk:s3cret@db.council.local/senddesk")
-    )
+    url = make_url("postgresql+psycopg://clerk:s3cret@db.council.local/senddesk")
+    server = types.SimpleNamespace(url=url, backups=BackupService(url))
     assert database_text(server) == (  # type: ignore[arg-type]
         "PostgreSQL database senddesk on the server db.council.local, signed in as clerk"
     )

@@ -20,7 +20,7 @@ from send_desk.gui import errors as gui_errors
 from send_desk.gui.admin import ADMIN_MENU
 from send_desk.gui.main_window import SEARCH_DEBOUNCE_MS, MainWindow
 from send_desk.gui.register_model import COLUMNS, RAG_COLUMN, RegisterModel
-from send_desk.gui.settings import desk_settings
+from send_desk.gui.settings import desk_settings, set_team_name
 from send_desk.gui.style import RAG_STYLES, contrast_ratio
 from send_desk.gui.tasks import Progress, TaskRunner
 from send_desk.values.cases import CaseInput, PersonInput
@@ -220,7 +220,7 @@ def test_mine_shows_my_cases(window: MainWindow, desk) -> None:
 
 def test_settings_are_remembered(qtbot, desk, cases) -> None:
     settings = desk_settings()
-    settings.setValue("team/name", "North SEND team")
+    set_team_name(settings, "North SEND team")
     first = MainWindow(desk, settings=settings, runner=TaskRunner(inline=True), poll=False)
     qtbot.addWidget(first)
     assert first.windowTitle() == "SEND Desk — North SEND team"
@@ -242,42 +242,46 @@ def test_settings_are_remembered(qtbot, desk, cases) -> None:
     assert second.size().width() == 700
 
 
+def test_every_filter_a_descending_sort_and_the_column_order_survive_a_restart(qtbot, desk, cases) -> None:  # type: ignore[no-untyped-def]
+    first = MainWindow(desk, settings=desk_settings(), runner=TaskRunner(inline=True), poll=False)
+    qtbot.addWidget(first)
+    first.status.setCurrentIndex(first.status.findData("closed"))
+    first.officer.setCurrentIndex(first.officer.findData("priya.shah"))
+    first.category.setCurrentIndex(first.category.findData("Assessment delay"))
+    first.received_to.setText("27/11/2026")
+    header = first.table.horizontalHeader()
+    header.moveSection(header.visualIndex(RAG_COLUMN), 5)
+    header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+    order = [header.logicalIndex(visual) for visual in range(header.count())]
+    sort_key = first.model.sort_key()
+    first.close()
+
+    second = MainWindow(desk, settings=desk_settings(), runner=TaskRunner(inline=True), poll=False)
+    qtbot.addWidget(second)
+    assert second.status.currentData() == "closed"
+    assert second.officer.currentData() == "priya.shah"
+    assert second.category.currentData() == "Assessment delay"
+    assert second.received_to.text() == "27/11/2026"
+    assert second.kind.currentData() is None
+    assert not second.mine.isChecked()
+    restored = second.table.horizontalHeader()
+    assert [restored.logicalIndex(visual) for visual in range(restored.count())] == order
+    assert restored.visualIndex(RAG_COLUMN) == 5
+    assert restored.sortIndicatorSection() == 1
+    assert restored.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert second.model.sort_key() == sort_key == (COLUMNS[1].sort_key, True)
+    assert not second.dashboard.buttons["open"].isChecked()  # the Open card is lit only for open cases
+
+
 def test_default_team_name_in_title(window: MainWindow) -> None:
     assert window.windowTitle() == "SEND Desk — SEND team"
 
 
-def test_export_import_print_say_not_available_when_missing(
-    window: MainWindow, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import send_desk.gui.main_window as main_window
-
-    monkeypatch.setattr(main_window, "_load_optional", lambda name: None)
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(text))
-    window.export_action.trigger()
-    window.import_action.trigger()
-    window.print_action.trigger()
-    assert shown == [
-        "Export is not available in this version yet.",
-        "Import is not available in this version yet.",
-        "Printing is not available in this version yet.",
-    ]
-
-
-def test_optional_dialog_gets_the_current_filter(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
-    import types
-
-    import send_desk.gui.main_window as main_window
+def test_export_dialog_gets_the_current_filter(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    from send_desk.gui.export_dialog import ExportDialog
 
     seen = []
-
-    class ExportDialog:
-        @classmethod
-        def ask(cls, parent, desk, case_filter=None):  # type: ignore[no-untyped-def]
-            seen.append(case_filter)
-
-    module = types.SimpleNamespace(ExportDialog=ExportDialog)
-    monkeypatch.setattr(main_window, "_load_optional", lambda name: module)
+    monkeypatch.setattr(ExportDialog, "ask", lambda parent, desk, case_filter=None: seen.append(case_filter))
     window.search.setText("bloggs")
     window.export_action.trigger()
     assert seen
@@ -473,7 +477,7 @@ def test_a_search_typed_just_before_closing_never_runs(
 ) -> None:  # type: ignore[no-untyped-def]
     """Regression: the debounced search fired after close and opened an error box over a shut desk."""
     calls: list[object] = []
-    monkeypatch.setattr(window.queries, "register_ids", lambda *a, **k: calls.append(a) or [])
+    monkeypatch.setattr(window.desk.register, "ids", lambda *a, **k: calls.append(a) or [])
     window.search.setText("bloggs")
     assert window.search_timer.isActive()
     window.close()
@@ -485,12 +489,11 @@ def test_a_search_typed_just_before_closing_never_runs(
 
 def test_kind_column_hover_says_the_target_in_plain_words(window: MainWindow, desk: Desk, cases) -> None:  # type: ignore[no-untyped-def]
     from send_desk.gui.register_model import KIND_COLUMN
-    from send_desk.services.gui_queries import GuiQueries
 
     window.reload()
     row = next(r for r in range(window.model.rowCount()) if window.model.case_id(r) == cases[0].id)
     tip = window.model.data(window.model.index(row, KIND_COLUMN), Qt.ItemDataRole.ToolTipRole)
-    assert tip == GuiQueries(desk.ctx).kind_rules(CaseKind.COMPLAINT, 1).description
+    assert tip == desk.deadlines.kind_rules(CaseKind.COMPLAINT, 1).description
     assert tip == (
         "Acknowledge within 5 working days; respond within 10 working days of the acknowledgement; "
         "one extension of up to 10 working days."
@@ -572,7 +575,7 @@ def test_only_a_stopped_search_fails_quietly(window: MainWindow, monkeypatch, er
     def fail(*_args: object, **_kwargs: object) -> list[int]:
         raise error
 
-    monkeypatch.setattr(window.queries, "register_ids", fail)
+    monkeypatch.setattr(window.desk.register, "ids", fail)
     window.reload(counts=False)
     assert told == [str(error)] * shown
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from send_desk.domain.kinds import CaseKind, Channel, Outcome
@@ -118,6 +118,8 @@ def test_dates_in_every_form(value: Any, expected: date | None) -> None:
         (-3, "The number -3 is not a date."),
         (True, "'True' is not a date."),
         (time(10, 0), "'10:00:00' is not a date."),
+        # a superscript digit is a digit to str.isdigit but not to int(): found by the ci profile
+        ("¹", "'¹' is not a date; write it as dd/mm/yyyy, e.g. 27/11/2026."),
     ],
 )
 def test_bad_dates_say_why(value: Any, message: str) -> None:
@@ -275,7 +277,6 @@ cell_values = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None)
 @given(st.dictionaries(st.sampled_from(FIELDS), cell_values, min_size=1))
 def test_any_cells_parse_to_values_or_reasons(cells: dict[str, Any]) -> None:
     parsed = parse_row(5, cells, TODAY)

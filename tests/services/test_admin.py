@@ -14,7 +14,8 @@ from send_desk.db.models import AuditEntry, CaseStage
 from send_desk.domain.errors import NotFoundError, ValidationError
 from send_desk.domain.kinds import CaseKind, Role
 from send_desk.domain.policy import ClockRule
-from send_desk.services.admin import CategoryService, PolicyAdminService
+from send_desk.services.admin import PolicyAdminService
+from send_desk.services.categories import CategoryService
 from send_desk.services.staff import active_admins
 from send_desk.values.cases import CaseDetail, CaseInput
 from tests.conftest import FakeClock, complaint_input

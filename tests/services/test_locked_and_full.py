@@ -164,16 +164,17 @@ def test_a_full_database_file_fails_plainly_and_writes_nothing(database_path: Pa
     event.listen(engine, "connect", cap_size)
     engine.dispose()
     try:
+        # 40 cases of 4 kB each: ten times what two more pages of the file can hold
         with pytest.raises(DatabaseUnavailableError) as caught:
-            desk.cases.log_many(bulky_cases())
+            desk.cases.log_many(bulky_cases(40))
         assert str(caught.value).startswith(FULL)
         assert "nothing was saved" in str(caught.value).lower()
         assert case_count(database_path) == before
 
         event.remove(engine, "connect", cap_size)
         engine.dispose()  # space freed: the same import now goes through
-        assert len(desk.cases.log_many(bulky_cases())) == 300
-        assert case_count(database_path) == before + 300
+        assert len(desk.cases.log_many(bulky_cases(40))) == 40
+        assert case_count(database_path) == before + 40
     finally:
         desk.close()
     assert integrity(database_path) == "ok"

@@ -12,8 +12,9 @@ import pytest
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import PermissionDeniedError
 from send_desk.domain.kinds import CaseKind, Role
-from send_desk.services.admin import CategoryService, PolicyAdminService
+from send_desk.services.admin import PolicyAdminService
 from send_desk.services.audit_view import AuditService
+from send_desk.services.categories import CategoryService
 from send_desk.services.corrections import RecordedDateService
 from send_desk.services.permissions import Action, allowed_actions, allows, refusal
 from send_desk.services.retention import RetentionService

@@ -30,19 +30,19 @@ import pytest
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import ValidationError
 from send_desk.domain.kinds import CaseKind, Channel, ClosureCode, Outcome, RemedyKind
-from send_desk.services import reporting as reporting_module
 from send_desk.services.cases import RemedyInput
-from send_desk.services.reporting import (
+from send_desk.services.reporting import ReportingService
+from send_desk.services.reporting import position as position_module
+from send_desk.values.cases import CaseDetail
+from send_desk.values.figures import (
     Count,
     OfficerLoad,
     Ratio,
-    ReportingService,
     parse_week,
     percent_text,
     reporting_year_start,
     week_label,
 )
-from send_desk.values.cases import CaseDetail
 from tests.conftest import complaint_input
 
 
@@ -368,8 +368,33 @@ def test_reading_a_past_week_backwards_gives_the_same_position(
     reporting: ReportingService, known: dict[str, str], monkeypatch: pytest.MonkeyPatch, week: str
 ) -> None:
     forwards = reporting.weekly_summary(week)
-    monkeypatch.setattr(reporting_module, "read_backwards", lambda before, since: True)
+    monkeypatch.setattr(position_module, "read_backwards", lambda before, since: True)
     backwards = reporting.weekly_summary(week)
     assert backwards == forwards
-    monkeypatch.setattr(reporting_module, "read_backwards", lambda before, since: False)
+    monkeypatch.setattr(position_module, "read_backwards", lambda before, since: False)
     assert reporting.weekly_summary(week) == forwards
+
+
+@pytest.mark.parametrize("backwards", [True, False])
+def test_a_case_closed_before_the_week_ended_is_never_overdue_at_its_end(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch, backwards: bool
+) -> None:
+    # issue 12 item 10: whatever the data says (here a stage acknowledged after its case was closed, as
+    # the old demo wrote, or an import could), a case closed by the end of the week has nothing overdue then
+    from send_desk.db.models import CaseStage
+
+    closed = log(desk, CaseKind.COMPLAINT, date(2026, 11, 2))
+    closed = desk.cases.close(
+        closed.id, code=ClosureCode.WITHDRAWN, on=date(2026, 11, 4), expected_version=closed.version
+    )
+    still_open = log(desk, CaseKind.COMPLAINT, date(2026, 11, 2))
+    assert (closed.acknowledge_by, still_open.acknowledge_by) == (date(2026, 11, 9), date(2026, 11, 9))
+    with desk.ctx.db.write() as session:
+        stage = session.query(CaseStage).filter_by(case_id=closed.id, stage=1).one()
+        stage.acknowledged_on = date(2026, 11, 18)  # after the week of 9-15 November ended
+    monkeypatch.setattr(position_module, "read_backwards", lambda before, since: backwards)
+    summary = ReportingService(desk.ctx).weekly_summary("2026-W46")
+    assert [(i.reference, i.target, i.due) for i in summary.overdue] == [
+        (still_open.reference, "acknowledge", date(2026, 11, 9))
+    ]
+    assert summary.open_at_end == 1

@@ -19,7 +19,7 @@ from send_desk.domain.kinds import CaseKind, ClosureCode, Outcome, Role
 from send_desk.services.spreadsheets import ExportService, ImportService, Pseudonymiser
 from send_desk.services.staff import StaffService
 from send_desk.values.cases import CaseFilter, PersonInput
-from tests.conftest import FakeClock, complaint_input
+from tests.conftest import FakeClock, complaint_input, examples
 
 MESSY_HEADERS = [
     "Ref No",
@@ -440,7 +440,7 @@ HEADERS = [
 ]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(dev=25, ci=200), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(cell, min_size=len(HEADERS), max_size=len(HEADERS)), min_size=1, max_size=8))
 def test_random_cells_are_accepted_or_rejected_with_a_reason(
     desk: Desk, tmp_path: Path, rows: list[list[Any]]

@@ -1,7 +1,8 @@
 """Administration dialogs; the main window adds a menu entry for each one the person may use.
 
-The menu names each dialog by module and class so that building the main window imports none of them
-(they pull in openpyxl and the case services); a dialog's module is imported when it is first opened.
+Each entry loads its dialog class with a plain import inside a small function, so that building the main
+window imports none of them (they pull in openpyxl and the case services, slow to load at launch); a
+dialog's module is imported when it is first opened.
 
 Wiring (for the main window)::
 
@@ -15,7 +16,7 @@ Wiring (for the main window)::
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,28 +28,67 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class AdminEntry:
-    """One Admin-menu entry: its label, the permission it needs, and where its dialog class lives."""
+    """One Admin-menu entry: its label, the permission it needs, and how to load its dialog class."""
 
     label: str
     action: Action
-    module: str
-    class_name: str
+    load: Callable[[], type[AdminDialog]]
 
     def dialog(self) -> type[AdminDialog]:
         """Import and return the dialog class."""
-        module = importlib.import_module(f"send_desk.gui.admin.{self.module}")
-        dialog: type[AdminDialog] = getattr(module, self.class_name)
-        return dialog
+        return self.load()
+
+
+def _staff() -> type[AdminDialog]:
+    from send_desk.gui.admin.staff import StaffDialog
+
+    return StaffDialog
+
+
+def _policies() -> type[AdminDialog]:
+    from send_desk.gui.admin.policies import PoliciesDialog
+
+    return PoliciesDialog
+
+
+def _closures() -> type[AdminDialog]:
+    from send_desk.gui.admin.closures import ClosuresDialog
+
+    return ClosuresDialog
+
+
+def _categories() -> type[AdminDialog]:
+    from send_desk.gui.admin.categories import CategoriesDialog
+
+    return CategoriesDialog
+
+
+def _audit() -> type[AdminDialog]:
+    from send_desk.gui.admin.audit import AuditDialog
+
+    return AuditDialog
+
+
+def _subject_access() -> type[AdminDialog]:
+    from send_desk.gui.admin.data_protection import SubjectAccessDialog
+
+    return SubjectAccessDialog
+
+
+def _retention() -> type[AdminDialog]:
+    from send_desk.gui.admin.data_protection import RetentionDialog
+
+    return RetentionDialog
 
 
 ADMIN_MENU: tuple[AdminEntry, ...] = (
-    AdminEntry("&Staff and roles…", Action.MANAGE_STAFF, "staff", "StaffDialog"),
-    AdminEntry("&Target policies…", Action.MANAGE_POLICIES, "policies", "PoliciesDialog"),
-    AdminEntry("&Closure days and holidays…", Action.MANAGE_CLOSURES, "closures", "ClosuresDialog"),
-    AdminEntry("C&ategories…", Action.MANAGE_CATEGORIES, "categories", "CategoriesDialog"),
-    AdminEntry("Audit &trail…", Action.VIEW_AUDIT, "audit", "AuditDialog"),
-    AdminEntry("Subject access &finder…", Action.SUBJECT_ACCESS, "data_protection", "SubjectAccessDialog"),
-    AdminEntry("&Retention…", Action.RETENTION, "data_protection", "RetentionDialog"),
+    AdminEntry("&Staff and roles…", Action.MANAGE_STAFF, _staff),
+    AdminEntry("&Target policies…", Action.MANAGE_POLICIES, _policies),
+    AdminEntry("&Closure days and holidays…", Action.MANAGE_CLOSURES, _closures),
+    AdminEntry("C&ategories…", Action.MANAGE_CATEGORIES, _categories),
+    AdminEntry("Audit &trail…", Action.VIEW_AUDIT, _audit),
+    AdminEntry("Subject access &finder…", Action.SUBJECT_ACCESS, _subject_access),
+    AdminEntry("&Retention…", Action.RETENTION, _retention),
 )
 """Every administration screen, in menu order."""
 

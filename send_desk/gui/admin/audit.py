@@ -23,7 +23,7 @@ from send_desk.domain.errors import ValidationError, to_display_time
 from send_desk.gui.admin.common import AdminDialog, Column, RowsModel, make_table
 from send_desk.gui.tasks import Progress, TaskRunner
 from send_desk.gui.widgets import DateField
-from send_desk.services.audit_view import AuditQuery, AuditService, AuditView
+from send_desk.services.audit_view import AuditQuery, AuditView
 from send_desk.services.permissions import Action
 
 PAGE = 200
@@ -74,7 +74,7 @@ class AuditDialog(AdminDialog):
     ) -> None:
         """Build the filters, the table and the detail pane, then show the newest entries."""
         super().__init__(desk, parent)
-        self.service = AuditService(desk.ctx)
+        self.service = desk.audit
         self.runner = runner or TaskRunner(self)
         self.query = AuditQuery()
 

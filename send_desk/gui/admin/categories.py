@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from send_desk.bootstrap import Desk
 from send_desk.gui.admin.common import AdminDialog, Column, RowsModel, make_table
-from send_desk.services.admin import CategoryService, CategoryView
+from send_desk.services.categories import CategoryView
 from send_desk.services.permissions import Action
 
 
@@ -39,7 +39,7 @@ class CategoriesDialog(AdminDialog):
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         """Build the table and the forms, then load the categories."""
         super().__init__(desk, parent)
-        self.service = CategoryService(desk.ctx)
+        self.service = desk.categories
         self.model: RowsModel[CategoryView] = RowsModel(category_columns(), self)
         self.table = make_table(self.model, "Categories", self)
         self.table.selectionModel().selectionChanged.connect(self._selected)

@@ -24,8 +24,7 @@ from send_desk.gui.admin.common import AdminDialog, Column, RowsModel, make_tabl
 from send_desk.gui.tasks import Progress, TaskRunner
 from send_desk.gui.widgets import DateField
 from send_desk.services.permissions import Action
-from send_desk.services.retention import RetentionItem, RetentionResult, RetentionService
-from send_desk.services.subject_access import SubjectAccessService
+from send_desk.services.retention import RetentionItem, RetentionResult
 from send_desk.values.cases import CaseRow
 
 
@@ -61,7 +60,7 @@ class RetentionDialog(AdminDialog):
     ) -> None:
         """Build the cut-off field, the preview and the buttons."""
         super().__init__(desk, parent)
-        self.service = RetentionService(desk.ctx)
+        self.service = desk.retention
         self.runner = runner or TaskRunner(self)
         explanation = QLabel(
             "Cases closed more than six years ago lose every personal detail: names, dates of birth, "
@@ -143,7 +142,7 @@ class SubjectAccessDialog(AdminDialog):
     ) -> None:
         """Build the search fields, the results and the export button."""
         super().__init__(desk, parent)
-        self.service = SubjectAccessService(desk.ctx)
+        self.service = desk.subject_access
         self.runner = runner or TaskRunner(self)
         form = QFormLayout()
         self.name = QLineEdit(self)

@@ -23,7 +23,7 @@ from send_desk.domain.policy import ClockRule
 from send_desk.domain.wording import uk_date
 from send_desk.gui.admin.common import AdminDialog, Column, RowsModel, make_table
 from send_desk.gui.widgets import combo, select_data
-from send_desk.services.admin import PolicyAdminService, PolicyView, RecalculationItem
+from send_desk.services.admin import PolicyView, RecalculationItem
 from send_desk.services.permissions import Action
 
 RULES = (
@@ -82,7 +82,7 @@ class PoliciesDialog(AdminDialog):
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         """Build the policy table, the edit form and the recalculation preview."""
         super().__init__(desk, parent)
-        self.service = PolicyAdminService(desk.ctx)
+        self.service = desk.policies
         self.model: RowsModel[PolicyView] = RowsModel(policy_columns(), self)
         self.table = make_table(self.model, "Target policies", self)
         self.table.selectionModel().selectionChanged.connect(self._selected)

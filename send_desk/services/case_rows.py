@@ -1,0 +1,262 @@
+"""One writer of what a logged case stores: its case row, stage row, people rows and search text.
+
+`CaseService._log` (through the ORM), the bulk import (`CaseService.log_bulk`, plain INSERTs) and the
+demo builder all turn a `CaseInput` into rows here, given what they looked up (policy, calendar,
+officer, category, reference), so a case is stored the same way whichever path logged it.
+`insert_case_rows` writes a batch of them with the ids the database assigns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from send_desk.db.models import Base, Case, CaseStage, Extension, Person
+from send_desk.domain.calendar import WorkingCalendar
+from send_desk.domain.kinds import CaseStatus, PersonRole
+from send_desk.domain.policy import ClockRule, TargetPolicy
+from send_desk.domain.targets import Deadlines, StageClock, compute_deadlines, next_target
+from send_desk.domain.text import fold_accents
+from send_desk.values.cases import CaseInput, PersonInput
+
+Row = dict[str, Any]
+
+
+class CaseRows(NamedTuple):
+    """The rows of one case before it is inserted (no ids yet; `extensions` pair a stage index with a row)."""
+
+    case: Row
+    stages: list[Row]
+    people: list[Row]
+    extensions: list[tuple[int, Row]]
+
+
+def digits(text: str) -> str:
+    """Return only the digits of a phone number."""
+    return "".join(filter(str.isdigit, text))
+
+
+def name_key(name: str) -> str:
+    """Return a name folded for matching (case and spacing ignored)."""
+    return " ".join(name.lower().split())
+
+
+def search_text_of(
+    reference: str, summary: str, ombudsman_reference: str, people: Iterable[tuple[str, str, str, str]]
+) -> str:
+    """Return the search text from a case's reference, summary and people's (name, email, phone, id).
+
+    Accents are folded away ("Siân" is kept as "Sian") so that both databases find it by either spelling.
+    """
+    parts = [reference, reference.replace("-", ""), summary, ombudsman_reference]
+    for name, email, phone, identifier in people:
+        parts += [name, email, phone, digits(phone), identifier]
+    return fold_accents(" ".join(part for part in parts if part))
+
+
+def build_search_text(case: Case, people: Iterable[Person]) -> str:
+    """Return the text the free-text search indexes for a case."""
+    return search_text_of(
+        case.reference,
+        case.summary,
+        case.ombudsman_reference,
+        ((person.name, person.email, person.phone, person.identifier) for person in people),
+    )
+
+
+def person_values(role: PersonRole, data: PersonInput) -> Row | None:
+    """Return the column values of a person row for entered details, or None when nothing was entered."""
+    if data.is_blank() and data.date_of_birth is None:
+        return None
+    return {
+        "role": role.value,
+        "name": data.name.strip(),
+        "name_key": name_key(data.name),
+        "date_of_birth": data.date_of_birth,
+        "identifier": data.identifier.strip(),
+        "relationship_to_child": data.relationship.strip(),
+        "organisation": data.organisation.strip(),
+        "email": data.email.strip(),
+        "email_key": data.email.strip().lower(),
+        "phone": data.phone.strip(),
+        "phone_key": digits(data.phone),
+        "address": data.address.strip(),
+        "preferred_contact": data.preferred_contact.strip(),
+        "consent": data.consent,
+    }
+
+
+def stage_deadlines(
+    policy: TargetPolicy, calendar: WorkingCalendar, stage: Row, extension: int | None
+) -> Deadlines:
+    """Work out a stage row's due dates from its recorded facts and store them on the row."""
+    deadlines = compute_deadlines(
+        policy,
+        calendar,
+        StageClock(
+            started_on=stage["started_on"],
+            acknowledged_on=stage["acknowledged_on"],
+            extension=extension,
+            manual_due=stage["manual_due"],
+        ),
+    )
+    stage["acknowledge_by"] = deadlines.acknowledge_by
+    stage["respond_by"] = deadlines.respond_by
+    stage["respond_by_unextended"] = deadlines.respond_by_unextended
+    return deadlines
+
+
+def new_stage_row(
+    stage: int,
+    *,
+    policy_id: int,
+    policy: TargetPolicy,
+    calendar: WorkingCalendar,
+    started_on: date,
+    handler_id: int | None,
+    acknowledged_on: date | None = None,
+    responded_on: date | None = None,
+    manual_due: date | None = None,
+    outcome: str | None = None,
+) -> tuple[Row, Deadlines]:
+    """Return a new stage's row with its due dates computed, and those due dates."""
+    row: Row = {
+        "stage": stage,
+        "policy_id": policy_id,
+        "started_on": started_on,
+        "handler_id": handler_id,
+        "acknowledged_on": acknowledged_on,
+        "acknowledge_missed_reason": "",
+        "responded_on": responded_on,
+        "respond_missed_reason": "",
+        "clarified_on": None,
+        "manual_due": manual_due if policy.respond_rule is ClockRule.MANUAL else None,
+        "outcome": outcome,
+        "reasons": "",
+        "learning": "",
+    }
+    return row, stage_deadlines(policy, calendar, row, None)
+
+
+def new_case_rows(
+    data: CaseInput,
+    *,
+    reference: str,
+    policy_id: int,
+    policy: TargetPolicy,
+    calendar: WorkingCalendar,
+    officer_id: int | None,
+    category_id: int | None,
+    logged_by_id: int | None,
+    logged_by_name: str,
+    now: datetime,
+) -> CaseRows:
+    """Return the rows logging `data` stores, given what the caller looked up for it."""
+    stage, deadlines = new_stage_row(
+        data.stage,
+        policy_id=policy_id,
+        policy=policy,
+        calendar=calendar,
+        started_on=data.received_on,
+        handler_id=officer_id,
+        acknowledged_on=data.acknowledged_on,
+        responded_on=data.responded_on,
+        manual_due=data.ombudsman_due,
+        outcome=data.outcome,
+    )
+    people = [
+        values
+        for values in (
+            person_values(PersonRole.CHILD, data.child),
+            person_values(PersonRole.CONTACT, data.contact),
+            person_values(PersonRole.REPRESENTATIVE, data.representative)
+            if data.representative is not None and not data.representative.is_blank()
+            else None,
+        )
+        if values is not None
+    ]
+    summary = data.summary.strip()
+    ombudsman_reference = data.ombudsman_reference.strip()
+    case = {
+        "reference": reference,
+        "kind": data.kind.value,
+        "stage": data.stage,
+        "status": CaseStatus.OPEN.value,
+        "channel": data.channel.value,
+        "received_on": data.received_on,
+        "received_at": data.received_at,
+        "category_id": category_id,
+        "service_area": data.service_area.strip(),
+        "summary": summary,
+        "description": data.description.strip(),
+        "adjustments": data.adjustments.strip(),
+        "officer_id": officer_id,
+        "logged_by_id": logged_by_id,
+        "acknowledge_by": deadlines.acknowledge_by,
+        "acknowledged_on": data.acknowledged_on,
+        "respond_by": deadlines.respond_by,
+        "responded_on": data.responded_on,
+        "next_due": next_target(deadlines, data.acknowledged_on, data.responded_on),
+        "paused": deadlines.paused,
+        "outcome": data.outcome,
+        "closure_code": None,
+        "closure_reason": "",
+        "closed_on": None,
+        "ombudsman_reference": ombudsman_reference,
+        "search_text": search_text_of(
+            reference,
+            summary,
+            ombudsman_reference,
+            ((p["name"], p["email"], p["phone"], p["identifier"]) for p in people),
+        ),
+        "created_at": now,
+        "updated_at": now,
+        "updated_by": logged_by_name,
+    }
+    return CaseRows(case, [stage], people, [])
+
+
+def insert_case_rows(session: Session, batch: Sequence[CaseRows]) -> list[int]:
+    """Insert a batch of cases with their stages, people and extensions; return the new case ids in order.
+
+    The database assigns every id (so PostgreSQL's sequences move as they do for one logged case). Ids
+    come back matched by reference (and by case and stage number), which lets both databases insert
+    many rows per statement instead of one at a time.
+    """
+    tables = Base.metadata.tables
+    case_table = tables[Case.__tablename__]
+    returned = session.execute(
+        insert(case_table).returning(case_table.c.reference, case_table.c.id), [rows.case for rows in batch]
+    )
+    by_reference: dict[str, int] = {reference: case_id for reference, case_id in returned}
+    ids = [by_reference[rows.case["reference"]] for rows in batch]
+    stages: list[Row] = []
+    people: list[Row] = []
+    extensions: list[tuple[Row, Row]] = []
+    for case_id, rows in zip(ids, batch, strict=True):
+        for stage in rows.stages:
+            stage["case_id"] = case_id
+            stages.append(stage)
+        for person in rows.people:
+            person["case_id"] = case_id
+            people.append(person)
+        extensions += [(rows.stages[index], row) for index, row in rows.extensions]
+    stage_table = tables[CaseStage.__tablename__]
+    if extensions:
+        returned = session.execute(
+            insert(stage_table).returning(stage_table.c.case_id, stage_table.c.stage, stage_table.c.id),
+            stages,
+        )
+        stage_ids = {(case_id, number): stage_id for case_id, number, stage_id in returned}
+        for stage, row in extensions:
+            row["stage_id"] = stage_ids[(stage["case_id"], stage["stage"])]
+        session.execute(insert(tables[Extension.__tablename__]), [row for _, row in extensions])
+    else:
+        session.execute(insert(stage_table), stages)
+    if people:
+        session.execute(insert(tables[Person.__tablename__]), people)
+    return ids
