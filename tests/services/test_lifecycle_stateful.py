@@ -772,6 +772,12 @@ def lifecycle(request: pytest.FixtureRequest, tmp_path: Path) -> type[LifecycleM
 
 
 @before_lifecycle
+@pytest.mark.xfail(
+    LIFECYCLE,
+    strict=False,  # random: a run may miss them; the strict replays below track each one
+    reason="with the lifecycle it finds the SAR clarification bugs replayed below (the month resumed from "
+    "its rolled due date; a second request on the day of the answer not taken as waiting)",
+)
 @pytest.mark.timeout(900)  # a failure is shrunk for up to five minutes before hypothesis reports it
 def test_recorded_dates_and_figures_follow_the_events(lifecycle: type[LifecycleMachine]) -> None:
     """Random case work never moves a recorded date by itself, and every figure follows the events."""
