@@ -7,7 +7,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from send_desk.cli.common import CliError, Globals, desk_for, iso_date, positive_int, print_json
+from send_desk.cli.common import (
+    Globals,
+    check_out_file,
+    desk_for,
+    iso_date,
+    positive_int,
+    print_json,
+)
 from send_desk.domain.errors import to_display_time
 from send_desk.domain.kinds import Role
 from send_desk.services.audit_view import AuditQuery, AuditView
@@ -152,12 +159,12 @@ def audit_json(view: AuditView) -> dict[str, Any]:
 def run_audit(args: argparse.Namespace, g: Globals) -> int:
     """Print or export audit entries."""
     query = AuditQuery(args.case, args.login, args.date_from, args.date_to, args.action)
+    if args.out is not None:
+        check_out_file(args.out, ".xlsx")
     desk = desk_for(g)
     try:
         service = desk.audit
         if args.out is not None:
-            if args.out.suffix.lower() != ".xlsx":
-                raise CliError(f"{args.out} must end in .xlsx")
             written = 0
             for progress in service.export_xlsx(args.out, query):
                 written = progress
@@ -185,6 +192,8 @@ def run_audit(args: argparse.Namespace, g: Globals) -> int:
 
 def run_subject_access(args: argparse.Namespace, g: Globals) -> int:
     """Find the cases that mention a person, and write the pack if asked."""
+    if args.out is not None:
+        check_out_file(args.out, ".xlsx")
     desk = desk_for(g)
     try:
         service = desk.subject_access

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from send_desk.cli.common import Globals, desk_for, iso_date, positive_int, print_json
+from send_desk.cli.common import Globals, desk_for, iso_date, print_json, whole_number
 from send_desk.domain.kinds import CaseKind, Channel
 from send_desk.values.cases import CaseFilter, CaseInput, CaseRow, PersonInput
+
+MAX_DUE_WITHIN = 10_000
+"""Working days (about forty years): more than any target, few enough to stay within the calendar."""
 
 
 def register(subparsers: Any) -> None:
@@ -33,7 +36,9 @@ def register(subparsers: Any) -> None:
     cases = subparsers.add_parser("cases", help="list cases")
     cases.add_argument("--status", choices=("open", "closed", "all"), default="open")
     cases.add_argument("--overdue", action="store_true")
-    cases.add_argument("--due-within", type=positive_int, metavar="N", help="due within N working days")
+    cases.add_argument(
+        "--due-within", type=whole_number(MAX_DUE_WITHIN), metavar="N", help="due within N working days"
+    )
     cases.add_argument("--kind", choices=[k.value for k in CaseKind], metavar="K")
     cases.add_argument("--json", action="store_true")
     cases.set_defaults(handler=run_cases)

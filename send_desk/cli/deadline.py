@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from send_desk.cli.common import Globals, desk_for, iso_date, print_json
+from send_desk.cli.common import CliError, Globals, desk_for, iso_date, print_json
 from send_desk.domain.kinds import CaseKind
 
 
@@ -23,6 +23,11 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace, g: Globals) -> int:
     """Print the due dates."""
+    if args.acknowledged is not None and args.acknowledged < args.received:
+        raise CliError(
+            f"--acknowledged {args.acknowledged.isoformat()} is before --received "
+            f"{args.received.isoformat()}; a case cannot be acknowledged before it arrives."
+        )
     desk = desk_for(g)
     try:
         result = desk.deadlines.deadline(

@@ -7,13 +7,13 @@ import sys
 import time
 from typing import Any
 
-from send_desk.cli.common import Globals, desk_for, positive_int, print_json
+from send_desk.cli.common import Globals, desk_for, print_json, whole_number
 
 
 def register(subparsers: Any) -> None:
     """Add the demo command."""
     parser = subparsers.add_parser("demo", help="fill the database with sample cases over the last two years")
-    parser.add_argument("--cases", type=positive_int, default=2000, metavar="N")
+    parser.add_argument("--cases", type=whole_number(10_000_000), default=2000, metavar="N")
     parser.add_argument("--seed", type=int, default=1, metavar="S")
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(handler=run)

@@ -8,12 +8,22 @@ import sys
 from collections.abc import Sequence
 
 from send_desk import __version__
-from send_desk.cli.common import CliError, Globals, OneLineParser
+from send_desk.cli.common import (
+    CliError,
+    Globals,
+    OneLineParser,
+    check_database_url,
+    check_text_arguments,
+    file_error_line,
+    one_line,
+    unexpected_error_line,
+)
 from send_desk.domain.errors import SendDeskError
 
 COMMAND_MODULES = (
     "send_desk.cli.deadline",
     "send_desk.cli.cases",
+    "send_desk.cli.case",
     "send_desk.cli.closures",
     "send_desk.cli.demo",
     "send_desk.cli.spreadsheets",
@@ -50,11 +60,19 @@ def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParse
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line and return the exit status."""
+    """Run the command line and return the exit status; any error is one line on stderr, never a traceback."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        check_text_arguments(argv)
+    except CliError as exc:
+        print(f"send-desk: error: {one_line(str(exc))}", file=sys.stderr)
+        return exc.code
     parser = build_parser()
     args = parser.parse_args(argv)
     g = Globals(database=args.database, allow_network_share=args.allow_network_share, create=args.create)
     try:
+        if args.command is not None:
+            check_database_url(g)
         if args.self_check:
             from send_desk.selfcheck import run_self_check
 
@@ -65,10 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(run_desk(g.database, allow_network_share=g.allow_network_share))
         return int(args.handler(args, g))
     except CliError as exc:
-        print(f"send-desk: error: {exc}", file=sys.stderr)
+        print(f"send-desk: error: {one_line(str(exc))}", file=sys.stderr)
         return exc.code
     except SendDeskError as exc:
-        print(f"send-desk: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        print(f"send-desk: error: {one_line(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("send-desk: interrupted", file=sys.stderr)
@@ -76,6 +94,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a file or folder the system could not use: say which and why
+        print(f"send-desk: error: {file_error_line(exc)}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the one place an unexpected error becomes a line, not a traceback
+        print(f"send-desk: error: {unexpected_error_line(exc)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -7,7 +7,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from send_desk.cli.common import CliError, Globals, desk_for, print_json
+from send_desk.cli.common import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    Globals,
+    check_out_file,
+    desk_for,
+    print_json,
+    whole_number,
+)
 from send_desk.domain.wording import DEFAULT_TEAM
 
 
@@ -23,7 +31,10 @@ def register(subparsers: Any) -> None:
 
     annual = reports.add_parser("annual", help="the complaints figures of a reporting year (April to March)")
     annual.add_argument(
-        "--year", type=int, metavar="YYYY", help="the year it starts in (default: the last complete year)"
+        "--year",
+        type=whole_number(LATEST_DATE.year - 1, EARLIEST_DATE.year),
+        metavar="YYYY",
+        help="the year it starts in (default: the last complete year)",
     )
     _outputs(annual)
     annual.set_defaults(handler=run_annual)
@@ -43,10 +54,7 @@ def _outputs(parser: argparse.ArgumentParser) -> None:
 
 
 def _check_out(path: Path) -> None:
-    if path.suffix.lower() != ".pdf":
-        raise CliError(f"{path} should end in .pdf")
-    if not path.parent.exists():
-        raise CliError(f"the folder {path.parent} does not exist")
+    check_out_file(path, ".pdf")
 
 
 def _written(path: Path, pages: int) -> None:

@@ -33,10 +33,11 @@ from PySide6.QtWidgets import (
 
 from send_desk.bootstrap import Desk
 from send_desk.gui.errors import show_error
-from send_desk.gui.tasks import Progress, Task, TaskRunner
+from send_desk.gui.tasks import Task, TaskRunner
 from send_desk.gui.widgets import DateField, FieldError
 from send_desk.services.spreadsheets import ExportOutcome
 from send_desk.values.cases import CaseFilter
+from send_desk.values.progress import Progress
 
 
 @dataclass(frozen=True)
@@ -189,17 +190,9 @@ class ExportDialog(QDialog):
 
 def export_steps(desk: Desk, request: ExportRequest) -> Generator[Progress, None, ExportOutcome]:
     """Run the export as steps of GUI progress (called on the worker thread)."""
-    service = desk.exports
-    steps = service.export(request.path, request.case_filter, pseudonymise=request.pseudonymise)
-    try:
-        while True:
-            progress = next(steps)
-            yield Progress(progress.done, progress.total, progress.text)
-    except StopIteration as stop:
-        outcome: ExportOutcome = stop.value
-        return outcome
-    finally:
-        steps.close()
+    return (
+        yield from desk.exports.export(request.path, request.case_filter, pseudonymise=request.pseudonymise)
+    )
 
 
 def start_export(

@@ -32,11 +32,12 @@ from PySide6.QtWidgets import (
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import SendDeskError
 from send_desk.gui.errors import show_error
-from send_desk.gui.tasks import Progress, TaskRunner
+from send_desk.gui.tasks import TaskRunner
 from send_desk.reports.sheet_fields import FIELD_LABELS, FIELDS
 from send_desk.reports.xlsx_import import SheetLayout
 from send_desk.services.spreadsheets import ImportResult
 from send_desk.values.cases import CaseFilter
+from send_desk.values.progress import Progress
 
 LEAVE_OUT = "(leave out)"
 
@@ -45,16 +46,7 @@ def import_steps(
     desk: Desk, path: Path, layout: SheetLayout, *, dry_run: bool
 ) -> Generator[Progress, None, ImportResult]:
     """Run a check or an import as GUI progress steps (called on the worker thread)."""
-    steps = desk.imports.steps(path, dry_run=dry_run, layout=layout)
-    try:
-        while True:
-            progress = next(steps)
-            yield Progress(progress.done, progress.total, progress.text)
-    except StopIteration as stop:
-        result: ImportResult = stop.value
-        return result
-    finally:
-        steps.close()
+    return (yield from desk.imports.steps(path, dry_run=dry_run, layout=layout))
 
 
 class FilePage(QWizardPage):

@@ -277,9 +277,8 @@ class MainWindow(QMainWindow):
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        widths = (118, 140, 86, 130, 125, 160, 110, 62, 112, 100, 98)
-        for column, width in enumerate(widths):
-            self.table.setColumnWidth(column, width)
+        for index, column in enumerate(COLUMNS):
+            self.table.setColumnWidth(index, column.width)
         header.moveSection(RAG_COLUMN, 1)  # the state of each case right beside its reference
         self.table.activated.connect(self._activated)
         outer.addWidget(self.table, 1)

@@ -25,9 +25,10 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 @dataclass(frozen=True)
 class Column:
-    """One register column: its header, the SQL sort key and how a row shows in it."""
+    """One register column: its header, starting width (pixels), SQL sort key and how a row shows in it."""
 
     header: str
+    width: int
     sort_key: str
     text: Callable[[CaseRow], str]
     tooltip: Callable[[CaseRow], str] | None = None
@@ -54,30 +55,42 @@ def _rag_tip(row: CaseRow) -> str:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("Reference", "reference", lambda r: r.reference, lambda r: r.summary or r.reference),
-    Column("Kind", "kind", lambda r: kind_stage(r.kind, r.stage)),
-    Column("Received", "received_on", lambda r: uk_date(r.received_on)),
-    Column("Contact", "contact", lambda r: r.contact_name),
-    Column("Child", "child", lambda r: r.child_name),
-    Column("Category", "category", lambda r: r.category),
-    Column("Officer", "officer", lambda r: r.officer or "Unassigned"),
-    Column("Status", "status", lambda r: "Open" if r.status is CaseStatus.OPEN else "Closed"),
+    Column("Reference", 118, "reference", lambda r: r.reference, lambda r: r.summary or r.reference),
+    Column("Kind", 140, "kind", lambda r: kind_stage(r.kind, r.stage)),
+    Column("Received", 86, "received_on", lambda r: uk_date(r.received_on)),
+    Column("Contact", 130, "contact", lambda r: r.contact_name),
+    Column("Child", 125, "child", lambda r: r.child_name),
+    Column("Category", 160, "category", lambda r: r.category),
+    Column("Officer", 110, "officer", lambda r: r.officer or "Unassigned"),
+    Column("Status", 62, "status", lambda r: "Open" if r.status is CaseStatus.OPEN else "Closed"),
     Column(
         "Acknowledge by",
+        112,
         "acknowledge_by",
         lambda r: uk_date(r.acknowledge_by, "—") + (" ✓" if r.acknowledged_on else ""),
         _ack_tip,
     ),
     Column(
         "Respond by",
+        100,
         "respond_by",
         lambda r: uk_date(r.respond_by, "—") + (" ✓" if r.responded_on else ""),
         _respond_tip,
     ),
-    Column("RAG", "next_due", lambda r: RAG_STYLES[r.rag].label, _rag_tip),
+    Column("RAG", 98, "next_due", lambda r: RAG_STYLES[r.rag].label, _rag_tip),
 )
-RAG_COLUMN = len(COLUMNS) - 1
-KIND_COLUMN = 1
+"""The register, left to right; the window lays out each column at its width (the person may resize)."""
+
+
+def column_index(sort_key: str) -> int:
+    """Return the position of the column sorted by `sort_key`."""
+    return next(index for index, column in enumerate(COLUMNS) if column.sort_key == sort_key)
+
+
+RAG_COLUMN = column_index("next_due")
+"""The column shaded by the case's RAG state."""
+KIND_COLUMN = column_index("kind")
+"""The column whose hover help describes the kind's targets."""
 TARGET_TIP_SECONDS = 60.0
 """How long a kind's target description is reused before it is asked for again (policies can change)."""
 
@@ -118,7 +131,7 @@ class RegisterModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._pages: OrderedDict[int, dict[int, CaseRow]] = OrderedDict()
         self._texts: dict[int, tuple[tuple[str, ...], CaseRow]] = {}
-        self.sort_column = 2
+        self.sort_column = column_index("received_on")
         self.sort_order = Qt.SortOrder.DescendingOrder
         self.fetches = 0
 

@@ -10,7 +10,7 @@ API::
         label="Loading the register…",              # optional: a progress dialog appears after 0.5 s
     )
     task = runner.run_steps(
-        make_steps,                                 # returns a generator that yields Progress(...) and
+        make_steps,                                 # returns a generator that yields values.Progress and
         on_done=..., label="Exporting…",            #   `return`s the result; cancelled between steps
     )
     task.cancel()                                   # the result is then dropped; on_cancel is called
@@ -25,24 +25,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from send_desk.gui.errors import show_error
+from send_desk.values.progress import Progress as Progress  # the one progress type, for every job
 
 PROGRESS_DELAY_MS = 500
-
-
-@dataclass(frozen=True)
-class Progress:
-    """How far a stepped job has got: `done` of `total` (total 0 means unknown), with a line of text."""
-
-    done: int
-    total: int = 0
-    text: str = ""
 
 
 class CancelledError(Exception):
@@ -111,8 +102,8 @@ class Task(QObject):
     def _progress(self, progress: object) -> None:
         dialog = self.dialog
         if dialog is not None and isinstance(progress, Progress) and not self.cancelled:
-            if progress.text:
-                dialog.setLabelText(progress.text)
+            if progress.message:
+                dialog.setLabelText(progress.message)
             dialog.setMaximum(progress.total)
             dialog.setValue(min(progress.done, progress.total) if progress.total else 0)
 

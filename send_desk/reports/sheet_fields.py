@@ -1,273 +1,25 @@
-"""The fields a tracker's columns map to, header matching, and plain-words parsing of cell values.
+"""The columns of the case sheet, each defined once, and plain-words parsing of cell values.
 
-Pure Python over the domain vocabulary: no database, no Qt. The importer (`xlsx_import`) and the import
-service use it; the export writes headers this module recognises, so our own export reads back as is.
+`CASE_COLUMNS` says for every column of the exported Cases sheet its header, width, cell type, the
+`CaseLine` value it shows and, for the columns the import reads back, the `ImportField`: its `--map` id,
+the other headers that mean it, how a cell is parsed and where the value goes in a `CaseInput`. The
+writer (`xlsx_export`), the reader (`xlsx_import`), the services, the command line and the import wizard
+all work from this one table, so our own export reads back as is.
+
+Pure Python over the domain vocabulary: no database, no Qt.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, fields
+from dataclasses import field as _field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from send_desk.domain.kinds import CaseKind, Channel, Outcome
-
-FIELDS: tuple[str, ...] = (
-    "reference",
-    "kind",
-    "stage",
-    "channel",
-    "received",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "child_name",
-    "child_dob",
-    "category",
-    "officer",
-    "acknowledged",
-    "responded",
-    "outcome",
-    "summary",
-)
-"""The field ids of `send-desk import --map "Header=field"` (see DESIGN.md)."""
-
-FIELD_LABELS: dict[str, str] = {
-    "reference": "Reference",
-    "kind": "Kind",
-    "stage": "Stage",
-    "channel": "Channel",
-    "received": "Received",
-    "contact_name": "Contact name",
-    "contact_email": "Contact email",
-    "contact_phone": "Contact phone",
-    "child_name": "Child name",
-    "child_dob": "Child date of birth",
-    "category": "Category",
-    "officer": "Officer",
-    "acknowledged": "Acknowledged",
-    "responded": "Responded",
-    "outcome": "Outcome",
-    "summary": "Summary",
-}
-"""What each field is called in messages and on the mapping page."""
-
-IGNORE = "ignore"
-"""The mapping value that leaves a column out of the import."""
-
-MAX_LENGTHS: dict[str, int] = {
-    "reference": 30,
-    "contact_name": 200,
-    "contact_email": 254,
-    "contact_phone": 40,
-    "child_name": 200,
-    "category": 200,
-    "officer": 200,
-    "summary": 32767,
-}
-"""The longest text each field can hold (the database columns; a spreadsheet cell holds 32,767)."""
-
-DATE_FIELDS = frozenset({"received", "child_dob", "acknowledged", "responded"})
-
-_HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
-    "reference": (
-        "reference",
-        "ref",
-        "ref no",
-        "ref number",
-        "case ref",
-        "case reference",
-        "case number",
-        "case no",
-        "our ref",
-        "our reference",
-        "complaint ref",
-        "complaint reference",
-        "case id",
-        "id",
-        "log number",
-    ),
-    "kind": (
-        "kind",
-        "type",
-        "case type",
-        "case kind",
-        "enquiry type",
-        "contact type",
-        "complaint type",
-        "request type",
-        "kind of case",
-        "type of contact",
-        "type of case",
-    ),
-    "stage": ("stage", "complaint stage", "stage no", "stage number", "current stage"),
-    "channel": (
-        "channel",
-        "how received",
-        "received via",
-        "received by",
-        "method",
-        "method received",
-        "contact method",
-        "source",
-        "how contacted",
-        "route",
-    ),
-    "received": (
-        "received",
-        "date received",
-        "date recd",
-        "date rec",
-        "recd",
-        "rec d",
-        "received on",
-        "received date",
-        "date in",
-        "date logged",
-        "logged",
-        "logged on",
-        "date of contact",
-        "date opened",
-        "opened",
-        "start date",
-        "date",
-        "received date dd mm yyyy",
-    ),
-    "contact_name": (
-        "contact",
-        "contact name",
-        "name",
-        "complainant",
-        "complainant name",
-        "enquirer",
-        "enquirer name",
-        "requester",
-        "requester name",
-        "customer",
-        "customer name",
-        "parent",
-        "parent name",
-        "parent carer",
-        "parent carer name",
-        "from",
-        "family contact",
-        "correspondent",
-    ),
-    "contact_email": (
-        "email",
-        "e mail",
-        "contact email",
-        "email address",
-        "contact e mail",
-        "complainant email",
-    ),
-    "contact_phone": (
-        "phone",
-        "telephone",
-        "tel",
-        "tel no",
-        "phone number",
-        "telephone number",
-        "contact phone",
-        "mobile",
-        "contact number",
-    ),
-    "child_name": (
-        "child",
-        "child name",
-        "childs name",
-        "child s name",
-        "young person",
-        "child young person",
-        "child or young person",
-        "cyp",
-        "cyp name",
-        "pupil",
-        "pupil name",
-        "learner",
-        "student",
-    ),
-    "child_dob": (
-        "dob",
-        "d o b",
-        "date of birth",
-        "child dob",
-        "child date of birth",
-        "childs dob",
-        "child s dob",
-        "cyp dob",
-        "birth date",
-    ),
-    "category": (
-        "category",
-        "subject",
-        "topic",
-        "issue",
-        "theme",
-        "nature of complaint",
-        "complaint category",
-        "reason",
-        "area",
-        "send category",
-    ),
-    "officer": (
-        "officer",
-        "case officer",
-        "assigned to",
-        "allocated to",
-        "handler",
-        "owner",
-        "lead officer",
-        "responsible officer",
-        "handled by",
-        "officer dealing",
-    ),
-    "acknowledged": (
-        "acknowledged",
-        "acknowledged on",
-        "date acknowledged",
-        "ack",
-        "ack sent",
-        "ack date",
-        "date ack",
-        "acknowledgement sent",
-        "acknowledgement date",
-        "date acknowledgement sent",
-        "acknowledgment sent",
-        "acknowledgment date",
-        "date acknowledgment sent",
-    ),
-    "responded": (
-        "responded",
-        "responded on",
-        "date responded",
-        "response sent",
-        "response date",
-        "date of response",
-        "date response sent",
-        "reply sent",
-        "date replied",
-        "replied",
-        "date closed response",
-        "response issued",
-        "date response issued",
-    ),
-    "outcome": ("outcome", "finding", "result", "decision", "complaint outcome", "upheld"),
-    "summary": (
-        "summary",
-        "details",
-        "description",
-        "notes",
-        "comments",
-        "nature of enquiry",
-        "brief description",
-        "complaint summary",
-        "enquiry details",
-        "issue summary",
-    ),
-}
+from send_desk.values.cases import CaseInput, PersonInput
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -276,13 +28,6 @@ def normalise_header(text: str) -> str:
     """Return a header folded for matching: lower case, punctuation as spaces, single spaces."""
     folded = text.lower().replace("'", "").replace("\u2019", "")
     return " ".join(_NON_WORD.sub(" ", folded).split())
-
-
-HEADER_LOOKUP: dict[str, str] = {
-    normalise_header(variant): field for field, variants in _HEADER_VARIANTS.items() for variant in variants
-}
-HEADER_LOOKUP.update({normalise_header(label): field for field, label in FIELD_LABELS.items()})
-HEADER_LOOKUP.update({field.replace("_", " "): field for field in FIELDS})
 
 
 def field_for_header(text: str) -> str | None:
@@ -640,21 +385,574 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split()) if not isinstance(value, str) else value.strip()
 
 
-def parse_text(value: Any, field: str) -> str:
-    """Return a text field trimmed, checking it fits; a phone typed as a number gets its leading 0 back."""
-    if field == "contact_phone" and isinstance(value, int | float) and not isinstance(value, bool):
+def _plain_text(value: Any, today: date | None = None) -> str:
+    """Return a cell as one line of text, runs of spaces folded."""
+    return " ".join(_text(value).split())
+
+
+def _long_text(value: Any, today: date | None = None) -> str:
+    """Return a cell as trimmed text, line breaks kept (summaries)."""
+    return _text(value)
+
+
+def _phone(value: Any, today: date | None = None) -> str:
+    """Return a phone number; one typed as a number (Excel drops the leading 0) gets its 0 back."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
         digits = _text(value)
-        text = "0" + digits if len(digits) == 10 and digits[0] in "1237" else digits
-    else:
-        text = _text(value)
-    if field != "summary":
-        text = " ".join(text.split())
-    limit = MAX_LENGTHS.get(field)
-    if limit is not None and len(text) > limit:
+        return "0" + digits if len(digits) == 10 and digits[0] in "1237" else digits
+    return _plain_text(value)
+
+
+def _reference(value: Any, today: date | None = None) -> str:
+    """Return a case reference in capitals."""
+    return _plain_text(value).upper()
+
+
+def _read_kind(value: Any, today: date | None = None) -> tuple[CaseKind, int | None] | None:
+    return parse_kind(value)
+
+
+def _read_stage(value: Any, today: date | None = None) -> int | None:
+    return parse_stage(value)
+
+
+def _read_channel(value: Any, today: date | None = None) -> Channel | None:
+    return parse_channel(value)
+
+
+def _read_outcome(value: Any, today: date | None = None) -> str | None:
+    found = parse_outcome(value)
+    return None if found is None else found.value
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("Yes" if value else "No")
+
+
+# ----- the columns -----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class CaseLine:
+    """One exported case, as plain values by name (labels already in words, dates as dates).
+
+    A field whose metadata names a `pseudonym` prefix is replaced by a token in a pseudonymised export; one
+    whose prefix is "" is left out. The export service fills a field named like a column of the case
+    table from that column, so a new field of that kind needs no change anywhere else.
+    """
+
+    reference: str
+    kind: str
+    stage: int
+    channel: str
+    received: date
+    contact_name: str = _field(default="", metadata={"pseudonym": "NAME"})
+    contact_email: str = _field(default="", metadata={"pseudonym": "EMAIL"})
+    contact_phone: str = _field(default="", metadata={"pseudonym": "PHONE"})
+    contact_address: str = _field(default="", metadata={"pseudonym": "ADDRESS"})
+    child_name: str = _field(default="", metadata={"pseudonym": "NAME"})
+    child_dob: date | None = _field(default=None, metadata={"pseudonym": ""})
+    category: str = ""
+    team: str = ""
+    officer: str = ""
+    status: str = "Open"
+    acknowledge_by: date | None = None
+    acknowledged: date | None = None
+    respond_by: date | None = None
+    extended_to: date | None = None
+    responded: date | None = None
+    working_days: int | None = None
+    within_target: bool | None = None
+    outcome: str = ""
+    closure_code: str = ""
+    summary: str = _field(default="", metadata={"pseudonym": ""})
+    state: str = ""
+    acknowledge_rag: str | None = None
+    respond_rag: str | None = None
+    kind_id: str = ""
+
+
+PSEUDONYMS: dict[str, str] = {
+    f.name: f.metadata["pseudonym"] for f in fields(CaseLine) if "pseudonym" in f.metadata
+}
+"""Line field → token prefix for a pseudonymised export ("" = the value is left out)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportField:
+    """How the import reads a column back: its `--map` id, what a cell parses to and where it goes.
+
+    `into` names the `CaseInput` attribute ("contact.name" for a person's); `variants` are other headers
+    that mean this field; `required` is the reason given when a row has no value (empty: optional).
+    """
+
+    id: str
+    parse: Callable[[Any, date], Any]
+    into: str
+    variants: tuple[str, ...] = ()
+    max_length: int | None = None
+    required: str = ""
+
+
+CellKind = Literal["text", "number", "date"]
+"""What a Cases-sheet cell holds: formula-safe text, a number, or a dd/mm/yyyy date (shaded by its RAG)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SheetColumn:
+    """A column of the Cases sheet: header, width, cell type, the line value it shows and how it imports.
+
+    `name` is the `CaseLine` field it reads; `show` turns that value into what the cell holds; `rag`
+    gives the RAG state that shades a date cell; `kind` is "text" (formula-safe text), "number" or "date".
+    """
+
+    header: str
+    width: float
+    name: str
+    kind: CellKind = "text"
+    show: Callable[[Any], Any] | None = None
+    rag: Callable[[CaseLine], str | None] | None = None
+    field: ImportField | None = None
+
+    def value(self, line: CaseLine) -> Any:
+        """Return what this column holds for a line."""
+        value = getattr(line, self.name)
+        return value if self.show is None else self.show(value)
+
+
+def _respond_rag(line: CaseLine) -> str | None:
+    return line.respond_rag if line.extended_to is None else None
+
+
+CASE_COLUMNS: tuple[SheetColumn, ...] = (
+    SheetColumn(
+        "Reference",
+        16,
+        "reference",
+        field=ImportField(
+            "reference",
+            _reference,
+            "reference",
+            (
+                "reference",
+                "ref",
+                "ref no",
+                "ref number",
+                "case ref",
+                "case reference",
+                "case number",
+                "case no",
+                "our ref",
+                "our reference",
+                "complaint ref",
+                "complaint reference",
+                "case id",
+                "id",
+                "log number",
+            ),
+            max_length=30,
+        ),
+    ),
+    SheetColumn(
+        "Kind",
+        22,
+        "kind",
+        field=ImportField(
+            "kind",
+            _read_kind,
+            "kind",
+            (
+                "kind",
+                "type",
+                "case type",
+                "case kind",
+                "enquiry type",
+                "contact type",
+                "complaint type",
+                "request type",
+                "kind of case",
+                "type of contact",
+                "type of case",
+            ),
+            required="the kind of case is missing.",
+        ),
+    ),
+    SheetColumn(
+        "Stage",
+        7,
+        "stage",
+        "number",
+        field=ImportField(
+            "stage",
+            _read_stage,
+            "stage",
+            ("stage", "complaint stage", "stage no", "stage number", "current stage"),
+        ),
+    ),
+    SheetColumn(
+        "Channel",
+        14,
+        "channel",
+        field=ImportField(
+            "channel",
+            _read_channel,
+            "channel",
+            (
+                "channel",
+                "how received",
+                "received via",
+                "received by",
+                "method",
+                "method received",
+                "contact method",
+                "source",
+                "how contacted",
+                "route",
+            ),
+        ),
+    ),
+    SheetColumn(
+        "Received",
+        12,
+        "received",
+        "date",
+        field=ImportField(
+            "received",
+            parse_date,
+            "received_on",
+            (
+                "received",
+                "date received",
+                "date recd",
+                "date rec",
+                "recd",
+                "rec d",
+                "received on",
+                "received date",
+                "date in",
+                "date logged",
+                "logged",
+                "logged on",
+                "date of contact",
+                "date opened",
+                "opened",
+                "start date",
+                "date",
+                "received date dd mm yyyy",
+            ),
+            required="the date the case was received is missing.",
+        ),
+    ),
+    SheetColumn(
+        "Contact name",
+        24,
+        "contact_name",
+        field=ImportField(
+            "contact_name",
+            _plain_text,
+            "contact.name",
+            (
+                "contact",
+                "contact name",
+                "name",
+                "complainant",
+                "complainant name",
+                "enquirer",
+                "enquirer name",
+                "requester",
+                "requester name",
+                "customer",
+                "customer name",
+                "parent",
+                "parent name",
+                "parent carer",
+                "parent carer name",
+                "from",
+                "family contact",
+                "correspondent",
+            ),
+            max_length=200,
+        ),
+    ),
+    SheetColumn(
+        "Contact email",
+        28,
+        "contact_email",
+        field=ImportField(
+            "contact_email",
+            _plain_text,
+            "contact.email",
+            ("email", "e mail", "contact email", "email address", "contact e mail", "complainant email"),
+            max_length=254,
+        ),
+    ),
+    SheetColumn(
+        "Contact phone",
+        16,
+        "contact_phone",
+        field=ImportField(
+            "contact_phone",
+            _phone,
+            "contact.phone",
+            (
+                "phone",
+                "telephone",
+                "tel",
+                "tel no",
+                "phone number",
+                "telephone number",
+                "contact phone",
+                "mobile",
+                "contact number",
+            ),
+            max_length=40,
+        ),
+    ),
+    SheetColumn("Contact address", 30, "contact_address"),
+    SheetColumn(
+        "Child name",
+        24,
+        "child_name",
+        field=ImportField(
+            "child_name",
+            _plain_text,
+            "child.name",
+            (
+                "child",
+                "child name",
+                "childs name",
+                "child s name",
+                "young person",
+                "child young person",
+                "child or young person",
+                "cyp",
+                "cyp name",
+                "pupil",
+                "pupil name",
+                "learner",
+                "student",
+            ),
+            max_length=200,
+        ),
+    ),
+    SheetColumn(
+        "Child date of birth",
+        12,
+        "child_dob",
+        "date",
+        field=ImportField(
+            "child_dob",
+            parse_date,
+            "child.date_of_birth",
+            (
+                "dob",
+                "d o b",
+                "date of birth",
+                "child dob",
+                "child date of birth",
+                "childs dob",
+                "child s dob",
+                "cyp dob",
+                "birth date",
+            ),
+        ),
+    ),
+    SheetColumn(
+        "Category",
+        30,
+        "category",
+        field=ImportField(
+            "category",
+            _plain_text,
+            "category",
+            (
+                "category",
+                "subject",
+                "topic",
+                "issue",
+                "theme",
+                "nature of complaint",
+                "complaint category",
+                "reason",
+                "area",
+                "send category",
+            ),
+            max_length=200,
+        ),
+    ),
+    SheetColumn("Team", 18, "team"),
+    SheetColumn(
+        "Officer",
+        20,
+        "officer",
+        field=ImportField(
+            "officer",
+            _plain_text,
+            "officer_login",
+            (
+                "officer",
+                "case officer",
+                "assigned to",
+                "allocated to",
+                "handler",
+                "owner",
+                "lead officer",
+                "responsible officer",
+                "handled by",
+                "officer dealing",
+            ),
+            max_length=200,
+        ),
+    ),
+    SheetColumn("Status", 9, "status"),
+    SheetColumn("Acknowledge by", 12, "acknowledge_by", "date", rag=lambda line: line.acknowledge_rag),
+    SheetColumn(
+        "Acknowledged",
+        12,
+        "acknowledged",
+        "date",
+        field=ImportField(
+            "acknowledged",
+            parse_date,
+            "acknowledged_on",
+            (
+                "acknowledged",
+                "acknowledged on",
+                "date acknowledged",
+                "ack",
+                "ack sent",
+                "ack date",
+                "date ack",
+                "acknowledgement sent",
+                "acknowledgement date",
+                "date acknowledgement sent",
+                "acknowledgment sent",
+                "acknowledgment date",
+                "date acknowledgment sent",
+            ),
+        ),
+    ),
+    SheetColumn("Respond by", 12, "respond_by", "date", rag=_respond_rag),
+    SheetColumn("Extended to", 12, "extended_to", "date", rag=lambda line: line.respond_rag),
+    SheetColumn(
+        "Responded",
+        12,
+        "responded",
+        "date",
+        field=ImportField(
+            "responded",
+            parse_date,
+            "responded_on",
+            (
+                "responded",
+                "responded on",
+                "date responded",
+                "response sent",
+                "response date",
+                "date of response",
+                "date response sent",
+                "reply sent",
+                "date replied",
+                "replied",
+                "date closed response",
+                "response issued",
+                "date response issued",
+            ),
+        ),
+    ),
+    SheetColumn("Working days taken", 10, "working_days", "number"),
+    SheetColumn("Within target", 9, "within_target", show=_yes_no),
+    SheetColumn(
+        "Outcome",
+        14,
+        "outcome",
+        field=ImportField(
+            "outcome",
+            _read_outcome,
+            "outcome",
+            ("outcome", "finding", "result", "decision", "complaint outcome", "upheld"),
+        ),
+    ),
+    SheetColumn("Closure code", 18, "closure_code"),
+    SheetColumn(
+        "Summary",
+        60,
+        "summary",
+        field=ImportField(
+            "summary",
+            _long_text,
+            "summary",
+            (
+                "summary",
+                "details",
+                "description",
+                "notes",
+                "comments",
+                "nature of enquiry",
+                "brief description",
+                "complaint summary",
+                "enquiry details",
+                "issue summary",
+            ),
+            max_length=32767,
+        ),
+    ),
+    SheetColumn("State", 10, "state"),
+)
+"""The Cases sheet, left to right, each column defined once: what the export writes and the import reads.
+
+To add a column, add it here (and, when it shows a new value, a `CaseLine` field named after the case
+table's column, or one the export service works out).
+"""
+
+IMPORT_FIELDS: dict[str, tuple[str, ImportField]] = {
+    column.field.id: (column.header, column.field) for column in CASE_COLUMNS if column.field is not None
+}
+"""Field id → (label, how it is read) for every column the import reads back."""
+
+FIELDS: tuple[str, ...] = tuple(IMPORT_FIELDS)
+"""The field ids of `send-desk import --map "Header=field"` (see DESIGN.md)."""
+
+FIELD_LABELS: dict[str, str] = {field_id: label for field_id, (label, _spec) in IMPORT_FIELDS.items()}
+"""What each field is called in messages and on the mapping page."""
+
+REQUIRED_FIELDS: tuple[str, ...] = tuple(f for f, (_label, spec) in IMPORT_FIELDS.items() if spec.required)
+"""The fields every imported case needs."""
+
+IGNORE = "ignore"
+"""The mapping value that leaves a column out of the import."""
+
+MAX_CELL = 32767
+"""The most characters a spreadsheet cell holds."""
+
+HEADER_LOOKUP: dict[str, str] = {
+    normalise_header(variant): field_id
+    for field_id, (_label, spec) in IMPORT_FIELDS.items()
+    for variant in spec.variants
+}
+HEADER_LOOKUP.update({normalise_header(label): field_id for field_id, label in FIELD_LABELS.items()})
+HEADER_LOOKUP.update({field_id.replace("_", " "): field_id for field_id in FIELDS})
+
+_LABEL_BY_TARGET: dict[str, str] = {spec.into: label for label, spec in IMPORT_FIELDS.values()}
+
+
+def label_for(name: str) -> str:
+    """Return the label of a field, named by its id or by the `CaseInput` attribute it fills ("" if none)."""
+    return FIELD_LABELS.get(name) or _LABEL_BY_TARGET.get(name, "")
+
+
+def parse_text(value: Any, field_id: str) -> str:
+    """Return a text field as the import reads it, checking it fits."""
+    spec = IMPORT_FIELDS[field_id][1] if field_id in IMPORT_FIELDS else None
+    text = spec.parse(value, date.min) if spec is not None else _plain_text(value)
+    _check_length(text, field_id, spec)
+    return str(text)
+
+
+def _check_length(value: Any, field_id: str, spec: ImportField | None) -> None:
+    limit = spec.max_length if spec is not None else None
+    if limit is not None and isinstance(value, str) and len(value) > limit:
         raise CellError(
-            f"{FIELD_LABELS[field]} is {len(text):,} characters long; the most it can hold is {limit:,}."
+            f"{FIELD_LABELS[field_id]} is {len(value):,} characters long; the most it can hold is {limit:,}."
         )
-    return text
 
 
 @dataclass(frozen=True)
@@ -670,31 +968,21 @@ def parse_row(row_number: int, cells: Mapping[str, Any], today: date) -> ParsedR
     """Parse the mapped cells of one row into field values, collecting every problem."""
     values: dict[str, Any] = {}
     errors: list[str] = []
-    for field, raw in cells.items():
-        label = FIELD_LABELS.get(field, field)
+    implied: int | None = None
+    for field_id, raw in cells.items():
+        label, spec = IMPORT_FIELDS.get(field_id, (field_id, None))
         try:
-            if isinstance(raw, str) and len(raw) > 32767:
+            if isinstance(raw, str) and len(raw) > MAX_CELL:
                 raise CellError(
                     f"{label} is {len(raw):,} characters long; a spreadsheet cell holds at most 32,767."
                 )
-            if field in DATE_FIELDS:
-                values[field] = parse_date(raw, today)
-            elif field == "kind":
-                found = parse_kind(raw)
-                values["kind"] = found[0] if found else None
-                if found and found[1] is not None:
-                    values.setdefault("_stage_from_kind", found[1])
-            elif field == "stage":
-                values["stage"] = parse_stage(raw)
-            elif field == "channel":
-                values["channel"] = parse_channel(raw)
-            elif field == "outcome":
-                values["outcome"] = parse_outcome(raw)
-            else:
-                values[field] = parse_text(raw, field)
+            value: Any = spec.parse(raw, today) if spec is not None else _plain_text(raw)
+            _check_length(value, field_id, spec)
+            if field_id == "kind" and value is not None:
+                value, implied = value[0], value[1]  # "Stage 2 complaint" names the stage too
+            values[field_id] = value
         except CellError as exc:
             errors.append(f"{label}: {exc}" if not str(exc).startswith(label) else str(exc))
-    implied = values.pop("_stage_from_kind", None)
     if implied is not None:
         if values.get("stage") is None:
             values["stage"] = implied
@@ -702,8 +990,30 @@ def parse_row(row_number: int, cells: Mapping[str, Any], today: date) -> ParsedR
             errors.append(
                 f"Stage: the kind says stage {implied} but the stage column says {values['stage']}."
             )
-    if values.get("kind") is None and not any(e.startswith("Kind") for e in errors):
-        errors.append("Kind: the kind of case is missing.")
-    if values.get("received") is None and not any(e.startswith("Received") for e in errors):
-        errors.append("Received: the date the case was received is missing.")
+    for field_id in REQUIRED_FIELDS:
+        label, spec = IMPORT_FIELDS[field_id]
+        if values.get(field_id) is None and not any(e.startswith(label) for e in errors):
+            errors.append(f"{label}: {spec.required}")
     return ParsedRow(row_number, values, tuple(errors))
+
+
+def case_input(values: Mapping[str, Any]) -> CaseInput:
+    """Return the case a row's parsed values describe, each value put where its field says (blanks left out).
+
+    The row must have its required fields (kind and received date); desk words such as the category and
+    officer must already be the desk's own (the import service looks them up).
+    """
+    top: dict[str, Any] = {}
+    people: dict[str, dict[str, Any]] = {}
+    for field_id, (_label, spec) in IMPORT_FIELDS.items():
+        value = values.get(field_id)
+        if value is None or value == "":
+            continue
+        person, _, attribute = spec.into.rpartition(".")
+        if person:
+            people.setdefault(person, {})[attribute] = value
+        else:
+            top[attribute] = value
+    for person, given in people.items():
+        top[person] = PersonInput(**given)
+    return CaseInput(**top)

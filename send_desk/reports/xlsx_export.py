@@ -1,7 +1,9 @@
 """Write the case log to an .xlsx workbook, streamed: a Cases sheet, a Summary sheet and an About sheet.
 
-The writer is a generator (it yields the number of cases written so far) over plain `CaseLine` values,
-so it runs in a worker thread or a test without Qt and without a database. It uses openpyxl's write-only
+The columns of the Cases sheet are `sheet_fields.CASE_COLUMNS` (header, width, cell type, the line value
+each shows); this module only writes them. The writer is a generator (it yields the number of cases
+written so far) over plain `CaseLine` values, so it runs in a worker thread or a test without Qt and
+without a database. It uses openpyxl's write-only
 mode; styled cells (dates, RAG fills, the header) are a handful of template cells reused row after row,
 which keeps the export close to the speed of a bare write-only loop.
 
@@ -17,9 +19,10 @@ import contextlib
 import os
 import tempfile
 from collections import defaultdict
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +33,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from send_desk.domain.errors import SendDeskError
+from send_desk.reports.sheet_fields import CASE_COLUMNS, CaseLine, SheetColumn
 
 DATE_FORMAT = "dd/mm/yyyy"
 PERCENT_FORMAT = "0%"
 FORMULA_STARTS = ("=", "+", "-", "@")
 PROGRESS_EVERY = 1000
+SAFE_TEXT_CACHE = 512
+"""How many distinct safe texts each text column remembers, so repeated words skip the formula check."""
 
 RAG_FILLS = {
     "overdue": PatternFill("solid", start_color="FFF4C7C3", end_color="FFF4C7C3"),
@@ -64,82 +70,6 @@ class ExportError(SendDeskError):
     """Raise when the workbook cannot be written; the message says why in plain words."""
 
     default_message = "The export could not be written."
-
-
-@dataclass(frozen=True, slots=True)
-class CaseLine:
-    """One exported case, as plain values (labels already in words, dates as dates)."""
-
-    reference: str
-    kind: str
-    stage: int
-    channel: str
-    received: date
-    contact_name: str
-    contact_email: str
-    contact_phone: str
-    contact_address: str
-    child_name: str
-    child_dob: date | None
-    category: str
-    team: str
-    officer: str
-    status: str
-    acknowledge_by: date | None
-    acknowledged: date | None
-    respond_by: date | None
-    extended_to: date | None
-    responded: date | None
-    working_days: int | None
-    within_target: bool | None
-    outcome: str
-    closure_code: str
-    summary: str
-    state: str
-    acknowledge_rag: str | None = None
-    respond_rag: str | None = None
-    kind_id: str = ""
-    acknowledged_on_time: bool | None = None
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column of the Cases sheet: header, width and the kind of value."""
-
-    header: str
-    width: float
-    kind: str = "text"  # text, date, number, due
-
-
-CASE_COLUMNS: tuple[Column, ...] = (
-    Column("Reference", 16),
-    Column("Kind", 22),
-    Column("Stage", 7, "number"),
-    Column("Channel", 14),
-    Column("Received", 12, "date"),
-    Column("Contact name", 24),
-    Column("Contact email", 28),
-    Column("Contact phone", 16),
-    Column("Contact address", 30),
-    Column("Child name", 24),
-    Column("Child date of birth", 12, "date"),
-    Column("Category", 30),
-    Column("Team", 18),
-    Column("Officer", 20),
-    Column("Status", 9),
-    Column("Acknowledge by", 12, "due"),
-    Column("Acknowledged", 12, "date"),
-    Column("Respond by", 12, "due"),
-    Column("Extended to", 12, "due"),
-    Column("Responded", 12, "date"),
-    Column("Working days taken", 10, "number"),
-    Column("Within target", 9),
-    Column("Outcome", 14),
-    Column("Closure code", 18),
-    Column("Summary", 60),
-    Column("State", 10),
-)
-"""The Cases sheet, left to right; the import recognises these headers, so an export reads back."""
 
 
 @dataclass(frozen=True)
@@ -203,27 +133,52 @@ def _date_cell(sheet: Any, fill: PatternFill | None) -> Cell:
     return cell
 
 
-class _DateCells:
-    """Reusable styled date cells, one per (column, RAG state); the writer consumes a row at once."""
+def _cell_maker(sheet: Any, column: SheetColumn) -> Callable[[CaseLine], Any]:
+    """Return how one column turns a line into its cell (styled cells are templates reused row after row)."""
+    get = attrgetter(column.name)
+    show = column.show
+    read: Callable[[CaseLine], Any] = get if show is None else (lambda line: show(get(line)))
+    if column.kind == "date":
+        plain = _date_cell(sheet, None)
+        rag = column.rag
+        if rag is None:
 
-    def __init__(self, sheet: Any) -> None:
-        self.columns = {
-            index: (
-                _date_cell(sheet, None),
-                {rag: _date_cell(sheet, fill) for rag, fill in RAG_FILLS.items()},
-            )
-            for index, column in enumerate(CASE_COLUMNS)
-            if column.kind in ("date", "due")
-        }
+            def dated(line: CaseLine) -> Cell | None:
+                value = read(line)
+                if value is None:
+                    return None
+                plain.value = value  # one template cell: the writer appends the row before its next use
+                return plain
 
-    def at(self, index: int, value: date | None, rag: str | None = None) -> Cell | None:
-        """Return the column's template cell holding `value` (shaded by `rag`), or None when blank."""
-        if value is None:
+            return dated
+        fills = {state: _date_cell(sheet, fill) for state, fill in RAG_FILLS.items()}
+
+        def shaded(line: CaseLine) -> Cell | None:
+            value = read(line)
+            if value is None:
+                return None
+            cell = fills.get(rag(line) or "", plain)
+            cell.value = value
+            return cell
+
+        return shaded
+    if column.kind == "number":
+        return read
+
+    seen: set[str] = set()  # values already found safe (labels, categories, officers repeat)
+
+    def text(line: CaseLine) -> Any:
+        value = read(line)
+        if not value:
             return None
-        plain, fills = self.columns[index]
-        cell = fills.get(rag, plain) if rag else plain
-        cell.value = value
+        if value in seen:
+            return value
+        cell = text_cell(sheet, value)
+        if cell is value and len(seen) < SAFE_TEXT_CACHE:
+            seen.add(value)
         return cell
+
+    return text
 
 
 def _header_cells(sheet: Any, headers: Sequence[str]) -> list[Cell]:
@@ -235,10 +190,6 @@ def _header_cells(sheet: Any, headers: Sequence[str]) -> list[Cell]:
         cell.alignment = Alignment(vertical="top", wrap_text=True)
         cells.append(cell)
     return cells
-
-
-def _yes_no(value: bool | None) -> str | None:
-    return None if value is None else ("Yes" if value else "No")
 
 
 def _temporary_beside(out: Path) -> Path:
@@ -278,37 +229,10 @@ def write_cases_xlsx(
         for index, column in enumerate(CASE_COLUMNS, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = column.width
         sheet.append(_header_cells(sheet, [c.header for c in CASE_COLUMNS]))
-        cells = _DateCells(sheet)
+        makers = [_cell_maker(sheet, column) for column in CASE_COLUMNS]
         written = 0
         for line in lines:
-            row = [
-                text_cell(sheet, line.reference),
-                line.kind,
-                line.stage,
-                line.channel,
-                cells.at(4, line.received),
-                text_cell(sheet, line.contact_name) if line.contact_name else None,
-                text_cell(sheet, line.contact_email) if line.contact_email else None,
-                text_cell(sheet, line.contact_phone) if line.contact_phone else None,
-                text_cell(sheet, line.contact_address) if line.contact_address else None,
-                text_cell(sheet, line.child_name) if line.child_name else None,
-                cells.at(10, line.child_dob),
-                line.category or None,
-                text_cell(sheet, line.team) if line.team else None,
-                text_cell(sheet, line.officer) if line.officer else None,
-                line.status,
-                cells.at(15, line.acknowledge_by, line.acknowledge_rag),
-                cells.at(16, line.acknowledged),
-                cells.at(17, line.respond_by, line.respond_rag if line.extended_to is None else None),
-                cells.at(18, line.extended_to, line.respond_rag),
-                cells.at(19, line.responded),
-                line.working_days,
-                _yes_no(line.within_target),
-                line.outcome or None,
-                line.closure_code or None,
-                text_cell(sheet, line.summary) if line.summary else None,
-                line.state,
-            ]
+            row = [make(line) for make in makers]
             sheet.append(row)
             _tally(tallies[(line.kind, line.stage)], line)
             written += 1

@@ -1,7 +1,9 @@
 """Spreadsheet use cases: export the log to Excel (streamed) and import a team's tracker (validated first).
 
-Export reads the cases a register filter selects in keyset-paginated batches of plain rows (never ORM
-objects), turns each into a `CaseLine` and hands them to the streaming writer in `reports.xlsx_export`.
+The columns, both ways, are one table: `reports.sheet_fields.CASE_COLUMNS`. Export reads the cases a
+register filter selects in keyset-paginated batches of plain rows (never ORM objects), each value under
+its name; turns each row into a `CaseLine` (fields read by name, a few worked out in `_line`) and hands
+them to the streaming writer in `reports.xlsx_export`. Both directions yield `values.Progress`.
 
 Import reads the sheet with `reports.xlsx_import`, checks every row (dates, words, categories, staff,
 duplicates, the same rules as logging a case) and reports each rejected row with its sheet row number;
@@ -23,8 +25,9 @@ import hmac
 import re
 import secrets
 from collections.abc import Generator, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -35,30 +38,33 @@ from send_desk.db.models import Case, CaseStage, Category, Person, Staff, Target
 from send_desk.domain.calendar import WorkingCalendar
 from send_desk.domain.errors import ValidationError
 from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, ClosureCode, Outcome, PersonRole, Rag
-from send_desk.reports.sheet_fields import FIELD_LABELS, FIELDS, IGNORE, ParsedRow, check_mapping_overrides
-from send_desk.reports.xlsx_export import CaseLine, ExportAbout, ExportSummary, write_cases_xlsx
+from send_desk.reports.sheet_fields import (
+    FIELD_LABELS,
+    FIELDS,
+    IGNORE,
+    PSEUDONYMS,
+    REQUIRED_FIELDS,
+    CaseLine,
+    ParsedRow,
+    case_input,
+    check_mapping_overrides,
+    label_for,
+)
+from send_desk.reports.xlsx_export import ExportAbout, ExportSummary, write_cases_xlsx
 from send_desk.reports.xlsx_import import MAX_ROWS, SheetLayout, TrackerReader, read_layout
 from send_desk.services.cases import CaseService, validate_case_input
 from send_desk.services.context import UK, ServiceContext
 from send_desk.services.policies import load_closures, policy_from_row
 from send_desk.services.register import RegisterService
 from send_desk.services.views import RagWindow, rag_window
-from send_desk.values.cases import CaseFilter, CaseInput, PersonInput
+from send_desk.values.cases import CaseFilter, CaseInput
+from send_desk.values.progress import Progress
 
 EXPORT_BATCH = 5000
 FETCH_CHUNK = 250
 PROGRESS_EVERY = 1000
 SAVE_CHUNK = 2000
 """Cases inserted per bulk round of a real import (every round is in the import's one transaction)."""
-
-
-@dataclass(frozen=True)
-class SheetProgress:
-    """How far an export or import has got: `done` of `total` (0 = unknown), with a line of text."""
-
-    done: int
-    total: int = 0
-    text: str = ""
 
 
 # ----- export --------------------------------------------------------------------------------------
@@ -153,7 +159,7 @@ class ExportService:
 
     def export(
         self, out: Path, case_filter: CaseFilter | None = None, *, pseudonymise: bool = False
-    ) -> Generator[SheetProgress, None, ExportOutcome]:
+    ) -> Generator[Progress, None, ExportOutcome]:
         """Write the workbook, yielding progress; close the generator to cancel (no file is left)."""
         case_filter = case_filter or CaseFilter(status="all")
         total = self.count(case_filter)
@@ -170,7 +176,7 @@ class ExportService:
         try:
             while True:
                 done = next(steps)
-                yield SheetProgress(done, total, f"Exported {done:,} of {total:,} cases…")
+                yield Progress(done, total, f"Exported {done:,} of {total:,} cases…")
         except StopIteration as stop:
             summary: ExportSummary = stop.value
         finally:
@@ -216,42 +222,14 @@ class ExportService:
                 row.id: closures.calendar_for(policy_from_row(row))
                 for row in session.scalars(select(TargetPolicyRow))
             }
-        columns = (
-            Case.id,
-            Case.reference,
-            Case.kind,
-            Case.stage,
-            Case.status,
-            Case.channel,
-            Case.received_on,
-            Case.service_area,
-            Case.summary,
-            Case.acknowledge_by,
-            Case.acknowledged_on,
-            Case.respond_by,
-            Case.responded_on,
-            Case.next_due,
-            Case.outcome,
-            Case.closure_code,
-            contact.name,
-            contact.email,
-            contact.phone,
-            contact.address,
-            child.name,
-            child.date_of_birth,
-            Category.name,
-            Staff.name,
-            Staff.team,
-            CaseStage.respond_by_unextended,
-            CaseStage.policy_id,
-            CaseStage.started_on,
-            Case.due_soon_from,
-        )
+        sources = _sources(contact, child)
+        names = tuple(sources)
+        columns = [expression.label(name) for name, expression in sources.items()]
         last: tuple[date, int] | None = None
         # one read transaction (a consistent snapshot) paged by keyset on (received_on, id)
         with self.ctx.db.read() as session:
             base: Select[Any] = (
-                select(*columns)  # type: ignore[assignment]
+                select(*columns)
                 .outerjoin(contact, (contact.case_id == Case.id) & (contact.role == PersonRole.CONTACT.value))
                 .outerjoin(child, (child.case_id == Case.id) & (child.role == PersonRole.CHILD.value))
                 .outerjoin(Category, Category.id == Case.category_id)
@@ -270,106 +248,120 @@ class ExportService:
                 # fetch in small chunks: a long fetch holds the GIL and would stall the GUI thread
                 for chunk in result.partitions(FETCH_CHUNK):
                     for row in chunk:
-                        yield _line(row, window, calendars, pseudonymiser)
+                        values = dict(zip(names, row, strict=True))
+                        yield _line(values, window, calendars, pseudonymiser)
                     count += len(chunk)
                 if count < batch or row is None:
                     return
-                last = (row[6], row[0])
+                last = (row.received, row.id)
+
+
+_LINE_FIELDS = tuple(f.name for f in fields(CaseLine))
+_LINE_VALUES = itemgetter(*_LINE_FIELDS)
+"""A line's values picked from a row's values by name, in the order of the line's fields."""
+_BLANKS = {f.name: f.default for f in fields(CaseLine) if f.default == ""}
+"""Text fields of a line, blank rather than None when the row has no value."""
+
+
+def _sources(contact: Any, child: Any) -> dict[str, Any]:
+    """Return, by name, the columns an export line is made from.
+
+    Every `CaseLine` field the line does not work out (see `_line`) is read from the row by its own name;
+    a field named like a column of the case table is read from that column without an entry here.
+    """
+    named: dict[str, Any] = {
+        "id": Case.id,
+        "reference": Case.reference,
+        "kind": Case.kind,
+        "stage": Case.stage,
+        "status": Case.status,
+        "channel": Case.channel,
+        "received": Case.received_on,
+        "service_area": Case.service_area,
+        "summary": Case.summary,
+        "acknowledge_by": Case.acknowledge_by,
+        "acknowledged": Case.acknowledged_on,
+        "respond_by": Case.respond_by,
+        "responded": Case.responded_on,
+        "next_due": Case.next_due,
+        "outcome": Case.outcome,
+        "closure_code": Case.closure_code,
+        "contact_name": contact.name,
+        "contact_email": contact.email,
+        "contact_phone": contact.phone,
+        "contact_address": contact.address,
+        "child_name": child.name,
+        "child_dob": child.date_of_birth,
+        "category": Category.name,
+        "officer": Staff.name,
+        "officer_team": Staff.team,
+        "respond_by_unextended": CaseStage.respond_by_unextended,
+        "policy_id": CaseStage.policy_id,
+        "started_on": CaseStage.started_on,
+    }
+    for name in _LINE_FIELDS:
+        if name not in named and name not in _WORKED_OUT:
+            column = getattr(Case, name, None)
+            if column is None:
+                raise LookupError(f"The export line's field {name} is neither worked out nor a case column.")
+            named[name] = column
+    return named
+
+
+_WORKED_OUT = frozenset(
+    {
+        "team",
+        "extended_to",
+        "working_days",
+        "within_target",
+        "state",
+        "acknowledge_rag",
+        "respond_rag",
+        "kind_id",
+    }
+)
+"""The line fields `_line` works out (the rest are read from the row by name)."""
 
 
 def _line(
-    r: Any, window: RagWindow, calendars: Mapping[int, WorkingCalendar], p: Pseudonymiser | None
+    v: dict[str, Any], window: RagWindow, calendars: Mapping[int, WorkingCalendar], p: Pseudonymiser | None
 ) -> CaseLine:
-    (
-        _id,
-        reference,
-        kind,
-        stage,
-        status,
-        channel,
-        received,
-        service_area,
-        summary,
-        acknowledge_by,
-        acknowledged,
-        respond_by,
-        responded,
-        next_due,
-        outcome,
-        closure_code,
-        contact_name,
-        contact_email,
-        contact_phone,
-        contact_address,
-        child_name,
-        child_dob,
-        category,
-        officer,
-        officer_team,
-        unextended,
-        policy_id,
-        started_on,
-        soon_from,
-    ) = r
+    """Return the export line of a row's values `v` (by name), working out the `_WORKED_OUT` fields."""
+    status, kind, responded = v["status"], v["kind"], v["responded"]
     closed = status == CaseStatus.CLOSED.value
+    respond_by, unextended = v["respond_by"], v["respond_by_unextended"]
     extended_to = (
         respond_by if unextended is not None and respond_by is not None and respond_by != unextended else None
     )
-    original_due = unextended if extended_to is not None else respond_by
     working_days = None
+    started_on = v["started_on"]
     if responded is not None and started_on is not None:
-        calendar = calendars.get(policy_id)
+        calendar = calendars.get(v["policy_id"])
         if calendar is not None:
             working_days = calendar.working_days_between(started_on, responded)
-    within = None if respond_by is None or responded is None else responded <= respond_by
-    ack_rag = window.rag(acknowledge_by, acknowledged, closed)
+    ack_rag = window.rag(v["acknowledge_by"], v["acknowledged"], closed)
     respond_rag = window.rag(respond_by, responded, closed)
-    state = window.case_rag(status, next_due, responded, soon_from)
-    contact_name = contact_name or ""
-    contact_email = contact_email or ""
-    contact_phone = contact_phone or ""
-    contact_address = contact_address or ""
-    child_name = child_name or ""
-    summary = summary or ""
+    v["kind"] = _label(_LABELS, kind)
+    v["kind_id"] = kind
+    v["channel"] = _label(_LABELS, v["channel"])
+    v["status"] = "Closed" if closed else "Open"
+    v["team"] = v["service_area"] or v["officer_team"] or ""
+    v["respond_by"] = unextended if extended_to is not None else respond_by
+    v["extended_to"] = extended_to
+    v["working_days"] = working_days
+    v["within_target"] = None if respond_by is None or responded is None else responded <= respond_by
+    v["outcome"] = _label(_OUTCOME_LABELS, v["outcome"])
+    v["closure_code"] = _label(_CLOSURE_LABELS, v["closure_code"])
+    v["state"] = window.case_rag(status, v["next_due"], responded).label
+    v["acknowledge_rag"] = None if ack_rag is Rag.DONE else ack_rag.value
+    v["respond_rag"] = None if respond_rag is Rag.DONE else respond_rag.value
+    for name, blank in _BLANKS.items():
+        if v[name] is None:
+            v[name] = blank  # no contact, no category, no officer: an empty cell
     if p is not None:
-        contact_name = p.token("NAME", contact_name)
-        contact_email = p.token("EMAIL", contact_email)
-        contact_phone = p.token("PHONE", contact_phone)
-        contact_address = p.token("ADDRESS", contact_address)
-        child_name = p.token("NAME", child_name)
-        child_dob = None
-        summary = ""
-    return CaseLine(
-        reference=reference,
-        kind=_label(_LABELS, kind),
-        stage=stage,
-        channel=_label(_LABELS, channel),
-        received=received,
-        contact_name=contact_name,
-        contact_email=contact_email,
-        contact_phone=contact_phone,
-        contact_address=contact_address,
-        child_name=child_name,
-        child_dob=child_dob,
-        category=category or "",
-        team=service_area or officer_team or "",
-        officer=officer or "",
-        status="Closed" if closed else "Open",
-        acknowledge_by=acknowledge_by,
-        acknowledged=acknowledged,
-        respond_by=original_due,
-        extended_to=extended_to,
-        responded=responded,
-        working_days=working_days,
-        within_target=within,
-        outcome=_label(_OUTCOME_LABELS, outcome),
-        closure_code=_label(_CLOSURE_LABELS, closure_code),
-        summary=summary,
-        state=state.label,
-        acknowledge_rag=None if ack_rag is Rag.DONE else ack_rag.value,
-        respond_rag=None if respond_rag is Rag.DONE else respond_rag.value,
-        kind_id=kind,
-    )
+        for name, prefix in PSEUDONYMS.items():
+            v[name] = p.token(prefix, v[name]) if prefix else _BLANKS.get(name)
+    return CaseLine(*_LINE_VALUES(v))
 
 
 # ----- import --------------------------------------------------------------------------------------
@@ -490,7 +482,7 @@ class ImportService:
         *,
         sheet: str | None = None,
         layout: SheetLayout | None = None,
-    ) -> Generator[SheetProgress, None, ImportResult]:
+    ) -> Generator[Progress, None, ImportResult]:
         """Do the import as a generator of progress; the result is the generator's return value."""
         path = Path(path)
         layout = layout or self.preview(path, sheet=sheet, mapping=mapping)
@@ -504,7 +496,7 @@ class ImportService:
             ignored_columns=layout.unmapped(),
         )
         mapped = set(layout.fields())
-        missing = [FIELD_LABELS[f] for f in ("kind", "received") if f not in mapped]
+        missing = [FIELD_LABELS[f] for f in REQUIRED_FIELDS if f not in mapped]
         if missing:
             raise ValidationError(
                 f"No column is mapped to {' or '.join(missing)}, which every case needs. Map one with "
@@ -529,7 +521,7 @@ class ImportService:
                     seen[reference] = parsed.row
                 candidates.append((parsed.row, data))
             if reader.data_rows % PROGRESS_EVERY == 0:
-                yield SheetProgress(reader.data_rows, total, f"Checked {reader.data_rows:,} rows…")
+                yield Progress(reader.data_rows, total, f"Checked {reader.data_rows:,} rows…")
         result.rows_read = reader.data_rows
         result.blank_rows = reader.blank_rows
         result.warnings.extend(reader.warnings)
@@ -542,20 +534,20 @@ class ImportService:
                 accepted.append(data)
         result.accepted = len(accepted)
         if dry_run or not accepted:
-            yield SheetProgress(reader.data_rows, reader.data_rows, "Checked every row.")
+            yield Progress(reader.data_rows, reader.data_rows, "Checked every row.")
             return result
-        yield SheetProgress(0, len(accepted), f"Saving {len(accepted):,} cases…")
+        yield Progress(0, len(accepted), f"Saving {len(accepted):,} cases…")
         saving = CaseService(self.ctx).log_bulk(accepted, action="import", chunk=SAVE_CHUNK)
         try:
             while True:
                 saved = next(saving)
-                yield SheetProgress(saved, len(accepted), f"Saved {saved:,} of {len(accepted):,} cases…")
+                yield Progress(saved, len(accepted), f"Saved {saved:,} of {len(accepted):,} cases…")
         except StopIteration as stop:
             result.references = stop.value
         finally:
             saving.close()  # closing before the end (a cancel) rolls the whole import back
         result.imported = len(result.references)
-        yield SheetProgress(result.imported, result.imported, f"Imported {result.imported:,} cases.")
+        yield Progress(result.imported, result.imported, f"Imported {result.imported:,} cases.")
         return result
 
     def _lookups(self) -> _Lookups:
@@ -610,43 +602,20 @@ class ImportService:
                     f"Officer: '{v['officer']}' {why}. Add them under Staff (or correct the name), "
                     'or leave the officer column out with --map "Header=ignore".'
                 )
-        kind = v.get("kind")
-        received = v.get("received")
-        if kind is None or received is None:
+        if any(v.get(name) is None for name in REQUIRED_FIELDS):
             return None, errors
-        reference = (v.get("reference") or "").strip().upper() or None
         try:
-            data = CaseInput(
-                kind=kind,
-                received_on=received,
-                stage=v.get("stage") or 1,
-                channel=v.get("channel") or Channel.EMAIL,
-                contact=PersonInput(
-                    name=v.get("contact_name") or "",
-                    email=v.get("contact_email") or "",
-                    phone=v.get("contact_phone") or "",
-                ),
-                child=PersonInput(name=v.get("child_name") or "", date_of_birth=v.get("child_dob")),
-                category=category,
-                summary=v.get("summary") or "",
-                officer_login=officer,
-                reference=reference,
-                acknowledged_on=v.get("acknowledged"),
-                responded_on=v.get("responded"),
-                outcome=v["outcome"].value if v.get("outcome") is not None else None,
-            )
+            data = case_input({**v, "category": category, "officer": officer})
         except (TypeError, ValueError) as exc:  # pragma: no cover - parsed values are typed already
             return None, [*errors, f"The row could not be read: {exc}"]
         if not errors:
             try:
                 validate_case_input(data, today)
             except ValidationError as exc:
-                label = FIELD_LABELS.get(_FIELD_ALIASES.get(exc.field or "", exc.field or ""), "")
+                label = label_for(exc.field or "")
                 errors.append(f"{label}: {exc}" if label else str(exc))
         return (data if not errors else None), errors
 
-
-_FIELD_ALIASES = {"received_on": "received", "child_dob": "child_dob", "stage": "stage", "outcome": "outcome"}
 
 __all__ = [
     "IGNORE",
@@ -656,6 +625,5 @@ __all__ = [
     "ImportService",
     "Pseudonymiser",
     "RejectedRow",
-    "SheetProgress",
     "SkippedRow",
 ]

@@ -41,6 +41,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from openpyxl import Workbook, load_workbook
 
 from send_desk.bootstrap import Desk, open_desk
+from send_desk.reports.sheet_fields import CASE_COLUMNS
 from send_desk.reports.xlsx_export import ExportAbout, write_cases_xlsx
 from send_desk.services.demo import DemoService
 from send_desk.services.spreadsheets import ExportService, ImportService
@@ -153,34 +154,11 @@ def measure_import(folder: Path, workbook: Path, runs: int) -> dict[str, Any]:
 
 def plain_row(line: Any) -> list[Any]:
     """Return the values of one export line as the floor writes them (same columns, no styles)."""
-    return [
-        line.reference,
-        line.kind,
-        line.stage,
-        line.channel,
-        line.received,
-        line.contact_name or None,
-        line.contact_email or None,
-        line.contact_phone or None,
-        line.contact_address or None,
-        line.child_name or None,
-        line.child_dob,
-        line.category or None,
-        line.team or None,
-        line.officer or None,
-        line.status,
-        line.acknowledge_by,
-        line.acknowledged,
-        line.respond_by,
-        line.extended_to,
-        line.responded,
-        line.working_days,
-        None if line.within_target is None else ("Yes" if line.within_target else "No"),
-        line.outcome or None,
-        line.closure_code or None,
-        line.summary or None,
-        line.state,
-    ]
+    row: list[Any] = []
+    for column in CASE_COLUMNS:
+        value = column.value(line)
+        row.append((value or None) if isinstance(value, str) else value)
+    return row
 
 
 def gui_latency(desk: Desk, out: Path) -> dict[str, float]:

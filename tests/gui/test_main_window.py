@@ -55,6 +55,14 @@ def test_register_model_passes_the_model_tester(qtmodeltester, window: MainWindo
     qtmodeltester.check(empty)
 
 
+def test_register_columns_start_at_their_own_widths(window: MainWindow) -> None:
+    widths = [window.table.columnWidth(index) for index in range(len(COLUMNS))]
+    assert widths == [118, 140, 86, 130, 125, 160, 110, 62, 112, 100, 98]
+    assert widths == [column.width for column in COLUMNS]
+    assert COLUMNS[RAG_COLUMN].header == "RAG"
+    assert window.model.sort_key() == ("received_on", True)
+
+
 def test_case_view_targets_model_passes_the_model_tester(qtmodeltester, window: MainWindow, cases) -> None:
     view = window.open_case(cases[0].id)
     qtmodeltester.check(view.targets.model())  # type: ignore[union-attr]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from send_desk.reports.xlsx_export import (
     CASE_COLUMNS,
@@ -20,6 +21,8 @@ from send_desk.reports.xlsx_export import (
 )
 
 HEADERS = [c.header for c in CASE_COLUMNS]
+COLUMN = {header: index for index, header in enumerate(HEADERS, start=1)}
+"""Sheet column number by header: tests find cells by name, so a new column moves nothing here."""
 
 
 def line(**overrides: object) -> CaseLine:
@@ -81,9 +84,10 @@ def test_sheets_header_and_layout(tmp_path: Path) -> None:
     assert [c.value for c in ws[1]] == HEADERS
     assert all(c.font.b for c in ws[1])
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:Z3"
-    assert ws.column_dimensions["A"].width == 16
-    assert ws.column_dimensions["Y"].width == 60
+    assert ws.auto_filter.ref == f"A1:{get_column_letter(len(HEADERS))}3"
+    assert ws.column_dimensions[get_column_letter(COLUMN["Reference"])].width == 16
+    assert ws.column_dimensions[get_column_letter(COLUMN["Summary"])].width == 60
+    assert ws.column_dimensions[get_column_letter(COLUMN["Received"])].width == 12
     assert ws.max_row == 3
 
 
@@ -151,8 +155,8 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path, typed: str) -
     out = tmp_path / "log.xlsx"
     write(out, [line(summary=typed, contact_name=typed, reference=typed)])
     ws = openpyxl.load_workbook(out)["Cases"]
-    for column in (1, 6, 25):
-        cell = ws.cell(2, column)
+    for header in ("Reference", "Contact name", "Summary"):
+        cell = ws.cell(2, COLUMN[header])
         assert cell.value == typed
         assert cell.data_type == "s"
         assert cell.quotePrefix is True
@@ -167,9 +171,9 @@ def test_control_characters_are_dropped_and_never_fail(tmp_path: Path) -> None:
     pasted = "Line one\x0bline two\x0cthree\x00\x1f end\ttab\nnewline"
     write(out, [line(summary=pasted, contact_name="Jo\x08 Bloggs", contact_address="1 High St\x0e")])
     ws = openpyxl.load_workbook(out)["Cases"]
-    assert ws.cell(2, 25).value == "Line oneline twothree end\ttab\nnewline"
-    assert ws.cell(2, 6).value == "Jo Bloggs"
-    assert ws.cell(2, 9).value == "1 High St"
+    assert ws.cell(2, COLUMN["Summary"]).value == "Line oneline twothree end\ttab\nnewline"
+    assert ws.cell(2, COLUMN["Contact name"]).value == "Jo Bloggs"
+    assert ws.cell(2, COLUMN["Contact address"]).value == "1 High St"
     assert clean_text("plain") == "plain"
 
 

@@ -456,3 +456,22 @@ def test_random_cells_are_accepted_or_rejected_with_a_reason(
     assert result.accepted + len(result.rejected) + len(result.skipped_existing) == result.rows_read
     assert result.rows_read + result.blank_rows == len(rows)
     assert all(r.errors and all(isinstance(e, str) and e for e in r.errors) for r in result.rejected)
+
+
+def test_export_and_import_yield_the_one_progress_type(
+    desk: Desk, varied: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from send_desk.gui.tasks import Progress as GuiProgress
+    from send_desk.services import spreadsheets
+    from send_desk.values.progress import Progress
+
+    monkeypatch.setattr(spreadsheets, "PROGRESS_EVERY", 1)
+    out = tmp_path / "log.xlsx"
+    exported = list(ExportService(desk.ctx).export(out))
+    assert exported[:2] == [
+        Progress(1, 4, "Exported 1 of 4 cases…"),
+        Progress(2, 4, "Exported 2 of 4 cases…"),
+    ]
+    checked = list(ImportService(desk.ctx).steps(out, dry_run=True))
+    assert checked[-1] == Progress(4, 4, "Checked every row.")
+    assert GuiProgress is Progress
