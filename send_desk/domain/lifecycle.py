@@ -353,7 +353,7 @@ def check_stage_two_handler(state: CaseState, handler: str, *, escalating: bool 
     first = state.stages[0]
     if handler in first.handlers or handler == first.responded_by:
         raise ValidationError(
-            f"{handler} handled stage 1, so cannot handle stage 2. Choose someone who did not.",
+            f"{handler} handled stage 1, so cannot handle stage 2. Choose someone else.",
             field="handler",
         )
 
