@@ -123,7 +123,11 @@ def new_stage_row(
     manual_due: date | None = None,
     outcome: str | None = None,
 ) -> tuple[Row, Deadlines]:
-    """Return a new stage's row with its due dates computed, and those due dates."""
+    """Return a new stage's row with its due dates computed, and those due dates.
+
+    The row names every column a stage stores: a bulk INSERT takes its columns from the first row of
+    the batch, so a column one row left out would be dropped from all of them.
+    """
     row: Row = {
         "stage": stage,
         "policy_id": policy_id,
@@ -134,7 +138,12 @@ def new_stage_row(
         "acknowledge_missed_reason": "",
         "responded_on": responded_on,
         "respond_missed_reason": "",
+        "responded_by": "",
         "clarified_on": None,
+        "clarification_requested_on": None,
+        "clarification_for": "",
+        "chase_on": None,
+        "escalation_late_reason": "",
         "manual_due": manual_due if policy.respond_rule is ClockRule.MANUAL else None,
         "outcome": outcome,
         "reasons": "",

@@ -2,8 +2,9 @@
 
 Each sample case is a `CaseInput` (what was logged) and a dated history of what staff did next
 (acknowledge, extend, respond, escalate, close), drawn in an order the services accept. The rows are made
-by the one writer of a logged case's rows (services/case_rows.py) and the history is applied to them by
-the services' rules, so the demo cannot store a case the desk would refuse. The first few cases of every
+by the one writer of a logged case's rows (services/case_rows.py); each step of the history is an action
+of `domain/lifecycle.py`, the rules the services follow, so the demo cannot store a case the desk would
+refuse, and its rows hold every column the services would write. The first few cases of every
 demo are open in each state a team meets (overdue, due today, due soon, on track, awaiting
 acknowledgement) so even a small demo shows them.
 """
@@ -20,10 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from send_desk.db.models import Category, Staff, TargetPolicyRow
+from send_desk.domain import lifecycle
 from send_desk.domain.calendar import WorkingCalendar
 from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, ClosureCode, Outcome, Role
+from send_desk.domain.lifecycle import CaseState, StageState
 from send_desk.domain.policy import ClockRule, TargetPolicy
-from send_desk.domain.targets import Deadlines, next_target
+from send_desk.domain.targets import due_soon_from
 from send_desk.domain.text import fold_accents
 from send_desk.services import audit
 from send_desk.services.case_rows import (
@@ -31,7 +34,6 @@ from send_desk.services.case_rows import (
     insert_case_rows,
     new_case_rows,
     new_stage_row,
-    stage_deadlines,
 )
 from send_desk.services.cases import reserve_references
 from send_desk.services.context import UK, ServiceContext
@@ -236,6 +238,8 @@ class DemoEvent:
     outcome: str | None = None
     handler: str | None = None
     code: ClosureCode | None = None
+    by: str = ""
+    """The login of the member of staff who took the step (the responder of a response)."""
 
 
 @dataclass(frozen=True)
@@ -365,56 +369,90 @@ class _Plan:
 
 @dataclass
 class _History:
-    """A demo case's rows with its history applied step by step, by the rules the services follow.
+    """A demo case's rows and lifecycle state, its history applied through `domain/lifecycle.py`.
 
-    Until domain/lifecycle.py lands this mirrors `CaseService`: each step recomputes the stage's due
-    dates from its recorded facts and copies the current stage onto the case row.
+    Each step is the lifecycle's own action, so a step the services would refuse raises the same
+    `ValidationError` here. Every step is taken by the current stage's handler (who is recorded as the
+    responder). `rows` is brought up to date by `write`, as `services/clocks.apply_state` does for a case
+    the services change.
     """
 
     rows: CaseRows
+    state: CaseState
     policies: list[_PolicySet]
+    today: date
     now: datetime
     events: list[DemoEvent] = field(default_factory=list)
-    extensions: list[int | None] = field(default_factory=lambda: [None])
 
     @property
     def last(self) -> date:
         """Return the day of the latest step (the received date before any)."""
-        return self.events[-1].on if self.events else self.rows.case["received_on"]
+        return self.events[-1].on if self.events else self.state.received_on
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        """Return the working calendar of the current stage's policy."""
+        return self.policies[-1].calendar
+
+    @property
+    def by(self) -> str:
+        """Return the login taking the next step: the current stage's handler."""
+        return self.state.current.handler or ""
 
     def acknowledge(self, on: date, missed_reason: str) -> None:
         """Record the acknowledgement."""
-        stage = self.rows.stages[-1]
-        stage["acknowledged_on"] = on
-        stage["acknowledge_missed_reason"] = missed_reason
-        self._step(DemoEvent(Step.ACKNOWLEDGE, on, missed_reason=missed_reason), recompute=True)
+        self._step(DemoEvent(Step.ACKNOWLEDGE, on, missed_reason=missed_reason, by=self.by))
+        self.state = lifecycle.acknowledge(
+            self.state, on=on, today=self.today, calendar=self.calendar, missed_reason=missed_reason
+        )
+        self.rows.stages[-1]["acknowledge_missed_reason"] = missed_reason.strip()
 
     def extend(self, told_on: date, amount: int, reason: str) -> None:
         """Extend the response target once, telling the family on `told_on`."""
-        self.extensions[-1] = amount
-        self._step(DemoEvent(Step.EXTEND, told_on, amount=amount, reason=reason), recompute=True)
-        index = len(self.rows.stages) - 1
-        stage = self.rows.stages[index]
+        self._step(DemoEvent(Step.EXTEND, told_on, amount=amount, reason=reason, by=self.by))
+        self.state, length = lifecycle.extend(
+            self.state,
+            reason=reason,
+            today=self.today,
+            calendar=self.calendar,
+            amount=amount,
+            told_on=told_on,
+        )
         extension = {
-            "amount": amount,
-            "new_due": stage["respond_by"],
-            "reason": reason,
+            "amount": length,
+            "new_due": self.state.current.respond_by,
+            "reason": reason.strip(),
             "told_on": told_on,
             "created_at": self.now,
-            "created_by": "demo",
+            "created_by": self.by,
         }
-        self.rows.extensions.append((index, extension))
+        self.rows.extensions.append((len(self.rows.stages) - 1, extension))
 
     def respond(self, on: date, outcome: str | None, missed_reason: str) -> None:
         """Record the response."""
+        by = self.by
+        self._step(DemoEvent(Step.RESPOND, on, outcome=outcome, missed_reason=missed_reason, by=by))
+        self.state = lifecycle.respond(
+            self.state, on=on, today=self.today, by=by, outcome=outcome, missed_reason=missed_reason
+        )
         stage = self.rows.stages[-1]
-        stage["responded_on"] = on
         stage["outcome"] = outcome
-        stage["respond_missed_reason"] = missed_reason
-        self._step(DemoEvent(Step.RESPOND, on, outcome=outcome, missed_reason=missed_reason), recompute=False)
+        stage["respond_missed_reason"] = missed_reason.strip()
 
     def escalate(self, requested_on: date, handler: tuple[str, int], policies: _PolicySet) -> None:
         """Open stage 2 with a new handler; a closed case opens again."""
+        late = lifecycle.escalation_late(self.state.current, requested_on, self.calendar)
+        late_reason = "The family were waiting for advice" if late else ""
+        self._step(DemoEvent(Step.ESCALATE, requested_on, handler=handler[0], reason=late_reason, by=self.by))
+        self.state = lifecycle.escalate(
+            self.state,
+            requested_on=requested_on,
+            handler=handler[0],
+            today=self.today,
+            policy=policies.policy,
+            calendar=policies.calendar,
+            late_reason=late_reason,
+        )
         stage, _ = new_stage_row(
             2,
             policy_id=policies.row_id,
@@ -423,37 +461,72 @@ class _History:
             started_on=requested_on,
             handler_id=handler[1],
         )
+        stage["escalation_late_reason"] = late_reason
         self.rows.stages.append(stage)
         self.policies.append(policies)
-        self.extensions.append(None)
-        case = self.rows.case
-        case.update(officer_id=handler[1], status=CaseStatus.OPEN.value, closure_code=None, closed_on=None)
-        self._step(DemoEvent(Step.ESCALATE, requested_on, handler=handler[0]), recompute=False)
+        self.rows.case.update(officer_id=handler[1], closure_code=None, closed_on=None)
 
     def close(self, on: date, code: ClosureCode) -> None:
         """Close the case."""
-        self.rows.case.update(status=CaseStatus.CLOSED.value, closure_code=code.value, closed_on=on)
-        self._step(DemoEvent(Step.CLOSE, on, code=code), recompute=False)
+        self._step(DemoEvent(Step.CLOSE, on, code=code, by=self.by))
+        self.state = lifecycle.close(self.state, code=code, on=on, today=self.today)
+        self.rows.case.update(closure_code=code.value, closure_reason="", closed_on=on)
 
-    def _step(self, event: DemoEvent, *, recompute: bool) -> None:
+    def _step(self, event: DemoEvent) -> None:
         assert event.on >= self.last, f"{event.step} on {event.on} is before the step before it"
         self.events.append(event)
-        stage = self.rows.stages[-1]
-        chosen = self.policies[-1]
-        if recompute:
-            stage_deadlines(chosen.policy, chosen.calendar, stage, self.extensions[-1])
-        case = self.rows.case
-        for column in ("stage", "acknowledge_by", "acknowledged_on", "respond_by", "responded_on", "outcome"):
-            case[column] = stage[column]
-        case["next_due"] = (
-            None
-            if case["status"] == CaseStatus.CLOSED.value
-            else next_target(
-                Deadlines(stage["acknowledge_by"], stage["respond_by"], stage["respond_by_unextended"]),
-                stage["acknowledged_on"],
-                stage["responded_on"],
+
+    def write(self) -> None:
+        """Copy the lifecycle state onto the rows, as `write_stage` and `sync_case` do for a stored case."""
+        for row, stage in zip(self.rows.stages, self.state.stages, strict=True):
+            row.update(
+                acknowledge_by=stage.acknowledge_by,
+                acknowledged_on=stage.acknowledged_on,
+                respond_by=stage.respond_by,
+                respond_by_unextended=stage.respond_by_unextended,
+                responded_on=stage.responded_on,
+                responded_by=stage.responded_by or "",
+                clarification_requested_on=stage.clarification_requested_on,
+                clarification_for=stage.clarification_for,
+                chase_on=stage.chase_on,
+                clarified_on=stage.clarified_on,
+                manual_due=stage.manual_due,
+                handlers="\n".join(sorted(stage.handlers)),
             )
+        state, row = self.state, self.rows.stages[-1]
+        current = state.current
+        due = lifecycle.next_due(state)
+        self.rows.case.update(
+            status=state.status.value,
+            stage=current.stage,
+            acknowledge_by=current.acknowledge_by,
+            acknowledged_on=current.acknowledged_on,
+            respond_by=current.respond_by,
+            responded_on=current.responded_on,
+            outcome=row["outcome"],
+            paused=current.stopped,
+            next_due=due,
+            due_soon_from=due_soon_from(due, self.calendar, current.policy.due_soon_days),
         )
+
+
+def _logged_state(kind: CaseKind, rows: CaseRows, policy: TargetPolicy, handler: str) -> CaseState:
+    """Return the lifecycle's view of a case just logged as `rows` (as `clocks.case_state` reads it)."""
+    row = rows.stages[0]
+    stage = StageState(
+        stage=row["stage"],
+        policy=policy,
+        started_on=row["started_on"],
+        handler=handler,
+        acknowledge_by=row["acknowledge_by"],
+        acknowledged_on=row["acknowledged_on"],
+        respond_by=row["respond_by"],
+        respond_by_unextended=row["respond_by_unextended"],
+        responded_on=row["responded_on"],
+        manual_due=row["manual_due"],
+        handlers=frozenset({handler}),
+    )
+    return CaseState(kind=kind, status=CaseStatus.OPEN, received_on=rows.case["received_on"], stages=(stage,))
 
 
 class _Builder:
@@ -570,12 +643,15 @@ class _Builder:
             now=self.now,
             officer_login=login,
         )
-        history = _History(rows, [chosen], self.now)
+        history = _History(
+            rows, _logged_state(kind, rows, chosen.policy, login), [chosen], self.today, self.now
+        )
         if plan.showcase is None:
-            self._history(history, kind, received, login)
+            self._history(history, kind, received)
+        history.write()
         return DemoCase(data, tuple(history.events)), rows
 
-    def _history(self, history: _History, kind: CaseKind, received: date, officer: str) -> None:
+    def _history(self, history: _History, kind: CaseKind, received: date) -> None:
         rng = self.rng
         if kind is CaseKind.COMPLIMENT:
             history.close(received, ClosureCode.RESPONDED)
@@ -592,6 +668,7 @@ class _Builder:
                 closed, rng.choice((ClosureCode.WITHDRAWN, ClosureCode.NO_RESPONSE_TO_CLARIFICATION))
             )
         outcome = history.rows.stages[0]["outcome"]
+        first = history.state.stages[0]
         if kind is not CaseKind.COMPLAINT or responded is None or outcome == Outcome.UPHELD.value:
             return
         if rng.random() >= 0.15:
@@ -599,7 +676,9 @@ class _Builder:
         requested = max(history.last, responded + timedelta(days=rng.randint(3, 25)))
         if requested > self.today:
             return
-        handler = rng.choice([s for s in self.staff if s[0] != officer])
+        handler = rng.choice(
+            [s for s in self.staff if s[0] not in first.handlers | {first.responded_by or ""}]
+        )
         history.escalate(requested, handler, self.policies[(kind.value, 2)])
         if self._stage(history, kind) is not None:
             history.close(
@@ -609,11 +688,10 @@ class _Builder:
     def _stage(self, history: _History, kind: CaseKind) -> date | None:
         """Draw the current stage's acknowledgement, extension and response; return the response date."""
         rng = self.rng
-        stage = history.rows.stages[-1]
-        chosen = history.policies[-1]
-        policy, calendar = chosen.policy, chosen.calendar
-        started: date = stage["started_on"]
-        acknowledge_by: date | None = stage["acknowledge_by"]
+        stage = history.state.current
+        policy, calendar = stage.policy, history.calendar
+        started = stage.started_on
+        acknowledge_by = stage.acknowledge_by
         if acknowledge_by is not None:
             if rng.random() < 0.88:
                 acknowledged = calendar.add_working_days(
@@ -625,13 +703,15 @@ class _Builder:
                 return None
             late = acknowledged > acknowledge_by
             history.acknowledge(acknowledged, "Staff absence" if late else "")
-        if stage["respond_by"] is None:
+            stage = history.state.current
+        if stage.respond_by is None or stage.respond_by_unextended is None:
             return None
         if policy.extension_max and rng.random() < 0.08:
-            told_on = max(history.last, min(stage["respond_by_unextended"], self.today))
+            told_on = max(history.last, min(stage.respond_by_unextended, self.today))
             amount = rng.randint(1, policy.extension_max)
             history.extend(told_on, amount, "Waiting for information from the school")
-        respond_by: date = stage["respond_by"]
+        respond_by = history.state.current.respond_by
+        assert respond_by is not None
         if rng.random() < 0.78:
             span = max(calendar.working_days_between(started, respond_by), 1)
             responded = calendar.add_working_days(started, rng.randint(1, span))
