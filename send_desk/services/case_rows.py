@@ -143,6 +143,7 @@ def new_stage_row(
         "clarification_requested_on": None,
         "clarification_for": "",
         "chase_on": None,
+        "month_ends_on": None,
         "escalation_late_reason": "",
         "manual_due": manual_due if policy.respond_rule is ClockRule.MANUAL else None,
         "outcome": outcome,

@@ -7,9 +7,12 @@ force now: only the explicit, audited admin recalculation and manager date corre
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from send_desk.db.models import Case, CaseStage
+from send_desk.domain.calendar import WorkingCalendar
 from send_desk.domain.kinds import CaseKind, CaseStatus
 from send_desk.domain.lifecycle import IDENTITY, CaseState, StageState, next_due
 from send_desk.domain.policy import ClockRule
@@ -82,21 +85,53 @@ def case_state(case: Case) -> CaseState:
     )
 
 
+def stage_columns(state: StageState) -> dict[str, Any]:
+    """Return the stage columns its lifecycle state gives (pauses and extensions are rows of their own).
+
+    The one mapping from a stage's state to its row: the services and the demo builder both write it.
+    """
+    return {
+        "acknowledge_by": state.acknowledge_by,
+        "acknowledged_on": state.acknowledged_on,
+        "respond_by": state.respond_by,
+        "respond_by_unextended": state.respond_by_unextended,
+        "responded_on": state.responded_on,
+        "responded_by": state.responded_by or "",
+        "clarification_requested_on": state.clarification_requested_on,
+        "clarification_for": state.clarification_for,
+        "chase_on": state.chase_on,
+        "month_ends_on": state.month_ends_on,
+        "clarified_on": state.clarified_on,
+        "manual_due": state.manual_due,
+        "handlers": "\n".join(sorted(state.handlers)),
+    }
+
+
+def case_columns(state: CaseState, outcome: str | None, calendar: WorkingCalendar) -> dict[str, Any]:
+    """Return the case's indexed columns from its state: the current stage's clocks and its "due soon" day.
+
+    `outcome` is the current stage's stored outcome; `calendar` is the one of the current stage's policy.
+    """
+    current = state.current
+    due = next_due(state)
+    return {
+        "status": state.status.value,
+        "stage": current.stage,
+        "acknowledge_by": current.acknowledge_by,
+        "acknowledged_on": current.acknowledged_on,
+        "respond_by": current.respond_by,
+        "responded_on": current.responded_on,
+        "outcome": outcome,
+        "paused": current.stopped,
+        "next_due": due,
+        "due_soon_from": due_soon_from(due, calendar, current.policy.due_soon_days),
+    }
+
+
 def write_stage(stage: CaseStage, state: StageState) -> None:
-    """Copy a stage's lifecycle dates onto its stored row (pauses and extensions are rows of their own)."""
-    stage.acknowledge_by = state.acknowledge_by
-    stage.acknowledged_on = state.acknowledged_on
-    stage.respond_by = state.respond_by
-    stage.respond_by_unextended = state.respond_by_unextended
-    stage.responded_on = state.responded_on
-    stage.responded_by = state.responded_by or ""
-    stage.clarification_requested_on = state.clarification_requested_on
-    stage.clarification_for = state.clarification_for
-    stage.chase_on = state.chase_on
-    stage.month_ends_on = state.month_ends_on
-    stage.clarified_on = state.clarified_on
-    stage.manual_due = state.manual_due
-    stage.handlers = "\n".join(sorted(state.handlers))
+    """Copy a stage's lifecycle dates onto its stored row."""
+    for column, value in stage_columns(state).items():
+        setattr(stage, column, value)
 
 
 def apply_state(case: Case, state: CaseState, closures: ClosureSets) -> None:
@@ -107,18 +142,9 @@ def apply_state(case: Case, state: CaseState, closures: ClosureSets) -> None:
 
 def sync_case(case: Case, state: CaseState, closures: ClosureSets) -> None:
     """Copy the current stage's clocks onto the case's indexed columns, with its "due soon" day."""
-    stage = case.stages[-1]
-    case.status = state.status.value
-    case.stage = stage.stage
-    case.acknowledge_by = stage.acknowledge_by
-    case.acknowledged_on = stage.acknowledged_on
-    case.respond_by = stage.respond_by
-    case.responded_on = stage.responded_on
-    case.outcome = stage.outcome
-    case.paused = state.current.stopped
-    case.next_due = next_due(state)
-    policy = state.current.policy
-    case.due_soon_from = due_soon_from(case.next_due, closures.calendar_for(policy), policy.due_soon_days)
+    calendar = closures.calendar_for(state.current.policy)
+    for column, value in case_columns(state, case.stages[-1].outcome, calendar).items():
+        setattr(case, column, value)
 
 
 def recompute_stage(stage: CaseStage, closures: ClosureSets) -> Deadlines:

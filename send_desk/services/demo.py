@@ -26,7 +26,6 @@ from send_desk.domain.calendar import WorkingCalendar
 from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, ClosureCode, Outcome, Role
 from send_desk.domain.lifecycle import CaseState, StageState
 from send_desk.domain.policy import ClockRule, TargetPolicy
-from send_desk.domain.targets import due_soon_from
 from send_desk.domain.text import fold_accents
 from send_desk.services import audit
 from send_desk.services.case_rows import (
@@ -36,6 +35,7 @@ from send_desk.services.case_rows import (
     new_stage_row,
 )
 from send_desk.services.cases import reserve_references
+from send_desk.services.clocks import case_columns, stage_columns
 from send_desk.services.context import UK, ServiceContext
 from send_desk.services.identity import staff_for_login
 from send_desk.services.policies import load_closures, policy_from_row
@@ -477,37 +477,11 @@ class _History:
         self.events.append(event)
 
     def write(self) -> None:
-        """Copy the lifecycle state onto the rows, as `write_stage` and `sync_case` do for a stored case."""
+        """Copy the lifecycle state onto the rows with the services' own mapping (`services/clocks.py`)."""
         for row, stage in zip(self.rows.stages, self.state.stages, strict=True):
-            row.update(
-                acknowledge_by=stage.acknowledge_by,
-                acknowledged_on=stage.acknowledged_on,
-                respond_by=stage.respond_by,
-                respond_by_unextended=stage.respond_by_unextended,
-                responded_on=stage.responded_on,
-                responded_by=stage.responded_by or "",
-                clarification_requested_on=stage.clarification_requested_on,
-                clarification_for=stage.clarification_for,
-                chase_on=stage.chase_on,
-                clarified_on=stage.clarified_on,
-                manual_due=stage.manual_due,
-                handlers="\n".join(sorted(stage.handlers)),
-            )
-        state, row = self.state, self.rows.stages[-1]
-        current = state.current
-        due = lifecycle.next_due(state)
-        self.rows.case.update(
-            status=state.status.value,
-            stage=current.stage,
-            acknowledge_by=current.acknowledge_by,
-            acknowledged_on=current.acknowledged_on,
-            respond_by=current.respond_by,
-            responded_on=current.responded_on,
-            outcome=row["outcome"],
-            paused=current.stopped,
-            next_due=due,
-            due_soon_from=due_soon_from(due, self.calendar, current.policy.due_soon_days),
-        )
+            row.update(stage_columns(stage))
+        outcome = self.rows.stages[-1]["outcome"]
+        self.rows.case.update(case_columns(self.state, outcome, self.calendar))
 
 
 def _logged_state(kind: CaseKind, rows: CaseRows, policy: TargetPolicy, handler: str) -> CaseState:
