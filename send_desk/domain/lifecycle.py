@@ -15,9 +15,11 @@ calendar in force now (the `calendar` argument).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import dataclasses
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any, TypeVar, cast
 
 from send_desk.domain.calendar import WorkingCalendar, add_calendar_months
 from send_desk.domain.errors import ValidationError
@@ -25,6 +27,31 @@ from send_desk.domain.kinds import CaseKind, CaseStatus, ClosureCode, kind_facts
 from send_desk.domain.policy import ClarificationRule, ClockRule, TargetPolicy, amount_words, kind_plural
 from send_desk.domain.targets import Pause, check_extension, disregarded_days
 from send_desk.domain.wording import uk_date
+
+_Value = TypeVar("_Value")
+_FIELDS: dict[type, frozenset[str]] = {}
+
+
+def replace(value: _Value, /, **changes: Any) -> _Value:
+    """Return a copy of a lifecycle value with `changes` made (`dataclasses.replace` at half its cost).
+
+    Every action copies a state or two and the demo builder takes each step of its sample cases through
+    them, so this is on a hot path. A name that is not a field is refused, as `dataclasses.replace` does.
+    """
+    cls: Any = type(value)
+    slots: tuple[str, ...] | None = cls.__dict__.get("__slots__")
+    if slots is None:
+        result: _Value = dataclasses.replace(cast(Any, value), **changes)
+        return result
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = frozenset(f.name for f in fields(cls))
+    if not names.issuperset(changes):
+        raise TypeError(f"{cls.__name__} has no field {', '.join(sorted(set(changes) - names))}")
+    copy: _Value = object.__new__(cls)
+    for name in slots:
+        object.__setattr__(copy, name, changes[name] if name in changes else getattr(value, name))
+    return copy
 
 
 class CaseAction(StrEnum):
