@@ -33,7 +33,7 @@ _FIELDS: dict[type, frozenset[str]] = {}
 
 
 def replace(value: _Value, /, **changes: Any) -> _Value:
-    """Return a copy of a lifecycle value with `changes` made (`dataclasses.replace` at half its cost).
+    """Return a copy of a lifecycle value with `changes` made and checked (`dataclasses.replace`, cheaper).
 
     Every action copies a state or two and the demo builder takes each step of its sample cases through
     them, so this is on a hot path. A name that is not a field is refused, as `dataclasses.replace` does.
@@ -51,6 +51,9 @@ def replace(value: _Value, /, **changes: Any) -> _Value:
     copy: _Value = object.__new__(cls)
     for name in slots:
         object.__setattr__(copy, name, changes[name] if name in changes else getattr(value, name))
+    check = getattr(cls, "__post_init__", None)
+    if check is not None:
+        check(copy)  # the checks a value makes of itself (a pause cannot end before it starts) still hold
     return copy
 
 

@@ -13,7 +13,7 @@ from send_desk.domain.errors import ValidationError
 from send_desk.domain.kinds import KINDS, CaseKind, CaseStatus, ClosureCode, Rag
 from send_desk.domain.lifecycle import CaseAction, CaseState
 from send_desk.domain.policy import DEFAULT_POLICIES, default_policy, kind_noun
-from send_desk.domain.targets import due_soon_from, rag, rag_at
+from send_desk.domain.targets import Pause, due_soon_from, rag, rag_at
 
 EW = WorkingCalendar(CalendarKind.ENGLAND_WALES)
 UK = WorkingCalendar(CalendarKind.ALL_UK)
@@ -303,3 +303,13 @@ def test_step_by_step_dates_equal_a_recomputation_from_the_events() -> None:
         again.respond_by,
     )
     assert state.current.respond_by == date(2026, 9, 9)  # 25/08 + 10 WD (31/08 a bank holiday)
+
+
+def test_copying_a_value_keeps_its_own_checks() -> None:
+    """The lifecycle's fast copy still runs a value's checks: a pause cannot end before it starts."""
+    pause = Pause(date(2026, 6, 10))
+    assert lc.replace(pause, end=date(2026, 6, 12)).end == date(2026, 6, 12)
+    with pytest.raises(ValidationError, match="A pause cannot end before it starts"):
+        lc.replace(pause, end=date(2026, 6, 9))
+    with pytest.raises(TypeError, match="Pause has no field ending"):
+        lc.replace(pause, ending=date(2026, 6, 12))
