@@ -142,7 +142,9 @@ class Desk:
         """Return the backups of this database (a SQLite file; on PostgreSQL IT backs up the server)."""
         from send_desk.services.backup import BackupService
 
-        return BackupService(self.url, clock=self.ctx.now, engine=self.ctx.db.engine)
+        return BackupService(
+            self.url, clock=self.ctx.now, engine=self.ctx.db.engine, login=self.ctx.actor_login()
+        )
 
     @cached_property
     def demo(self) -> DemoService:

@@ -12,7 +12,7 @@ from typing import Any
 
 from send_desk.cli.common import Globals, desk_for, print_json
 from send_desk.db.location import check_folder, resolve_database_url, sqlite_path
-from send_desk.services.backup import BackupService, export_signing_key, import_signing_key
+from send_desk.services.backup import BackupService
 
 
 def register(subparsers: Any) -> None:
@@ -69,7 +69,7 @@ def run_export_key(args: argparse.Namespace, g: Globals) -> int:
     """Export the backup signing key to a file."""
     desk = desk_for(g)
     try:
-        done = export_signing_key(desk.ctx, args.key_file)
+        done = desk.backups.export_key(args.key_file)
     finally:
         desk.close()
     if args.json:
@@ -87,7 +87,7 @@ def run_import_key(args: argparse.Namespace, g: Globals) -> int:
     """Trust a backup signing key exported on another PC."""
     desk = desk_for(g)
     try:
-        done = import_signing_key(desk.ctx, args.key_file)
+        done = desk.backups.import_key(args.key_file)
     finally:
         desk.close()
     if args.json:

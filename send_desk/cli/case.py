@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import inspect
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -11,7 +10,6 @@ from typing import Any
 from send_desk.bootstrap import Desk
 from send_desk.cli.cases import row_json
 from send_desk.cli.common import CliError, Globals, desk_for, iso_date, print_json, whole_number
-from send_desk.domain.errors import ValidationError
 from send_desk.domain.kinds import CaseKind, ClosureCode, Outcome
 from send_desk.domain.wording import uk_date
 from send_desk.values.cases import CaseDetail, StageView
@@ -166,7 +164,7 @@ def _print(desk: Desk, case: CaseDetail, as_json: bool) -> None:
 
 
 def _today(desk: Desk, args: argparse.Namespace) -> date:
-    return args.on or desk.ctx.today()
+    return args.on or desk.today()
 
 
 def _acknowledge(desk: Desk, case: CaseDetail, args: argparse.Namespace) -> CaseDetail:
@@ -186,93 +184,14 @@ def _extend(desk: Desk, case: CaseDetail, args: argparse.Namespace) -> CaseDetai
             "give the new due date with --to DATE.",
             code=1,
         )
-    extend: Any = desk.cases.extend
-    if args.to is not None and "to" in inspect.signature(extend).parameters:
-        # the lifecycle takes the new due date itself (issue 12 item 3)
-        result: CaseDetail = extend(
-            case.id, to=args.to, reason=args.reason, told_on=args.told_on, expected_version=case.version
-        )
-        return result
-    amount = args.days if args.to is None else extension_to(desk, case, args.to)
     return desk.cases.extend(
-        case.id, amount=amount, reason=args.reason, told_on=args.told_on, expected_version=case.version
+        case.id,
+        amount=args.days,
+        to=args.to,
+        reason=args.reason,
+        told_on=args.told_on,
+        expected_version=case.version,
     )
-
-
-def extension_to(desk: Desk, case: CaseDetail, new_due: date) -> int:
-    """Return the extension (in the policy's unit) that makes `new_due` the case's response date.
-
-    Only for a desk whose `CaseService.extend` takes no `to` date yet; remove once it always does.
-    """
-    stage = case.current_stage
-    due = stage.respond.due if stage.respond else None
-    if due is None or stage.extensions:
-        return 1  # the service refuses it with the lifecycle's own reason
-    if new_due <= due:
-        raise CliError(f"The response is already due by {uk_date(due)}; --to must be a later date.", code=1)
-    if stage.pauses or stage.clarified_on is not None:
-        raise CliError(
-            "The clock of this case was paused or restarted, so --to cannot be worked out: "
-            "give the extension with --days N.",
-            code=1,
-        )
-
-    def respond_by(extension: int | None) -> date | None:
-        return desk.deadlines.deadline(
-            case.kind,
-            stage.started_on,
-            stage=stage.stage,
-            acknowledged=stage.acknowledge.done_on if stage.acknowledge else None,
-            extension=extension,
-        ).respond_by
-
-    if respond_by(None) != due:
-        raise CliError(
-            f"The due date {uk_date(due)} was worked out under earlier rules or closure days, "
-            "so --to cannot be matched: give the extension with --days N.",
-            code=1,
-        )
-    candidates: list[date] = []
-    amount = 0
-    while True:
-        amount += 1
-        try:
-            candidate = respond_by(amount)
-        except ValidationError:
-            break  # beyond what the policy allows
-        if candidate is None:
-            break
-        if candidate == new_due:
-            return amount
-        candidates.append(candidate)
-        if candidate > new_due:
-            break
-    if not candidates:
-        return 1  # the policy allows no extension: the service says so in its own words
-    if new_due > candidates[-1]:
-        raise CliError(
-            f"An extension can move the response to {uk_date(candidates[-1])} at the latest, "
-            f"not {uk_date(new_due)}.",
-            code=1,
-        )
-    earlier = [c for c in candidates if c < new_due]
-    nearest = f"{uk_date(earlier[-1])} or {uk_date(candidates[-1])}" if earlier else uk_date(candidates[-1])
-    raise CliError(
-        f"No extension moves the response to {uk_date(new_due)}; the nearest dates are {nearest}.", code=1
-    )
-
-
-def newer_options(method: Any, **options: tuple[str, Any]) -> dict[str, Any]:
-    """Return the keyword arguments `method` takes; refuse an option given to a desk that lacks it.
-
-    For options that arrive with issue 12's lifecycle work (a late escalation's reason, a SAR's proof of
-    identity); once every desk has them, pass them directly.
-    """
-    taken = inspect.signature(method).parameters
-    for name, (flag, value) in options.items():
-        if value and name not in taken:
-            raise CliError(f"This version of SEND Desk does not take {flag} here yet.", code=1)
-    return {name: value for name, (_flag, value) in options.items() if name in taken}
 
 
 def _pause(desk: Desk, case: CaseDetail, args: argparse.Namespace) -> CaseDetail:
@@ -286,14 +205,13 @@ def _resume(desk: Desk, case: CaseDetail, args: argparse.Namespace) -> CaseDetai
 
 
 def _request(desk: Desk, case: CaseDetail, args: argparse.Namespace) -> CaseDetail:
-    request = getattr(desk.cases, "request_clarification", None)
-    if request is None:
-        raise CliError("This version of SEND Desk cannot record a request for clarification yet.", code=1)
-    extra = newer_options(request, identity=("--identity", args.identity))
-    result: CaseDetail = request(
-        case.id, on=_today(desk, args), chase_on=args.chase_on, expected_version=case.version, **extra
+    return desk.cases.request_clarification(
+        case.id,
+        on=_today(desk, args),
+        chase_on=args.chase_on,
+        identity=args.identity,
+        expected_version=case.version,
     )
-    return result
 
 
 def _clarified(desk: Desk, case: CaseDetail, args: argparse.Namespace) -> CaseDetail:
@@ -311,15 +229,13 @@ def _respond(desk: Desk, case: CaseDetail, args: argparse.Namespace) -> CaseDeta
 
 
 def _escalate(desk: Desk, case: CaseDetail, args: argparse.Namespace) -> CaseDetail:
-    escalate: Any = desk.cases.escalate
-    result: CaseDetail = escalate(
+    return desk.cases.escalate(
         case.id,
         requested_on=_today(desk, args),
         handler_login=args.handler_login,
+        late_reason=args.reason,
         expected_version=case.version,
-        **newer_options(escalate, late_reason=("--reason", args.reason)),
     )
-    return result
 
 
 def _close(desk: Desk, case: CaseDetail, args: argparse.Namespace) -> CaseDetail:

@@ -257,6 +257,8 @@ class CaseStage(Base):
     clarification_requested_on: Mapped[date | None] = mapped_column(Date)
     clarification_for: Mapped[str] = mapped_column(String(20), default="")
     chase_on: Mapped[date | None] = mapped_column(Date)
+    month_ends_on: Mapped[date | None] = mapped_column(Date)
+    """Where a month-long clock (a SAR) now ends before rolling to a working day, once a stop moved it."""
     responded_by: Mapped[str] = mapped_column(String(120), default="")
     handlers: Mapped[str] = mapped_column(Text, default="")
     """The logins that ever held this stage, one a line (the stage 2 handler must be none of stage 1's)."""

@@ -75,6 +75,9 @@ class StageState:
     clarification_requested_on: date | None = None
     clarification_for: str = ""
     chase_on: date | None = None
+    month_ends_on: date | None = None
+    """Where a month-long clock ends before rolling to a working day, once a stop or proof of identity
+    moved it; None means the month runs from its start unmoved (see `month_end`)."""
     clarified_on: date | None = None
     manual_due: date | None = None
     open_actions: int = 0
@@ -462,6 +465,16 @@ def _month_start(stage: StageState) -> date:
     return stage.started_on
 
 
+def month_end(stage: StageState) -> date:
+    """Return the day a month-long clock ends before rolling to a working day.
+
+    A clarification stop moves it by the days stopped (DUAA 2025 s76); the due date is rolled from it.
+    """
+    if stage.month_ends_on is not None:
+        return stage.month_ends_on
+    return add_calendar_months(_month_start(stage), stage.policy.respond_amount or 1)
+
+
 def pause(state: CaseState, *, start: date, reason: str, today: date) -> CaseState:
     """Stop the clock (an FOI fees notice, for example); the recorded date moves when it resumes."""
     stage = _require(state, CaseAction.PAUSE)
@@ -514,6 +527,7 @@ def request_clarification(
         replace(
             stage,
             clarification_requested_on=on,
+            clarified_on=None,
             chase_on=chase_on,
             clarification_for=IDENTITY if identity else "clarification",
         )
@@ -544,6 +558,8 @@ def receive_clarification(state: CaseState, *, on: date, today: date, calendar: 
         return state.with_current(stage)
     if restart:
         due = _count(policy, calendar, on)
+        if policy.respond_rule is ClockRule.CALENDAR_MONTHS:
+            stage = replace(stage, month_ends_on=add_calendar_months(on, policy.respond_amount or 1))
         extended = due
         if stage.extended and stage.respond_by and stage.respond_by_unextended:
             if policy.respond_rule is ClockRule.WORKING_DAYS:
@@ -557,8 +573,16 @@ def receive_clarification(state: CaseState, *, on: date, today: date, calendar: 
         assert stage.respond_by is not None
         if requested > stage.respond_by:
             return state.with_current(stage)
-        moved = calendar.next_working_day(stage.respond_by + timedelta(days=days))
-        return state.with_current(replace(stage, respond_by=moved, respond_by_unextended=moved))
+        ends = month_end(stage) + timedelta(days=days)
+        unextended = calendar.next_working_day(ends)
+        due = (
+            calendar.next_working_day(stage.respond_by + timedelta(days=days))
+            if stage.extended
+            else unextended
+        )
+        return state.with_current(
+            replace(stage, month_ends_on=ends, respond_by=due, respond_by_unextended=unextended)
+        )
     return state.with_current(
         _shifted(stage, calendar, calendar.working_days_between(requested, on), requested)
     )

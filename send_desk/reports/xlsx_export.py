@@ -46,6 +46,7 @@ RAG_FILLS = {
     "overdue": PatternFill("solid", start_color="FFF4C7C3", end_color="FFF4C7C3"),
     "due-soon": PatternFill("solid", start_color="FFFCE8B2", end_color="FFFCE8B2"),
     "on-track": PatternFill("solid", start_color="FFB7E1CD", end_color="FFB7E1CD"),
+    "waiting": PatternFill("solid", start_color="FFE3EEFA", end_color="FFE3EEFA"),
 }
 """Fills of the due-date cells by RAG state (done targets are left plain)."""
 
@@ -412,6 +413,7 @@ def _write_about(workbook: Workbook, summary: ExportSummary, about: ExportAbout)
     line("Personal data", PSEUDONYMISED_NOTICE if about.pseudonymised else PERSONAL_DATA_NOTICE)
     line(
         "Colours",
-        "Due dates are shaded by their state on the day of export: red overdue, amber due within two "
-        "working days, green on track; the State column says the same in words.",
+        "Due dates are shaded by their state on the day of export: red overdue, amber due soon (within "
+        "the working days its kind's target policy sets, two unless changed), green on track, blue waiting "
+        "for the requester (the clock is stopped); the State column says the same in words.",
     )

@@ -19,7 +19,8 @@ import re
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -520,6 +521,27 @@ class BackupService:
             raise BackupError(f"The backup could not be restored: {exc}. The safety copy is kept.") from exc
         finally:
             src.close()
+
+    # ----- the signing key ------------------------------------------------------------------------
+    def export_key(self, out: Path) -> KeyTransfer:
+        """Write this PC's backup signing key to a file for another PC (admins only; audited)."""
+        with self._context() as ctx:
+            return export_signing_key(ctx, out, self.keys)
+
+    def import_key(self, source: Path) -> KeyTransfer:
+        """Trust another PC's exported signing key for checking its backups (admins only; audited)."""
+        with self._context() as ctx:
+            return import_signing_key(ctx, source, self.keys)
+
+    @contextmanager
+    def _context(self) -> Iterator[ServiceContext]:
+        """Yield a unit-of-work context on this database, acting as `login`."""
+        engine = self._engine or make_engine(self.url)
+        try:
+            yield ServiceContext(db=Database(engine), clock=self._now, login=self.login)
+        finally:
+            if engine is not self._engine:
+                engine.dispose()
 
     # ----- helpers -------------------------------------------------------------------------------
     def _require_path(self) -> Path:

@@ -63,6 +63,7 @@ def stage_state(stage: CaseStage) -> StageState:
         clarification_requested_on=stage.clarification_requested_on,
         clarification_for=stage.clarification_for or "",
         chase_on=stage.chase_on,
+        month_ends_on=stage.month_ends_on,
         clarified_on=stage.clarified_on,
         manual_due=stage.manual_due,
         open_actions=sum(1 for a in stage.actions if a.done_on is None),
@@ -92,6 +93,7 @@ def write_stage(stage: CaseStage, state: StageState) -> None:
     stage.clarification_requested_on = state.clarification_requested_on
     stage.clarification_for = state.clarification_for
     stage.chase_on = state.chase_on
+    stage.month_ends_on = state.month_ends_on
     stage.clarified_on = state.clarified_on
     stage.manual_due = state.manual_due
     stage.handlers = "\n".join(sorted(state.handlers))

@@ -35,9 +35,9 @@ from sqlalchemy import Select, select, tuple_
 from sqlalchemy.orm import aliased
 
 from send_desk.db.models import Case, CaseStage, Category, Person, Staff, TargetPolicyRow
-from send_desk.domain.calendar import WorkingCalendar
 from send_desk.domain.errors import ValidationError
 from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, ClosureCode, Outcome, PersonRole, Rag
+from send_desk.domain.policy import TargetPolicy
 from send_desk.reports.sheet_fields import (
     FIELD_LABELS,
     FIELDS,
@@ -54,7 +54,7 @@ from send_desk.reports.xlsx_export import ExportAbout, ExportSummary, write_case
 from send_desk.reports.xlsx_import import MAX_ROWS, SheetLayout, TrackerReader, read_layout
 from send_desk.services.cases import CaseService, validate_case_input
 from send_desk.services.context import UK, ServiceContext
-from send_desk.services.policies import load_closures, policy_from_row
+from send_desk.services.policies import policy_from_row
 from send_desk.services.register import RegisterService
 from send_desk.services.views import RagWindow, rag_window
 from send_desk.values.cases import CaseFilter, CaseInput
@@ -217,11 +217,7 @@ class ExportService:
         child = aliased(Person)
         with self.ctx.db.read() as session:
             window = rag_window(session, self.ctx.today())
-            closures = load_closures(session)
-            calendars = {
-                row.id: closures.calendar_for(policy_from_row(row))
-                for row in session.scalars(select(TargetPolicyRow))
-            }
+            policies = {row.id: policy_from_row(row) for row in session.scalars(select(TargetPolicyRow))}
         sources = _sources(contact, child)
         names = tuple(sources)
         columns = [expression.label(name) for name, expression in sources.items()]
@@ -249,7 +245,7 @@ class ExportService:
                 for chunk in result.partitions(FETCH_CHUNK):
                     for row in chunk:
                         values = dict(zip(names, row, strict=True))
-                        yield _line(values, window, calendars, pseudonymiser)
+                        yield _line(values, window, policies, pseudonymiser)
                     count += len(chunk)
                 if count < batch or row is None:
                     return
@@ -298,6 +294,8 @@ def _sources(contact: Any, child: Any) -> dict[str, Any]:
         "respond_by_unextended": CaseStage.respond_by_unextended,
         "policy_id": CaseStage.policy_id,
         "started_on": CaseStage.started_on,
+        "due_soon_from": Case.due_soon_from,
+        "paused": Case.paused,
     }
     for name in _LINE_FIELDS:
         if name not in named and name not in _WORKED_OUT:
@@ -324,23 +322,29 @@ _WORKED_OUT = frozenset(
 
 
 def _line(
-    v: dict[str, Any], window: RagWindow, calendars: Mapping[int, WorkingCalendar], p: Pseudonymiser | None
+    v: dict[str, Any], window: RagWindow, policies: Mapping[int, TargetPolicy], p: Pseudonymiser | None
 ) -> CaseLine:
-    """Return the export line of a row's values `v` (by name), working out the `_WORKED_OUT` fields."""
+    """Return the export line of a row's values `v` (by name), working out the `_WORKED_OUT` fields.
+
+    RAG follows the register: the case's state from its stored "due soon" day, each date by its stage
+    policy's window (as the case's own view shades it), the response "waiting" while the clock is stopped.
+    """
     status, kind, responded = v["status"], v["kind"], v["responded"]
     closed = status == CaseStatus.CLOSED.value
     respond_by, unextended = v["respond_by"], v["respond_by_unextended"]
     extended_to = (
         respond_by if unextended is not None and respond_by is not None and respond_by != unextended else None
     )
+    policy = policies.get(v["policy_id"])
     working_days = None
     started_on = v["started_on"]
-    if responded is not None and started_on is not None:
-        calendar = calendars.get(v["policy_id"])
-        if calendar is not None:
-            working_days = calendar.working_days_between(started_on, responded)
-    ack_rag = window.rag(v["acknowledge_by"], v["acknowledged"], closed)
-    respond_rag = window.rag(respond_by, responded, closed)
+    if responded is not None and started_on is not None and policy is not None:
+        working_days = window.calendar_for(policy).working_days_between(started_on, responded)
+    state = window.case_rag(status, v["next_due"], responded, v["due_soon_from"], bool(v["paused"]))
+    ack_rag = window.rag(v["acknowledge_by"], v["acknowledged"], closed, policy=policy)
+    respond_rag = (
+        Rag.WAITING if state is Rag.WAITING else window.rag(respond_by, responded, closed, policy=policy)
+    )
     v["kind"] = _label(_LABELS, kind)
     v["kind_id"] = kind
     v["channel"] = _label(_LABELS, v["channel"])
@@ -352,7 +356,7 @@ def _line(
     v["within_target"] = None if respond_by is None or responded is None else responded <= respond_by
     v["outcome"] = _label(_OUTCOME_LABELS, v["outcome"])
     v["closure_code"] = _label(_CLOSURE_LABELS, v["closure_code"])
-    v["state"] = window.case_rag(status, v["next_due"], responded).label
+    v["state"] = state.label
     v["acknowledge_rag"] = None if ack_rag is Rag.DONE else ack_rag.value
     v["respond_rag"] = None if respond_rag is Rag.DONE else respond_rag.value
     for name, blank in _BLANKS.items():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, or_, select
@@ -48,10 +48,23 @@ class RagWindow:
     soon_until: date
     calendar: WorkingCalendar
     closures: ClosureSets | None = None
+    _calendars: dict[tuple[str, bool], WorkingCalendar] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def calendar_for(self, policy: TargetPolicy) -> WorkingCalendar:
-        """Return the calendar a policy counts in (the office calendar when closures are unknown)."""
-        return self.calendar if self.closures is None else self.closures.calendar_for(policy)
+        """Return the calendar a policy counts in (the office calendar when closures are unknown).
+
+        One calendar per kind of calendar and closure rule, made once: a calendar learns its years as it
+        counts, so a long run of cases (an export) reuses what it learnt.
+        """
+        if self.closures is None:
+            return self.calendar
+        key = (policy.calendar.value, policy.counts_closures)
+        calendar = self._calendars.get(key)
+        if calendar is None:
+            calendar = self._calendars[key] = self.closures.calendar_for(policy)
+        return calendar
 
     def rag(
         self,

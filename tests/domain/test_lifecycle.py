@@ -168,10 +168,26 @@ def test_sar_clarification_resumes_and_identity_starts_the_month() -> None:
     assert state.current.respond_by == date(2026, 4, 7)
     asked = lc.request_clarification(state, on=date(2026, 3, 10), today=TODAY)
     answered = lc.receive_clarification(asked, on=date(2026, 3, 20), today=TODAY, calendar=EW)
-    assert answered.current.respond_by == date(2026, 4, 17)
+    # the month (3 March to Fri 3 April, Good Friday) stood still 10 days: it ends Mon 13 April, a working
+    # day; the holiday roll applies once to where the month ends, not to the earlier rolled date (7 April)
+    assert answered.current.month_ends_on == date(2026, 4, 13)
+    assert answered.current.respond_by == date(2026, 4, 13)
     identity = lc.request_clarification(state, on=date(2026, 3, 4), today=TODAY, identity=True)
     proof = lc.receive_clarification(identity, on=date(2026, 3, 16), today=TODAY, calendar=EW)
     assert proof.current.respond_by == date(2026, 4, 16)
+
+
+def test_a_sar_month_resumes_from_where_it_stood_not_from_its_rolled_due_date() -> None:
+    """Received Sat 31/01/2026: the month ends Sat 28/02 (due Mon 02/03); stopped 20/02 to 25/02 (5 days)."""
+    state = logged(CaseKind.SAR, date(2026, 1, 31))
+    assert state.current.respond_by == date(2026, 3, 2)
+    asked = lc.request_clarification(state, on=date(2026, 2, 20), today=TODAY)
+    answered = lc.receive_clarification(asked, on=date(2026, 2, 25), today=TODAY, calendar=EW)
+    assert answered.current.respond_by == date(2026, 3, 5)  # Sat 28/02 + 5 days = Thu 05/03
+    again = lc.request_clarification(answered, on=date(2026, 2, 25), today=TODAY)
+    assert again.current.waiting  # asked again on the day the first answer came: the clock stops again
+    second = lc.receive_clarification(again, on=date(2026, 3, 2), today=TODAY, calendar=EW)
+    assert second.current.respond_by == date(2026, 3, 10)  # Thu 05/03 + 5 days
 
 
 def test_clarification_refused_where_the_policy_does_not_stop_the_clock() -> None:

@@ -152,13 +152,14 @@ def test_clarification_requested_stops_the_clock_and_restarts_an_foi(desk: Desk,
 
 
 def test_sar_clarification_resumes_where_it_stopped(desk: Desk, clock: FakeClock) -> None:
-    """Item 4: SAR received 2026-03-03 (due Tue 04-07); asked 03-10, answered 03-20: 10 days later."""
+    """Item 4: SAR received 2026-03-03 (due Tue 04-07: the month ends on Good Friday 04-03); asked 03-10,
+    answered 03-20: the month stood still 10 days, so it ends Mon 04-13, a working day."""
     clock.set_date(date(2026, 4, 20))
     sar = desk.cases.log_case(CaseInput(kind=CaseKind.SAR, received_on=date(2026, 3, 3)))
     assert sar.respond_by == date(2026, 4, 7)
     sar = desk.cases.request_clarification(sar.id, on=date(2026, 3, 10), expected_version=1)
     sar = desk.cases.record_clarification(sar.id, on=date(2026, 3, 20), expected_version=sar.version)
-    assert sar.respond_by == date(2026, 4, 17)
+    assert sar.respond_by == date(2026, 4, 13)
 
 
 def test_sar_waiting_for_identity_starts_its_month_when_the_proof_arrives(

@@ -23,7 +23,6 @@ profile, a small everyday run.
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import shutil
 from collections.abc import Callable
@@ -32,7 +31,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, settings
 from hypothesis import event as hypothesis_event
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
@@ -54,22 +53,16 @@ from send_desk.services.admin import PolicyAdminService
 from send_desk.services.cases import CaseService
 from send_desk.services.reporting import ReportingService, week_label
 from send_desk.services.staff import StaffService
-from tests.conftest import BACKEND, FakeClock, complaint_input
+from tests.conftest import BACKEND, FakeClock, complaint_input, examples
 from tests.services import lifecycle_model as model
 from tests.services.lifecycle_model import EW, CaseModel
 
-LIFECYCLE = importlib.util.find_spec("send_desk.domain.lifecycle") is not None
-"""Whether the lifecycle of issue 12 has landed; before it, recorded dates drift (issue 12 items 1 and 2)."""
-before_lifecycle = pytest.mark.xfail(
-    not LIFECYCLE,
-    strict=True,
-    reason="issue 12 items 1 and 2: respond, extend and acknowledge recompute recorded dates (fixed by the "
-    "lifecycle in send_desk/domain/lifecycle.py)",
-)
-
 EVERYDAY_EXAMPLES = 15
 EVERYDAY_STEPS = 30
-"""Under hypothesis's default profile: about 450 steps, under ~30 s on SQLite on a quiet machine."""
+"""The everyday (dev) run: about 450 steps, under ~30 s on SQLite on a quiet machine."""
+CI_EXAMPLES = 100
+CI_STEPS = 50
+"""The ci profile: 5,000 steps, a few minutes on each backend."""
 
 ACTOR = "sam.patel"  # an admin: logs, works cases, edits closures and policies, records every response
 STAFF = ("alex.jones", "priya.shah", "chris.lee", "dana.khan")
@@ -114,20 +107,13 @@ def event(text: str) -> None:
 
 
 def machine_settings() -> settings:
-    """Return the active profile's settings (dev, ci...), or a small everyday run under the default."""
-    quiet: dict[str, Any] = {
-        "deadline": None,
-        "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
-    }
-    if not LIFECYCLE:
-        quiet["phases"] = [Phase.explicit, Phase.reuse, Phase.generate]  # expected to fail: no shrinking
-    if settings.get_current_profile_name() != "default":
-        return settings(settings.default, **quiet)  # type: ignore[arg-type]
+    """Return the run's settings: about 450 steps in the everyday (dev) run, 5,000 under the ci profile."""
     return settings(
         settings.default,
-        max_examples=EVERYDAY_EXAMPLES,
-        stateful_step_count=EVERYDAY_STEPS,
-        **quiet,  # type: ignore[arg-type]
+        max_examples=examples(dev=EVERYDAY_EXAMPLES, ci=CI_EXAMPLES),
+        stateful_step_count=examples(dev=EVERYDAY_STEPS, ci=CI_STEPS),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
 
 
@@ -771,13 +757,6 @@ def lifecycle(request: pytest.FixtureRequest, tmp_path: Path) -> type[LifecycleM
     return type("Lifecycle", (LifecycleMachine,), {"make_database": staticmethod(make_database)})
 
 
-@before_lifecycle
-@pytest.mark.xfail(
-    LIFECYCLE,
-    strict=False,  # random: a run may miss them; the strict replays below track each one
-    reason="with the lifecycle it finds the SAR clarification bugs replayed below (the month resumed from "
-    "its rolled due date; a second request on the day of the answer not taken as waiting)",
-)
 @pytest.mark.timeout(900)  # a failure is shrunk for up to five minutes before hypothesis reports it
 def test_recorded_dates_and_figures_follow_the_events(lifecycle: type[LifecycleMachine]) -> None:
     """Random case work never moves a recorded date by itself, and every figure follows the events."""
@@ -797,7 +776,6 @@ def replay(lifecycle: type[LifecycleMachine], start: date, steps: Callable[[Life
         machine.teardown()
 
 
-@before_lifecycle
 def test_a_response_with_no_acknowledgement_leaves_the_dates(lifecycle: type[LifecycleMachine]) -> None:
     """Issue 12 item 1: received 30/03/2026 (acknowledge by 08/04, respond by 22/04), answered 15/05."""
 
@@ -812,7 +790,6 @@ def test_a_response_with_no_acknowledgement_leaves_the_dates(lifecycle: type[Lif
     replay(lifecycle, date(2026, 3, 30), steps)
 
 
-@before_lifecycle
 def test_closure_days_added_after_logging_do_not_move_the_acknowledge_by_date(
     lifecycle: type[LifecycleMachine],
 ) -> None:
@@ -853,11 +830,6 @@ def test_an_extension_before_the_acknowledgement_keeps_its_length(lifecycle: typ
     replay(lifecycle, date(2026, 6, 1), steps)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the SAR month resumes from its rolled due date (Mon 02/03 + 5 days = Sat 07/03: due Mon 09/03), "
-    "not from where the month stood (Sat 28/02 + 5 days = Thu 05/03): two working days too many",
-)
 def test_a_sar_month_resumes_where_it_stopped(lifecycle: type[LifecycleMachine]) -> None:
     """SAR received Sat 31/01/2026: the month ends Sat 28/02 (due Mon 02/03). Clarification asked for on
     20/02 and received 25/02: the month stood still 5 days, so it ends Thu 05/03, and that is the due date.
@@ -878,12 +850,6 @@ def test_a_sar_month_resumes_where_it_stopped(lifecycle: type[LifecycleMachine])
     replay(lifecycle, date(2026, 1, 31), steps)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a second clarification request on the day the first answer arrived is not taken as waiting "
-    "(StageState.waiting compares clarified_on < clarification_requested_on), so its answer restarts the "
-    "SAR month from 22/06 (due 22/07) instead of resuming it (due 13/07)",
-)
 def test_a_second_clarification_request_on_the_day_of_the_answer_stops_the_clock_again(
     lifecycle: type[LifecycleMachine],
 ) -> None:

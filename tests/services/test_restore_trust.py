@@ -13,14 +13,8 @@ from sqlalchemy import select
 from send_desk.bootstrap import Desk
 from send_desk.db.models import AuditEntry
 from send_desk.domain.errors import PermissionDeniedError
-from send_desk.services.backup import (
-    BackupError,
-    BackupService,
-    export_signing_key,
-    import_signing_key,
-)
+from send_desk.services.backup import BackupError, BackupService
 from send_desk.services.backup_key import KeyStore, signature_path
-from send_desk.services.context import ServiceContext
 from tests.conftest import FakeClock, complaint_input
 
 pytestmark = pytest.mark.sqlite_only  # restore is for a SQLite file; PostgreSQL uses pg_restore
@@ -211,9 +205,9 @@ def test_a_backup_from_another_pc_needs_its_key(
         "the file here with 'send-desk backup import-key FILE', then restore again."
     )
 
-    exported = export_signing_key(desk.ctx, tmp_path / "desk.key", keys=here)
+    exported = service_for(desk, clock, keys=here).export_key(tmp_path / "desk.key")
     assert stat.S_IMODE((tmp_path / "desk.key").stat().st_mode) == 0o600
-    imported = import_signing_key(desk.ctx, tmp_path / "desk.key", keys=other_pc)
+    imported = service_for(desk, clock, keys=other_pc).import_key(tmp_path / "desk.key")
     assert exported.key_id == imported.key_id == key_id
     assert other_pc.signing_key().key_id != key_id  # the other PC still signs with its own key
 
@@ -224,13 +218,13 @@ def test_a_backup_from_another_pc_needs_its_key(
 
 
 def test_only_an_admin_exports_or_imports_the_key(desk: Desk, clock: FakeClock, tmp_path: Path) -> None:
-    officer = ServiceContext(db=desk.ctx.db, clock=clock, login="alex.jones")
+    keys = KeyStore(tmp_path / "config", use_keyring=False)
     with pytest.raises(
         PermissionDeniedError, match="Only an admin can export or import the backup signing key"
     ):
-        export_signing_key(officer, tmp_path / "desk.key")
+        service_for(desk, clock, login="alex.jones", keys=keys).export_key(tmp_path / "desk.key")
     assert not (tmp_path / "desk.key").exists()
-    export_signing_key(desk.ctx, tmp_path / "desk.key")
+    service_for(desk, clock, keys=keys).export_key(tmp_path / "desk.key")
     found = audit_actions(desk)[-2:]
     assert [(login, action) for login, action, _ in found] == [
         ("alex.jones", "backup-key-export-refused"),

@@ -15,10 +15,11 @@ from sqlalchemy import func, select
 from send_desk.bootstrap import Desk, open_desk
 from send_desk.db.models import AuditEntry, Case
 from send_desk.domain.errors import ValidationError
-from send_desk.domain.kinds import CaseKind, ClosureCode, Outcome, Role
+from send_desk.domain.kinds import CaseKind, ClosureCode, Outcome, Rag, Role
+from send_desk.services.admin import PolicyAdminService
 from send_desk.services.spreadsheets import ExportService, ImportService, Pseudonymiser
 from send_desk.services.staff import StaffService
-from send_desk.values.cases import CaseFilter, PersonInput
+from send_desk.values.cases import CaseFilter, CaseInput, PersonInput
 from tests.conftest import FakeClock, complaint_input, examples
 
 MESSY_HEADERS = [
@@ -475,3 +476,36 @@ def test_export_and_import_yield_the_one_progress_type(
     checked = list(ImportService(desk.ctx).steps(out, dry_run=True))
     assert checked[-1] == Progress(4, 4, "Checked every row.")
     assert GuiProgress is Progress
+
+
+def test_export_rag_follows_each_kinds_due_soon_window(desk: Desk, clock: FakeClock, tmp_path: Path) -> None:
+    """The export shades and states RAG as the register does: by each kind's policy window, not a fixed 2."""
+    clock.set_date(date(2026, 6, 1))
+    PolicyAdminService(desk.ctx).propose_change(CaseKind.ENQUIRY, 1, {"due_soon_days": 5})
+    enquiry = desk.cases.log_case(CaseInput(kind=CaseKind.ENQUIRY, received_on=date(2026, 5, 22)))
+    complaint = desk.cases.log_case(complaint_input(date(2026, 5, 22)))  # the default window, 2 days
+    complaint = desk.cases.acknowledge(complaint.id, on=date(2026, 5, 22), expected_version=complaint.version)
+    foi = desk.cases.log_case(CaseInput(kind=CaseKind.FOI, received_on=date(2026, 5, 11)))
+    desk.cases.request_clarification(foi.id, on=date(2026, 5, 12), expected_version=foi.version)
+    clock.set_date(date(2026, 6, 2))  # Tue: 4 working days before Mon 8 June
+    assert (enquiry.respond_by, complaint.next_due) == (date(2026, 6, 8), date(2026, 6, 8))
+    out = tmp_path / "log.xlsx"
+    list(ExportService(desk.ctx).export(out))
+    ws = openpyxl.load_workbook(out)["Cases"]
+    headers = [c.value for c in ws[1]]
+    respond_by = headers.index("Respond by") + 1
+    found = {
+        row[0].value: (row[headers.index("State")].value, row[respond_by - 1].fill.start_color.rgb)
+        for row in ws.iter_rows(min_row=2)
+    }
+    assert found == {
+        foi.reference: ("Waiting for the requester", "FFE3EEFA"),
+        complaint.reference: ("On track", "FFB7E1CD"),
+        enquiry.reference: ("Due soon", "FFFCE8B2"),
+    }
+    rows = {r.reference: r.rag for r in desk.register.rows([enquiry.id, complaint.id, foi.id])}
+    assert rows == {
+        enquiry.reference: Rag.DUE_SOON,
+        complaint.reference: Rag.ON_TRACK,
+        foi.reference: Rag.WAITING,
+    }

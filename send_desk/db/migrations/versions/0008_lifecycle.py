@@ -41,6 +41,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("clarification_requested_on", sa.Date(), nullable=True))
         batch.add_column(sa.Column("clarification_for", sa.String(20), nullable=False, server_default=""))
         batch.add_column(sa.Column("chase_on", sa.Date(), nullable=True))
+        batch.add_column(sa.Column("month_ends_on", sa.Date(), nullable=True))
         batch.add_column(sa.Column("responded_by", sa.String(120), nullable=False, server_default=""))
         batch.add_column(sa.Column("handlers", sa.Text(), nullable=False, server_default=""))
         batch.add_column(sa.Column("escalation_late_reason", sa.Text(), nullable=False, server_default=""))
@@ -123,6 +124,7 @@ def downgrade() -> None:
                 "escalation_late_reason",
                 "handlers",
                 "responded_by",
+                "month_ends_on",
                 "chase_on",
                 "clarification_for",
                 "clarification_requested_on",
