@@ -24,3 +24,15 @@ def user_config_dir() -> Path:
     if override:
         return Path(override)
     return user_config_path("SEND Desk", appauthor=False)
+
+
+def typed_path(text: str | Path) -> Path:
+    """Return a path as a person typed it, with ~ expanded; a ~name nobody on this PC has stays as typed.
+
+    (`Path.expanduser` raises for an unknown ~name; the file is then simply not found, in plain words.)
+    """
+    path = Path(text)
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        return path

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from send_desk.cli.common import CliError, Globals, desk_for, iso_date, print_json
 from send_desk.domain.kinds import CaseKind
+from send_desk.paths import typed_path
 from send_desk.reports.sheet_fields import FIELDS, IGNORE
 from send_desk.services.spreadsheets import ImportResult
 from send_desk.values.cases import CaseFilter
@@ -72,7 +72,7 @@ def run_export(args: argparse.Namespace, g: Globals) -> int:
         received_from=args.date_from,
         received_to=args.date_to,
     )
-    out = Path(args.out).expanduser().resolve()
+    out = typed_path(args.out).resolve()
     desk = desk_for(g)
     try:
         service = desk.exports
@@ -104,7 +104,7 @@ def run_import(args: argparse.Namespace, g: Globals) -> int:
     mapping = parse_maps(args.map)
     desk = desk_for(g)
     try:
-        result = desk.imports.run(Path(args.file).expanduser(), mapping, args.dry_run, sheet=args.sheet)
+        result = desk.imports.run(typed_path(args.file), mapping, args.dry_run, sheet=args.sheet)
     finally:
         desk.close()
     if args.json:

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 
 from send_desk.domain.errors import SendDeskError
-from send_desk.paths import user_data_dir
+from send_desk.paths import typed_path, user_data_dir
 
 ENV_VAR = "SEND_DESK_DATABASE_URL"
 DEFAULT_FILE_NAME = "send-desk.sqlite3"
@@ -25,7 +25,7 @@ def resolve_database_url(explicit: str | None = None, environ: dict[str, str] | 
         return sqlite_url(default_database_path())
     if "://" in raw:
         return make_url(raw)
-    return sqlite_url(Path(raw).expanduser())
+    return sqlite_url(typed_path(raw))
 
 
 class MissingFolderError(SendDeskError):

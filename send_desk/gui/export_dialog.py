@@ -35,6 +35,7 @@ from send_desk.bootstrap import Desk
 from send_desk.gui.errors import show_error
 from send_desk.gui.tasks import Task, TaskRunner
 from send_desk.gui.widgets import DateField, FieldError
+from send_desk.paths import typed_path
 from send_desk.services.spreadsheets import ExportOutcome
 from send_desk.values.cases import CaseFilter
 from send_desk.values.progress import Progress
@@ -133,7 +134,7 @@ class ExportDialog(QDialog):
         text = self.path_edit.text().strip()
         if not text:
             raise ValueError("Choose where to save the export.")
-        path = Path(text).expanduser()
+        path = typed_path(text)
         if path.suffix.lower() != ".xlsx":
             path = path.with_name(path.name + ".xlsx")
         if not path.parent.is_dir():

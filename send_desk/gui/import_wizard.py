@@ -33,6 +33,7 @@ from send_desk.bootstrap import Desk
 from send_desk.domain.errors import SendDeskError
 from send_desk.gui.errors import show_error
 from send_desk.gui.tasks import TaskRunner
+from send_desk.paths import typed_path
 from send_desk.reports.sheet_fields import FIELD_LABELS, FIELDS
 from send_desk.reports.xlsx_import import SheetLayout
 from send_desk.services.spreadsheets import ImportResult
@@ -85,7 +86,7 @@ class FilePage(QWizardPage):
 
     def path(self) -> Path:
         """Return the chosen file."""
-        return Path(self.path_edit.text().strip()).expanduser()
+        return typed_path(self.path_edit.text().strip())
 
     def isComplete(self) -> bool:
         """Allow Next once a file is named."""

@@ -43,6 +43,7 @@ from send_desk.db.migrate import (
 )
 from send_desk.db.session import Database
 from send_desk.domain.errors import PermissionDeniedError, SendDeskError
+from send_desk.paths import typed_path
 from send_desk.services import audit
 from send_desk.services.backup_key import (
     ALGORITHM,
@@ -241,7 +242,7 @@ class BackupService:
         source = self._require_file()
         if out is None:
             out = self._folder() / f"{source.stem}-{self._now():%Y%m%d-%H%M%S}.sqlite3"
-        out = out.expanduser()
+        out = typed_path(out)
         if out.is_dir():
             out = out / f"{source.stem}-{self._now():%Y%m%d-%H%M%S}.sqlite3"
         if out.resolve() == source.resolve():
@@ -394,7 +395,7 @@ class BackupService:
         restored; the audit says so. A signature that does not match is refused either way.
         """
         target = self._require_path()
-        source = source.expanduser()
+        source = typed_path(source)
         if source.exists() and target.exists() and source.resolve() == target.resolve():
             raise BackupError("That file is the database itself; choose a backup file.")
         check_sqlite_file(target)  # never restore over another program's database

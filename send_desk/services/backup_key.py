@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from send_desk.domain.errors import SendDeskError
-from send_desk.paths import user_config_dir
+from send_desk.paths import typed_path, user_config_dir
 
 KEYRING_SERVICE = "SEND Desk"
 KEYRING_ENTRY = "backup signing keys"
@@ -126,7 +126,7 @@ class KeyStore:
         """Write this PC's signing key to a file (readable only by you) for another PC to import."""
         key = self.signing_key()
         body = {"format": EXPORT_FORMAT, "key_id": key.key_id, "key": _encode(key.secret)}
-        out = out.expanduser()
+        out = typed_path(out)
         if out.is_dir():
             raise BackupKeyError(f"{out} is a folder; give a file name for the key, e.g. {out / 'desk.key'}.")
         if not out.parent.is_dir():
@@ -136,7 +136,7 @@ class KeyStore:
 
     def import_key(self, source: Path) -> SigningKey:
         """Trust a key exported on another PC for checking its backups; return it."""
-        source = source.expanduser()
+        source = typed_path(source)
         try:
             body = json.loads(source.read_text(encoding="utf-8"))
             if body.get("format") != EXPORT_FORMAT:

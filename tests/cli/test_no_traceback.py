@@ -97,6 +97,10 @@ def folders(tmp_path: Path) -> Path:
         ),
         (["cases", "--kind", "\udcff\udcfe"], "argument 5 (\\xff\\xfe) holds bytes that are not UTF-8 text"),
         (["staff", "add", "a\x00b", "Nul"], "argument 5 (a\\x00b) holds bytes that are not UTF-8 text"),
+        (  # ~name for nobody on this PC: Path.expanduser raised "Could not determine home directory"
+            ["backup", "import-key", "~no-such-person-here/desk.key"],
+            "There is no key file at ~no-such-person-here/desk.key.",
+        ),
     ],
 )
 def test_known_cases_are_one_plain_line(
