@@ -102,8 +102,12 @@ def compute_deadlines(policy: TargetPolicy, calendar: WorkingCalendar, clock: St
     assert policy.respond_amount is not None
     if rule is ClockRule.CALENDAR_MONTHS:
         return _months_due(policy, calendar, clock, start, acknowledge_by, pauses, stopped)
+    if not pauses:  # the everyday case (every log and import): one count, no stops to walk
+        due = calendar.add_working_days(start, policy.respond_amount)
+        extended = calendar.add_working_days(due, extension) if extension else due
+        return Deadlines(acknowledge_by, extended, due, stopped)
     due = _paused_due(calendar, start, policy.respond_amount, pauses)
-    extended = _paused_due(calendar, start, policy.respond_amount + extension, pauses)
+    extended = _paused_due(calendar, start, policy.respond_amount + extension, pauses) if extension else due
     return Deadlines(acknowledge_by, extended, due, stopped)
 
 
