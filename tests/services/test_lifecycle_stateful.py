@@ -757,7 +757,8 @@ def lifecycle(request: pytest.FixtureRequest, tmp_path: Path) -> type[LifecycleM
     return type("Lifecycle", (LifecycleMachine,), {"make_database": staticmethod(make_database)})
 
 
-@pytest.mark.timeout(900)  # a failure is shrunk for up to five minutes before hypothesis reports it
+@pytest.mark.hypothesis  # so that CI's `-m "slow or hypothesis"` run takes it again under the ci profile
+@pytest.mark.timeout(1800)  # 5,000 steps under the ci profile, and up to five minutes of shrinking a failure
 def test_recorded_dates_and_figures_follow_the_events(lifecycle: type[LifecycleMachine]) -> None:
     """Random case work never moves a recorded date by itself, and every figure follows the events."""
     run_state_machine_as_test(lifecycle, settings=machine_settings())
