@@ -264,8 +264,11 @@ class CaseView(QDialog):
         next_due = f" · next target {uk_date(case.next_due)}" if case.next_due else ""
         current = case.current_stage
         if current.waiting and case.status is CaseStatus.OPEN:
-            chase = f", chase up {uk_date(current.chase_on)}" if current.chase_on else ""
-            next_due = f" · waiting for the requester{chase}"
+            chase = f"chase up {uk_date(current.chase_on)}" if current.chase_on else ""
+            if case.rag is Rag.WAITING:  # the state's own label already says so
+                next_due = f" · {chase}" if chase else ""
+            else:
+                next_due = " · waiting for the requester" + (f", {chase}" if chase else "")
         self.badge.setText(f"{status} · {style.label}{next_due}")
         self.badge.setStyleSheet(
             f"QLabel {{ background: {style.background}; color: {style.foreground}; border: 1px solid "

@@ -34,7 +34,8 @@ def test_clarification_restarts_a_foi_clock_from_the_day_it_arrived(qtbot, desk,
     view.buttons["clarification"].click()  # asked on 5/11: the clock stops, the case waits
     driver.raise_errors()
     assert view.case.current_stage.waiting
-    assert "waiting for the requester" in view.badge.text()
+    assert view.badge.text().startswith("Open · Waiting for the requester")
+    assert view.badge.text().lower().count("waiting for the requester") == 1  # said once, not twice
     assert not view.buttons["respond"].isEnabled()
     assert view.buttons["respond"].toolTip().startswith("The case is waiting for the requester.")
     assert view.buttons["clarification"].text().replace("&", "") == "Clarification received…"
