@@ -323,6 +323,10 @@ def relevant_actions(state: CaseState) -> frozenset[CaseAction]:
         never.add(CaseAction.OMBUDSMAN_DEADLINE)
     if not policy.pause_allowed and not stage.paused:
         never |= {CaseAction.PAUSE, CaseAction.RESUME}
+    if policy.acknowledge_days is None and stage.acknowledge_by is None:
+        never.add(CaseAction.ACKNOWLEDGE)
+    if policy.extension_max is None and not stage.extended:
+        never.add(CaseAction.EXTEND)
     if facts.stages < 2:
         never.add(CaseAction.ESCALATE)
     if not any(s.open_actions for s in state.stages):

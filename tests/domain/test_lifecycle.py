@@ -313,3 +313,15 @@ def test_copying_a_value_keeps_its_own_checks() -> None:
         lc.replace(pause, end=date(2026, 6, 9))
     with pytest.raises(TypeError, match="Pause has no field ending"):
         lc.replace(pause, ending=date(2026, 6, 12))
+
+
+def test_actions_a_kind_never_has_are_not_offered() -> None:
+    """An FOI has no acknowledgement target; an MP enquiry cannot be extended; a complaint can be both."""
+    foi = lc.relevant_actions(logged(CaseKind.FOI, date(2026, 6, 1)))
+    mp = lc.relevant_actions(logged(CaseKind.MP_ENQUIRY, date(2026, 6, 1)))
+    complaint = lc.relevant_actions(logged(CaseKind.COMPLAINT, date(2026, 6, 1)))
+    assert CaseAction.ACKNOWLEDGE not in foi
+    assert CaseAction.EXTEND in foi
+    assert CaseAction.ACKNOWLEDGE in mp
+    assert CaseAction.EXTEND not in mp
+    assert {CaseAction.ACKNOWLEDGE, CaseAction.EXTEND, CaseAction.ESCALATE} <= complaint

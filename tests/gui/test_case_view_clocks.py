@@ -28,6 +28,7 @@ def test_clarification_restarts_a_foi_clock_from_the_day_it_arrived(qtbot, desk,
     view = window.open_case(case.id)
     assert isinstance(view, CaseView)
     assert {"clarification", "ombudsman", "action_done"} & visible_buttons(view) == {"clarification"}
+    assert "acknowledge" not in visible_buttons(view)  # an FOI request has no acknowledgement target
     assert view.buttons["clarification"].text().replace("&", "") == "Ask for clarification…"
     driver = ModalDriver(qtbot)
     driver.drive([text("05/11/2026", replace=True), key(ENTER)])
