@@ -207,7 +207,7 @@ def _count(policy: TargetPolicy, calendar: WorkingCalendar, start: date, extra: 
 
 
 # ----- whether an action is allowed ---------------------------------------------------------------------
-def refusal(state: CaseState, action: CaseAction, *, actor: str | None = None) -> str | None:
+def refusal(state: CaseState, action: CaseAction) -> str | None:
     """Return why `action` is not allowed on the case now (plain words), or None when it is."""
     stage = state.current
     policy = stage.policy
