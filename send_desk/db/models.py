@@ -385,3 +385,12 @@ class AuditEntry(Base):
     case_reference: Mapped[str] = mapped_column(String(30), default="")
     action: Mapped[str] = mapped_column(String(40))
     changes: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class CompactionOwed(Base):
+    """A table retention changed that still needs compacting (written with the anonymising, cleared after)."""
+
+    __tablename__ = "compaction_owed"
+
+    table_name: Mapped[str] = mapped_column(String(63), primary_key=True)
+    owed_since: Mapped[datetime] = mapped_column(UtcDateTime)
