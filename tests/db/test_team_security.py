@@ -242,7 +242,8 @@ def test_who_and_when_are_the_servers_not_the_clients(team: Team, clock: FakeClo
         conn.execute(
             "SELECT send_desk_audit(%s::json)",
             (
-                '[{"at": "2001-01-01T00:00:00", "login": "sam.patel", "actor_name": "Sam Patel", "action": "x"}]',
+                '[{"at": "2001-01-01T00:00:00", "login": "sam.patel", '
+                '"actor_name": "Sam Patel", "action": "x"}]',
             ),
         )
         conn.commit()
@@ -321,7 +322,8 @@ def relation_files(server: PostgresServer, url: str, tables: tuple[str, ...]) ->
         rows = conn.execute(
             "SELECT pg_relation_filepath(c.oid) FROM pg_class c WHERE c.oid IN ("
             "SELECT t.oid FROM pg_class t WHERE t.relname = ANY(%(t)s) "
-            "UNION SELECT t.reltoastrelid FROM pg_class t WHERE t.relname = ANY(%(t)s) AND t.reltoastrelid <> 0 "
+            "UNION SELECT t.reltoastrelid FROM pg_class t "
+            "WHERE t.relname = ANY(%(t)s) AND t.reltoastrelid <> 0 "
             "UNION SELECT i.indexrelid FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
             "WHERE t.relname = ANY(%(t)s))",
             {"t": list(tables)},
