@@ -56,6 +56,7 @@ from send_desk.db.models import (
 )
 from send_desk.domain.errors import ValidationError
 from send_desk.domain.kinds import CaseKind, CaseStatus
+from send_desk.domain.wording import uk_datetime
 from send_desk.services import audit
 from send_desk.services.context import ServiceContext
 from send_desk.services.permissions import Action, require
@@ -277,6 +278,20 @@ class RetentionService:
             return CompactionState(owed=False, since=None, tables=())
         return CompactionState(
             owed=True, since=min(row[1] for row in rows), tables=tuple(sorted(row[0] for row in rows))
+        )
+
+    def compaction_note(self) -> str:
+        """Say in plain words whether anonymised text may still sit in the database's files."""
+        state = self.compaction_owed()
+        if not state.owed:
+            return "No compaction owed: no anonymised text is left in the database's files."
+        if self.ctx.db.engine.dialect.name == "postgresql":
+            until = "until the database owner's nightly 'send-desk maintain' compacts the tables"
+        else:
+            until = "until the next retention run (or 'send-desk maintain') compacts the file"
+        return (
+            f"Compaction owed since {uk_datetime(state.since)}: anonymised text may still sit in the "
+            f"database's files {until}."
         )
 
     def reapply(self, references: Sequence[str], *, compact: bool = True) -> tuple[str, ...]:
