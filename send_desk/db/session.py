@@ -13,7 +13,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from send_desk.db.engine import is_sqlite
 from send_desk.db.models import ChangeCounter
-from send_desk.domain.errors import ConflictError, DatabaseUnavailableError, SendDeskError, ValidationError
+from send_desk.domain.errors import (
+    ConflictError,
+    DatabaseBusyError,
+    DatabaseUnavailableError,
+    SendDeskError,
+    ValidationError,
+)
 
 CHANGE_CHANNEL = "send_desk_changes"
 """The PostgreSQL LISTEN/NOTIFY channel every committed write notifies."""
@@ -82,6 +88,8 @@ def translate_errors() -> Iterator[None]:
             changed_at=datetime.now(UTC),
         ) from exc
     except OperationalError as exc:
+        if is_busy(exc):
+            raise DatabaseBusyError() from exc
         raise DatabaseUnavailableError(describe_operational_error(exc)) from exc
     except DataError as exc:
         # PostgreSQL enforces column lengths and ranges that SQLite lets through
@@ -101,14 +109,21 @@ def translate_errors() -> Iterator[None]:
         ) from exc
 
 
+BUSY_WORDS = ("locked", "busy", "lock timeout", "deadlock", "could not serialize")
+"""Words in a driver's error that mean another transaction holds what this one needs."""
+
+
+def is_busy(exc: OperationalError) -> bool:
+    """Tell whether a failure means the database was busy with other work (worth trying again)."""
+    text = str(exc.orig).lower()
+    return any(word in text for word in BUSY_WORDS)
+
+
 def describe_operational_error(exc: OperationalError) -> str:
     """Explain a low-level database failure in plain words."""
     text = str(exc.orig).lower()
-    if any(word in text for word in ("locked", "busy", "lock timeout", "deadlock", "could not serialize")):
-        return (
-            "The database is busy with another desk's work, so this was not saved. Wait a few seconds "
-            "and try again; nothing saved earlier was lost."
-        )
+    if is_busy(exc):
+        return DatabaseBusyError.default_message
     if ("disk" in text and ("full" in text or "space" in text)) or "no space left" in text:
         return (
             "The disk holding the database is full, so nothing was saved. Free some space (or ask IT to), "
