@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -21,6 +22,8 @@ from send_desk.domain.errors import (
     ValidationError,
 )
 
+logger = logging.getLogger(__name__)
+
 CHANGE_CHANNEL = "send_desk_changes"
 """The PostgreSQL LISTEN/NOTIFY channel every committed write notifies."""
 
@@ -34,6 +37,7 @@ class Database:
         self._reader = sessionmaker(engine, expire_on_commit=False)
         writer_engine = engine.execution_options(sqlite_immediate=True) if is_sqlite(engine) else engine
         self._writer = sessionmaker(writer_engine, expire_on_commit=False)
+        self._server = not is_sqlite(engine)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -50,11 +54,31 @@ class Database:
         with translate_errors(), self._writer() as session:
             try:
                 yield session
-                bump_change_counter(session)
+                if self._server:
+                    # NOTIFY is transactional: listeners hear it only when (and if) this commits
+                    session.execute(select(func.pg_notify(CHANGE_CHANNEL, "")))
+                else:
+                    bump_change_counter(session)
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
+        if self._server:
+            self._bump_after_commit()
+
+    def _bump_after_commit(self) -> None:
+        """Move the change counter in its own short transaction, for desks that cannot LISTEN.
+
+        On a server the counter's one row would otherwise be locked from each write to its commit, a
+        second queue that every desk's save waits in. Afterwards it is held for one statement. If this
+        fails the change is saved all the same; desks that are listening were notified with the commit.
+        """
+        try:
+            with self._writer() as session:
+                bump_change_counter(session)
+                session.commit()
+        except DBAPIError:
+            logger.warning("The change counter could not be moved after a commit", exc_info=True)
 
     def dispose(self) -> None:
         """Close every pooled connection."""
@@ -62,15 +86,12 @@ class Database:
 
 
 def bump_change_counter(session: Session) -> None:
-    """Add one to the change counter other desks poll; on PostgreSQL also NOTIFY them on commit."""
+    """Add one to the change counter that desks without LISTEN/NOTIFY poll."""
     result = session.execute(
         update(ChangeCounter).where(ChangeCounter.id == 1).values(value=ChangeCounter.value + 1)
     )
     if result.rowcount == 0:  # type: ignore[attr-defined]
         session.add(ChangeCounter(id=1, value=1))
-    if session.get_bind().dialect.name == "postgresql":
-        # NOTIFY is transactional: listeners hear it only when (and if) this transaction commits
-        session.execute(select(func.pg_notify(CHANGE_CHANNEL, "")))
 
 
 @contextmanager
