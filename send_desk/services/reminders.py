@@ -60,7 +60,11 @@ def _reminders(session: Session, window: RagWindow, person: Staff) -> Reminders:
         )
         .order_by(Case.next_due, Case.reference)
     ).all()
-    items = [_item(window, *row) for row in rows]
+    items = [
+        _item(window, case_id, reference, summary or "", due, acknowledge_by, acknowledged_on)
+        for case_id, reference, summary, due, acknowledge_by, acknowledged_on in rows
+        if due is not None
+    ]
     return Reminders(
         login=person.login,
         name=person.name,
@@ -85,7 +89,7 @@ def _item(
     return DueItem(
         case_id=case_id,
         reference=reference,
-        summary=summary or "",
+        summary=summary,
         target=ACKNOWLEDGEMENT if acknowledgement else RESPONSE,
         due=due,
         working_days_overdue=late,
