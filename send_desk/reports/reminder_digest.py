@@ -6,14 +6,19 @@ from send_desk.domain.wording import long_date, uk_day
 from send_desk.values.reminders import DueItem, Reminders
 
 
+def counts_text(overdue: int, due_today: int) -> str:
+    """Return "2 overdue and 1 due today" (or the half there is, or "nothing due")."""
+    parts = []
+    if overdue:
+        parts.append(f"{overdue} overdue")
+    if due_today:
+        parts.append(f"{due_today} due today")
+    return " and ".join(parts) or "nothing due"
+
+
 def digest_subject(reminders: Reminders) -> str:
     """Return the digest's subject, with the counts a person sees before opening it."""
-    parts = []
-    if reminders.overdue:
-        parts.append(f"{len(reminders.overdue)} overdue")
-    if reminders.due_today:
-        parts.append(f"{len(reminders.due_today)} due today")
-    counts = " and ".join(parts) or "nothing due"
+    counts = counts_text(len(reminders.overdue), len(reminders.due_today))
     return f"SEND Desk: {counts} ({long_date(reminders.today)})"
 
 
