@@ -82,7 +82,7 @@ class ServerIdentity:
     team: bool
     """The database has had `send-desk team setup`: its tables belong to the owner role."""
     trusted: bool
-    """The login is a superuser or a member of the owner role (the DBA's), not a desk's."""
+    """The login is a superuser or a member of the tables' owner role (the DBA's), not a desk's."""
     role: Role | None
     """The highest desk group the login is a member of."""
 
@@ -122,7 +122,18 @@ def server_identity(engine: Engine) -> ServerIdentity:
         superuser = bool(
             conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = session_user")).scalar()
         )
-        trusted = superuser or (team and member_of(conn, OWNER))
+        owner = conn.execute(
+            text(
+                "SELECT c.relowner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.relname = 'audit_entry' AND n.nspname = current_schema()"
+            )
+        ).scalar()
+        owns = owner is None or bool(
+            conn.execute(
+                text("SELECT pg_has_role(session_user, CAST(:o AS oid), 'MEMBER')"), {"o": owner}
+            ).scalar()
+        )
+        trusted = superuser or owns
         role: Role | None = None
         if team:
             for desk_role in (Role.ADMIN, Role.MANAGER, Role.OFFICER):
@@ -286,7 +297,13 @@ def desk_identity(engine: Engine, *, current: str | None, head: str) -> ServerId
         return None
     identity = server_identity(engine)
     if not identity.team:
-        return None
+        if identity.trusted:
+            return None  # one account that owns the tables: a single desk's database, not a team's
+        raise TeamLoginError(
+            f"This PostgreSQL database has not been set up for a team, and {identity.login} does not own "
+            "it. Ask your database administrator to run 'send-desk team setup' with the owner's login, "
+            "then connect with your own login."
+        )
     if identity.trusted:
         raise TeamLoginError(
             f"You are connected as {identity.login}, the database owner's login. Desks connect with each "

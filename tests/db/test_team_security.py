@@ -380,3 +380,37 @@ def test_team_setup_twice_changes_nothing(team: Team, clock: FakeClock) -> None:
     assert team.desks[Role.OFFICER].staff.me().role == "officer"
     with pytest.raises(SendDeskError):
         team.desks[Role.OFFICER].staff.add_staff("mallory", "Mallory", role=Role.ADMIN)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_only_the_owner_login_migrates_or_maintains(team: Team, role: Role) -> None:
+    from send_desk.services.maintenance import migrate
+
+    engine = team.desks[role].ctx.db.engine
+    with pytest.raises(PermissionDeniedError) as caught:
+        migrate(engine)
+    assert str(caught.value) == (
+        f"Only the database owner's login can migrate the database; you are connected as {LOGINS[role]}. "
+        "Ask your database administrator to run it with the owner's login."
+    )
+    with pytest.raises(PermissionDeniedError):
+        maintain(engine)
+    owner = make_engine(team.url)
+    assert migrate(owner) == ("0014", "0014")
+    owner.dispose()
+
+
+def test_a_login_of_a_database_not_set_up_for_a_team_is_told_so(postgres_url: str) -> None:
+    dsn = make_url(postgres_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS plain_reader")
+        conn.execute("CREATE ROLE plain_reader LOGIN")
+        conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO plain_reader")
+    try:
+        with pytest.raises(TeamLoginError) as caught:
+            open_desk(make_url(postgres_url).set(username="plain_reader").render_as_string(False))
+        assert "has not been set up for a team" in str(caught.value)
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute("DROP OWNED BY plain_reader")
+            conn.execute("DROP ROLE plain_reader")
