@@ -214,7 +214,18 @@ def apply_grants(conn: Connection) -> None:
     for signature, (owner, caller) in FUNCTIONS.items():
         if conn.execute(text("SELECT to_regprocedure(:s)"), {"s": signature}).scalar() is None:
             continue
-        conn.execute(text(f"ALTER FUNCTION {signature} OWNER TO {q(owner)}"))
+        current, may_alter = conn.execute(
+            text(
+                "SELECT pg_get_userbyid(proowner), pg_has_role(current_user, proowner, 'USAGE') "
+                "OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
+                "FROM pg_proc WHERE oid = to_regprocedure(:s)"
+            ),
+            {"s": signature},
+        ).one()
+        if not may_alter:
+            continue  # the staff functions, when `migrate` runs as the owner role: set by team setup
+        if current != owner:
+            conn.execute(text(f"ALTER FUNCTION {signature} OWNER TO {q(owner)}"))
         if caller is not None:
             conn.execute(text(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC"))
             conn.execute(text(f"GRANT EXECUTE ON FUNCTION {signature} TO {q(GROUPS[caller])}"))

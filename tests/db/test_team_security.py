@@ -414,3 +414,24 @@ def test_a_login_of_a_database_not_set_up_for_a_team_is_told_so(postgres_url: st
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute("DROP OWNED BY plain_reader")
             conn.execute("DROP ROLE plain_reader")
+
+
+def test_a_table_a_later_migration_adds_is_covered_without_anything_written_for_it(team: Team) -> None:
+    from send_desk.db.team import after_migrations
+
+    owner = make_engine(team.url)
+    with owner.begin() as conn:  # what `send-desk migrate` does around a migration's new table
+        conn.execute(text("SET LOCAL ROLE send_desk_owner"))
+        conn.execute(text("CREATE TABLE later_table (id serial PRIMARY KEY, note text NOT NULL)"))
+        after_migrations(conn)
+    owner.dispose()
+    message = refused(team, Role.OFFICER, "INSERT INTO later_table(note) VALUES ('quietly')")
+    assert "SEND Desk refused a change to later_table with no audit entry" in message
+    assert "permission denied" in refused(team, Role.ADMIN, "TRUNCATE later_table")
+    with team.connect(Role.OFFICER) as conn:
+        conn.execute("SET LOCAL send_desk.action = 'later-note'")
+        conn.execute("INSERT INTO later_table(note) VALUES ('said')")
+        conn.commit()
+        assert conn.execute("SELECT note FROM later_table").fetchall() == [("said",)]
+    rows = team.desks[Role.ADMIN].audit.search(action="later-note")
+    assert [(row.login, row.action) for row in rows] == [(OFFICER, "later-note")]
