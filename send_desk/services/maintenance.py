@@ -15,7 +15,7 @@ from sqlalchemy import Engine, delete, select, text
 from send_desk.db import team
 from send_desk.db.migrate import alembic_config, current_revision, head_revision
 from send_desk.db.models import CompactionOwed
-from send_desk.db.session import Database
+from send_desk.db.session import Database, translate_errors
 from send_desk.domain.errors import PermissionDeniedError, ValidationError
 from send_desk.domain.kinds import Role
 from send_desk.services import audit
@@ -49,7 +49,7 @@ def migrate(engine: Engine) -> tuple[str | None, str]:
         from alembic import command
 
         config = alembic_config()
-        with engine.begin() as conn:
+        with translate_errors(), engine.begin() as conn:
             if identity.team:
                 conn.execute(text(f"SET LOCAL ROLE {team.q(team.OWNER)}"))  # new tables belong to the owner
             config.attributes["connection"] = conn
@@ -71,9 +71,10 @@ def setup_team(
     if identity.team:
         owner_identity(engine, "set the team up")
     dba = identity.login
-    migrate_plain(engine)
-    with engine.begin() as conn:
-        done = team.setup_team(conn)
+    with translate_errors():
+        migrate_plain(engine)
+        with engine.begin() as conn:
+            done = team.setup_team(conn)
     db = Database(engine)
     with db.write() as session:
         seed_reference_data(session, at=now, login=dba)
@@ -120,7 +121,7 @@ def maintain(engine: Engine) -> MaintenanceResult:
         owed = [str(row[0]) for row in conn.execute(select(CompactionOwed.table_name))]
         existing = set(team.tables_of(conn))
     done: list[str] = []
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    with translate_errors(), engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         for table in owed:
             if table in existing:
                 # VACUUM FULL writes the table anew (old row versions gone); ANALYZE replaces the old
