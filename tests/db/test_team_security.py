@@ -435,3 +435,30 @@ def test_a_table_a_later_migration_adds_is_covered_without_anything_written_for_
         assert conn.execute("SELECT note FROM later_table").fetchall() == [("said",)]
     rows = team.desks[Role.ADMIN].audit.search(action="later-note")
     assert [(row.login, row.action) for row in rows] == [(OFFICER, "later-note")]
+
+
+def test_the_staff_function_belongs_to_a_nologin_createrole_role_and_quotes_the_login(team: Team) -> None:
+    odd = "o'neil\"; DROP TABLE staff; --"
+    team.desks[Role.ADMIN].staff.add_staff(odd, "Pat O'Neil", role=Role.OFFICER)
+    with team.connect(Role.ADMIN) as conn:
+        owner = conn.execute(
+            "SELECT r.rolname, r.rolcanlogin, r.rolcreaterole "
+            "FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner "
+            "WHERE p.oid = 'send_desk_staff_add(text, text, text, text, text, timestamp)'::regprocedure"
+        ).fetchone()
+        assert owner == ("send_desk_staff_admin", False, True)
+        assert conn.execute(
+            "SELECT count(*) FROM pg_roles WHERE rolcreaterole AND rolcanlogin AND rolname = ANY(%s)",
+            ([ADMIN, MANAGER, OFFICER, odd],),
+        ).fetchone() == (0,)
+        assert conn.execute("SELECT pg_has_role(%s, 'send_desk_officer', 'MEMBER')", (odd,)).fetchone() == (
+            True,
+        )
+        assert conn.execute("SELECT count(*) FROM staff").fetchone() == (4,)
+    for role in Role:
+        with team.connect(role) as conn:
+            allowed = conn.execute(
+                "SELECT has_function_privilege(current_user, "
+                "'send_desk_staff_add(text, text, text, text, text, timestamp)', 'EXECUTE')"
+            ).fetchone()
+            assert allowed == (role is Role.ADMIN,)
