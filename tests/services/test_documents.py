@@ -43,7 +43,10 @@ def test_add_list_open_and_remove_are_kept_in_the_database_and_audited(
     note = desk.documents.add(complaint.reference, "C:\\Users\\sam\\Desktop\\call note.txt", b"Rang Jo.")
     assert (note.name, note.media_type) == ("call note.txt", "text/plain")
 
-    assert [d.name for d in desk.documents.list(complaint.reference)] == ["Signed response.pdf", "call note.txt"]
+    assert [d.name for d in desk.documents.list(complaint.reference)] == [
+        "Signed response.pdf",
+        "call note.txt",
+    ]
     assert desk.documents.content(complaint.reference, "Signed response.pdf") == PDF
     assert desk.documents.content(complaint.reference.lower(), added.id) == PDF
     with desk.ctx.db.read() as session:  # the bytes are in the database itself, not beside it
@@ -54,8 +57,13 @@ def test_add_list_open_and_remove_are_kept_in_the_database_and_audited(
     assert (removed.removed, removed.removed_by, removed.removed_reason) == (True, "sam.patel", "Wrong case")
     assert [d.name for d in desk.documents.list(complaint.reference)] == ["Signed response.pdf"]
     everything = desk.documents.list(complaint.reference, include_removed=True)
-    assert [(d.name, d.removed) for d in everything] == [("Signed response.pdf", False), ("call note.txt", True)]
-    with pytest.raises(NotFoundError, match=r"call note.txt on case .* was removed by sam.patel on 27/11/2026"):
+    assert [(d.name, d.removed) for d in everything] == [
+        ("Signed response.pdf", False),
+        ("call note.txt", True),
+    ]
+    with pytest.raises(
+        NotFoundError, match=r"call note.txt on case .* was removed by sam.patel on 27/11/2026"
+    ):
         desk.documents.content(complaint.reference, "call note.txt")
     with desk.ctx.db.read() as session:  # a removal drops the bytes, keeps the record
         assert session.scalar(select(CaseDocument.content).where(CaseDocument.id == note.id)) is None
@@ -115,8 +123,9 @@ def test_a_30_mb_file_is_refused_with_the_limit_in_the_message(desk: Desk, compl
     with pytest.raises(ValidationError) as raised:
         desk.documents.add(complaint.reference, "scan.pdf", big)
     assert str(raised.value) == (
-        "scan.pdf is 30 MB, larger than the 25 MB limit for one document. Make the file smaller (for "
-        "example, scan at a lower resolution or save it as PDF) or ask your SEND Desk admin to raise the limit."
+        "scan.pdf is 30 MB, larger than the 25 MB limit for one document. Make the file smaller "
+        "(for example, scan at a lower resolution or save it as PDF) or ask your SEND Desk admin "
+        "to raise the limit."
     )
     assert desk.documents.list(complaint.reference) == []
     assert audit_rows(desk, "document-added") == []
@@ -128,11 +137,15 @@ def test_an_admin_changes_the_limit_and_it_is_audited(
     assert desk.documents.max_bytes() == 25 * MEGABYTE
     desk.documents.set_max_bytes(40 * MEGABYTE)
     assert other_desk.documents.max_bytes() == 40 * MEGABYTE
-    assert other_desk.documents.add(complaint.reference, "scan.pdf", bytes(30 * MEGABYTE)).size == 30 * MEGABYTE
+    assert (
+        other_desk.documents.add(complaint.reference, "scan.pdf", bytes(30 * MEGABYTE)).size == 30 * MEGABYTE
+    )
     with pytest.raises(PermissionDeniedError, match="Only an admin can change the desk's shared settings"):
         other_desk.documents.set_max_bytes(50 * MEGABYTE)
     with desk.ctx.db.read() as session:
-        bodies = session.scalars(select(AuditEntry.changes).where(AuditEntry.action == "setting-changed")).all()
+        bodies = session.scalars(
+            select(AuditEntry.changes).where(AuditEntry.action == "setting-changed")
+        ).all()
     assert [json.loads(b)["changes"] for b in bodies] == [{"documents.max_bytes": [None, str(40 * MEGABYTE)]}]
 
 
