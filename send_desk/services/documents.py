@@ -23,11 +23,12 @@ from sqlalchemy.orm import Session
 from send_desk.db.models import Case, CaseDocument
 from send_desk.domain.errors import NotFoundError, ValidationError
 from send_desk.domain.wording import uk_datetime
+from send_desk.reports.email_files import read_email
 from send_desk.services import audit
 from send_desk.services.context import ServiceContext
 from send_desk.services.desk_settings import read_setting, write_setting
 from send_desk.services.permissions import Action, require
-from send_desk.values.documents import DEFAULT_MAX_BYTES, MEGABYTE, DocumentInfo, size_words
+from send_desk.values.documents import DEFAULT_MAX_BYTES, MEGABYTE, DocumentInfo, EmailMessage, size_words
 
 MAX_BYTES_SETTING = "documents.max_bytes"
 """The desk setting holding the largest file (in bytes) kept against a case."""
@@ -231,6 +232,11 @@ class DocumentService:
             row = self._document(session, case, name_or_id)
             data = session.scalar(select(CaseDocument.content).where(CaseDocument.id == row.id))
             return bytes(data or b"")
+
+    def email(self, reference: str, name_or_id: str | int) -> EmailMessage:
+        """Return what a kept email file says: sender, sent time, subject, body and its attachments."""
+        info = self.get(reference, name_or_id)
+        return read_email(info.name, self.content(reference, info.id))
 
     def count(self, reference: str) -> int:
         """Return how many documents a case keeps."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -166,3 +167,99 @@ def test_size_words() -> None:
         "1.5 MB",
         "30 MB",
     ]
+
+
+@pytest.mark.sqlite_only
+def test_a_backup_restored_brings_the_documents_back_byte_identical(
+    desk: Desk, complaint: CaseDetail, clock: FakeClock
+) -> None:
+    from datetime import timedelta
+
+    from send_desk.services.backup import BackupService
+
+    scan = bytes(range(256)) * 4096 + b"end of scan"  # 1 MB of every byte value
+    desk.documents.add(complaint.reference, "scan.pdf", scan)
+    desk.documents.add(complaint.reference, "email.eml", b"From: jo@example.org\r\n\r\nHello")
+    service = BackupService(desk.url, clock=clock, engine=desk.ctx.db.engine, login=desk.ctx.login)
+    backup = service.backup()
+    desk.documents.remove(complaint.reference, "scan.pdf", reason="Removed after the backup")
+    desk.documents.add(complaint.reference, "later.txt", b"added after the backup")
+    clock.moment += timedelta(minutes=5)
+
+    service.restore(backup)
+
+    assert [d.name for d in desk.documents.list(complaint.reference)] == ["scan.pdf", "email.eml"]
+    restored = desk.documents.content(complaint.reference, "scan.pdf")
+    assert restored == scan
+    assert hashlib.sha256(restored).hexdigest() == desk.documents.get(complaint.reference, "scan.pdf").sha256
+    assert desk.documents.content(complaint.reference, "email.eml") == b"From: jo@example.org\r\n\r\nHello"
+
+
+@pytest.mark.sqlite_only
+def test_retention_removes_the_documents_and_their_bytes_leave_the_sqlite_file(
+    desk: Desk, clock: FakeClock, database_path: Path
+) -> None:
+    from datetime import date
+
+    from send_desk.domain.kinds import ClosureCode
+    from send_desk.services.retention import RetentionService
+    from tests.conftest import complaint_input
+    from tests.services.test_retention import database_bytes
+
+    clock.set_date(date(2019, 5, 13))
+    old = desk.cases.log_case(complaint_input(received=date(2019, 5, 13)))
+    marker = b"QUOKKA-SECRET-" * 300  # distinctive bytes, over a page long
+    desk.documents.add(old.reference, "Bloggs family letter.pdf", marker)
+    clock.set_date(date(2019, 6, 1))
+    desk.cases.close(old.id, code=ClosureCode.WITHDRAWN, on=date(2019, 6, 1), expected_version=old.version)
+    clock.set_date(date(2026, 11, 27))
+    recent = desk.cases.log_case(complaint_input(received=date(2026, 11, 20)))
+    desk.documents.add(recent.reference, "recent.txt", b"WOMBAT-KEPT")
+    assert b"quokka-secret" in database_bytes(database_path), "the bytes should be in the file before"
+
+    result = RetentionService(desk.ctx).anonymise()
+
+    assert (result.references, result.documents_removed) == ((old.reference,), 1)
+    raw = database_bytes(database_path)
+    assert b"quokka-secret" not in raw
+    assert b"bloggs family letter" not in raw
+    assert b"wombat-kept" in raw
+    assert desk.documents.list(old.reference) == []
+    [gone] = desk.documents.list(old.reference, include_removed=True)
+    assert (gone.name, gone.removed, gone.removed_reason) == ("[removed]", True, "retention")
+    assert gone.size == len(marker)
+    assert [d.name for d in desk.documents.list(recent.reference)] == ["recent.txt"]
+    [run] = audit_rows(desk, "retention-anonymise")
+    assert run[2]["documents_removed"] == 1
+
+
+def test_retention_says_how_many_documents_it_removed(desk: Desk, clock: FakeClock) -> None:
+    from datetime import date
+
+    from send_desk.domain.kinds import ClosureCode
+    from send_desk.services.retention import RetentionService
+    from tests.conftest import complaint_input
+
+    clock.set_date(date(2019, 5, 13))
+    old = desk.cases.log_case(complaint_input(received=date(2019, 5, 13)))
+    desk.documents.add(old.reference, "a.pdf", b"a")
+    desk.documents.add(old.reference, "b.pdf", b"b")
+    clock.set_date(date(2019, 6, 1))
+    desk.cases.close(old.id, code=ClosureCode.WITHDRAWN, on=date(2019, 6, 1), expected_version=old.version)
+    clock.set_date(date(2026, 11, 27))
+    assert RetentionService(desk.ctx).anonymise().documents_removed == 2
+    with pytest.raises(ValidationError, match="has been anonymised under the retention policy"):
+        desk.documents.add(old.reference, "c.pdf", b"c")
+
+
+def test_a_kept_email_is_read_with_its_attachments(desk: Desk, complaint: CaseDetail) -> None:
+    from tests.msg_fixture import FIXTURE
+
+    kept = desk.documents.add(complaint.reference, "zoe.msg", FIXTURE.read_bytes())
+    assert (kept.media_type, kept.is_email) == ("application/vnd.ms-outlook", True)
+    message = desk.documents.email(complaint.reference, kept.id)
+    assert (message.sender, message.subject) == (
+        "Zoë Ó Briain <zoe.obriain@example.org>",
+        "Amy’s EHC assessment – still waiting",
+    )
+    assert [a.name for a in message.attachments] == ["school report.pdf"]
