@@ -96,7 +96,7 @@ class DocumentsPanel(QWidget):
         self.banner = MessageBanner(self)
         layout.addWidget(self.banner)
         self.hint = QLabel(
-            "Drop files here, or use Add file…. Each file is kept in the database with the case."
+            "Drop files here or use Add file…; each file is kept in the database with the case."
         )
         self.hint.setObjectName("muted")
         self.hint.setWordWrap(True)
@@ -146,7 +146,7 @@ class DocumentsPanel(QWidget):
         self.keep_button.setToolTip("Keep the email's attachment as a document of this case too")
         self.keep_button.clicked.connect(self.keep_attachment)
         self.keep_button.hide()
-        self.remove_button = QPushButton("Re&move…")
+        self.remove_button = QPushButton("Remo&ve…")
         self.remove_button.clicked.connect(self.remove_selected)
         for button in (self.add_button, self.open_button, self.attachment_button, self.keep_button):
             button.setAutoDefault(False)

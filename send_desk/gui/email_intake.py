@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
+from PySide6.QtWidgets import QBoxLayout, QFileDialog, QLabel, QWidget
 
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import SendDeskError, ValidationError
@@ -56,7 +56,9 @@ class NewCaseFromEmailDialog(NewCaseDialog):
         self.email_note.setObjectName("muted")
         self.email_note.setWordWrap(True)
         layout = self.layout()
-        if layout is not None:
+        if isinstance(layout, QBoxLayout):
+            layout.insertWidget(1, self.email_note)  # under the title, where it is read first
+        elif layout is not None:
             layout.addWidget(self.email_note)
         self.look_up_earlier()
         self.initial_state = self.form_state()
