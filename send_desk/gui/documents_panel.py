@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,7 +28,7 @@ from send_desk.bootstrap import Desk
 from send_desk.document_copies import write_private_copy
 from send_desk.domain.errors import SendDeskError
 from send_desk.domain.wording import uk_datetime
-from send_desk.gui.email_drop import dropped_files
+from send_desk.gui.email_drop import FileDrop, dropped_files
 from send_desk.gui.errors import error_text
 from send_desk.gui.widgets import MessageBanner
 from send_desk.reports.htmlkit import esc
@@ -50,31 +50,6 @@ TYPE_WORDS = {
 def open_with_system(path: Path) -> bool:
     """Open a file with the computer's default program for its type."""
     return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
-
-
-class _DropFilter(QObject):
-    """Take files dropped anywhere on a window (the case view) and hand them to the panel."""
-
-    def __init__(self, target: QWidget, take: Callable[[list[Path]], object]) -> None:
-        super().__init__(target)
-        self.take = take
-        target.setAcceptDrops(True)
-        target.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
-            assert isinstance(event, QDragEnterEvent | QDropEvent)
-            if event.mimeData().hasUrls() and dropped_files(event.mimeData().urls()):
-                event.acceptProposedAction()
-                return True
-        elif event.type() == QEvent.Type.Drop:
-            assert isinstance(event, QDropEvent)
-            files = dropped_files(event.mimeData().urls()) if event.mimeData().hasUrls() else []
-            if files:
-                event.acceptProposedAction()
-                self.take(files)
-                return True
-        return False
 
 
 class DocumentsPanel(QWidget):
@@ -180,7 +155,7 @@ class DocumentsPanel(QWidget):
     # ----- drag and drop ------------------------------------------------------------------------
     def accept_drops_on(self, window: QWidget) -> None:
         """Take files dropped anywhere on a window (the case view) as documents of this case."""
-        _DropFilter(window, self.add_paths)
+        FileDrop(window, self.add_paths)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         """Accept files dragged from the desktop or Explorer."""

@@ -1,4 +1,7 @@
-"""Files dropped on a window: an email dropped on the main window becomes a new case (light to import)."""
+"""Files dropped on a window: on a case, they become its documents; on the main window, an email a new case.
+
+Kept light (no forms, no services) because the main window installs it at start-up.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 EMAIL_SUFFIXES = (".eml", ".msg")
 
@@ -18,19 +21,18 @@ def dropped_files(urls: Sequence[QUrl]) -> list[Path]:
     return [path for path in paths if path.is_file()]
 
 
-class EmailDrop(QObject):
-    """Take an email dropped anywhere on the main window as a new case."""
+class FileDrop(QObject):
+    """Take files dropped anywhere on a window (on any part that does not take drops itself)."""
 
-    def __init__(self, window: QMainWindow, take: Callable[[Path], object]) -> None:
-        """Watch the window for dropped files."""
-        super().__init__(window)
-        self.window = window
+    def __init__(self, target: QWidget, take: Callable[[list[Path]], object]) -> None:
+        """Watch the window for dragged and dropped files."""
+        super().__init__(target)
         self.take = take
-        window.setAcceptDrops(True)
-        window.installEventFilter(self)
+        target.setAcceptDrops(True)
+        target.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Accept dragged files; on a drop, log a new case from the first email among them."""
+        """Accept dragged files; hand dropped ones over."""
         if event.type() in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
             assert isinstance(event, QDragEnterEvent | QDropEvent)
             if event.mimeData().hasUrls() and dropped_files(event.mimeData().urls()):
@@ -39,17 +41,25 @@ class EmailDrop(QObject):
         elif event.type() == QEvent.Type.Drop:
             assert isinstance(event, QDropEvent)
             files = dropped_files(event.mimeData().urls()) if event.mimeData().hasUrls() else []
-            if not files:
-                return False
-            event.acceptProposedAction()
-            emails = [path for path in files if path.suffix.lower() in EMAIL_SUFFIXES]
-            if emails:
-                self.take(emails[0])
-            else:
-                self.window.statusBar().showMessage(
-                    "Drop an email (.eml or .msg) here to log a new case from it. Other files go on a "
-                    "case: open the case and drop them on its Documents tab.",
-                    10000,
-                )
-            return True
+            if files:
+                event.acceptProposedAction()
+                self.take(files)
+                return True
         return False
+
+
+def take_emails(window: QMainWindow, take: Callable[[Path], object]) -> FileDrop:
+    """Let the main window log a new case from an email dropped on it (the first email of a drop)."""
+
+    def dropped(files: list[Path]) -> None:
+        emails = [path for path in files if path.suffix.lower() in EMAIL_SUFFIXES]
+        if emails:
+            take(emails[0])
+        else:
+            window.statusBar().showMessage(
+                "Drop an email (.eml or .msg) here to log a new case from it. Other files go on a case: "
+                "open the case and drop them on its Documents tab.",
+                10000,
+            )
+
+    return FileDrop(window, dropped)

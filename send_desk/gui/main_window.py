@@ -32,7 +32,7 @@ from send_desk.domain.errors import SearchStoppedError, SendDeskError
 from send_desk.domain.kinds import CaseKind
 from send_desk.gui import settings as options
 from send_desk.gui.change_feed import ChangeFeed
-from send_desk.gui.email_drop import EmailDrop
+from send_desk.gui.email_drop import take_emails
 from send_desk.gui.errors import show_error
 from send_desk.gui.register_model import COLUMNS, RAG_COLUMN, RegisterModel
 from send_desk.gui.settings import desk_settings, team_name, welcome_seen
@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
         self.model = RegisterModel(desk.register.rows, describe_target=self._describe_target)
         self._build()
         self._build_menus()
-        EmailDrop(self, lambda path: self.new_case_from_email(path))
+        take_emails(self, lambda path: self.new_case_from_email(path))
         self._restore()
         self.model.sortRequested.connect(lambda *_: self.reload(counts=False))
         self._closed = False

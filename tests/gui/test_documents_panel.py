@@ -239,3 +239,16 @@ def _all():  # type: ignore[no-untyped-def]
     from send_desk.values.cases import CaseFilter
 
     return CaseFilter(status="all")
+
+
+def test_a_file_that_is_not_an_email_dropped_on_the_main_window_is_explained(  # type: ignore[no-untyped-def]
+    qtbot, desk: Desk, window: MainWindow, tmp_path: Path
+) -> None:
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF")
+    assert drop(window, scan).isAccepted()
+    assert window.statusBar().currentMessage() == (
+        "Drop an email (.eml or .msg) here to log a new case from it. Other files go on a case: open the "
+        "case and drop them on its Documents tab."
+    )
+    assert desk.register.list_cases(_all(), sort="reference") == []
