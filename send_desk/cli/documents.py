@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from send_desk.cli.common import CliError, Globals, desk_for, print_json
+from send_desk.cli.common import CliError, Globals, desk_for, print_json, whole_number
 from send_desk.domain.kinds import CaseKind
-from send_desk.values.documents import DocumentInfo
+from send_desk.values.documents import MEGABYTE, DocumentInfo, size_words
 
 
 def register(subparsers: Any) -> None:
@@ -37,6 +37,26 @@ def register(subparsers: Any) -> None:
     remove.add_argument("--reason", default="", help="why it is removed (kept in the audit trail)")
     remove.add_argument("--json", action="store_true")
     remove.set_defaults(handler=run)
+    limit = actions.add_parser("limit", help="show or change the largest file kept (admins change it)")
+    limit.add_argument("--set", type=whole_number(1024, 1), metavar="MB", help="the new limit in MB")
+    limit.add_argument("--json", action="store_true")
+    limit.set_defaults(handler=run_limit)
+
+
+def run_limit(args: argparse.Namespace, g: Globals) -> int:
+    """Show, or change (admins only, audited), the largest file kept against a case."""
+    desk = desk_for(g)
+    try:
+        if args.set is not None:
+            desk.documents.set_max_bytes(args.set * MEGABYTE)
+        limit = desk.documents.max_bytes()
+    finally:
+        desk.close()
+    if args.json:
+        print_json({"max_bytes": limit})
+    else:
+        print(f"Files up to {size_words(limit)} are kept against a case.")
+    return 0
 
 
 def document_json(document: DocumentInfo) -> dict[str, Any]:

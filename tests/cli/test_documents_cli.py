@@ -140,3 +140,26 @@ def test_log_needs_kind_and_received_without_an_email(
     assert capsys.readouterr().err == (
         "send-desk: error: the following arguments are required: --received (or --from-email FILE)\n"
     )
+
+
+def test_a_30_mb_file_is_refused_until_an_admin_raises_the_limit(
+    database_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = ["--database", database_url]
+    assert run([*db, "documents", "limit"], capsys) == "Files up to 25 MB are kept against a case.\n"
+    reference = logged(database_url, capsys)  # the OS account is the first person here: an admin
+    big = tmp_path / "big.pdf"
+    big.write_bytes(bytes(30 * 1024 * 1024))
+    assert main([*db, "documents", "add", reference, str(big)]) == 1
+    assert capsys.readouterr().err == (
+        "send-desk: error: big.pdf is 30 MB, larger than the 25 MB limit for one document. Make the file "
+        "smaller (for example, scan at a lower resolution or save it as PDF) or ask your SEND Desk admin to "
+        "raise the limit.\n"
+    )
+    assert json.loads(run([*db, "documents", "limit", "--set", "40", "--json"], capsys)) == {
+        "max_bytes": 40 * 1024 * 1024
+    }
+    assert (
+        json.loads(run([*db, "documents", "add", reference, str(big), "--json"], capsys))["size"]
+        == 30 * 1024 * 1024
+    )
