@@ -114,7 +114,7 @@ def run(args: argparse.Namespace, g: Globals) -> int:
                 or "No documents."
             )
         elif action == "get":
-            data = desk.documents.content(args.reference, args.name)
+            _document, data = desk.documents.export(args.reference, args.name)
             args.out.write_bytes(data)
             print(f"Wrote {args.out} ({len(data)} bytes).")
             return 0

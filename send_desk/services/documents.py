@@ -206,6 +206,24 @@ class DocumentService:
             data = session.scalar(select(CaseDocument.content).where(CaseDocument.id == row.id))
             return bytes(data or b"")
 
+    def export(self, reference: str, name_or_id: str | int) -> tuple[DocumentInfo, bytes]:
+        """Return a document's bytes for writing out of the desk, audited as "document-exported"."""
+        with self.ctx.db.write() as session:
+            actor = require(session, self.ctx.actor_login(), Action.WORK_CASE, at=self.ctx.now())
+            case = self._case(session, reference)
+            row = self._document(session, case, name_or_id)
+            data = bytes(session.scalar(select(CaseDocument.content).where(CaseDocument.id == row.id)) or b"")
+            audit.record(
+                session,
+                at=self.ctx.now(),
+                login=actor.login,
+                actor_name=actor.name,
+                action="document-exported",
+                case=case,
+                details={"document_id": row.id, "name": row.name, "sha256": row.sha256},
+            )
+            return _info(row, case.reference), data
+
     def email(self, reference: str, name_or_id: str | int) -> EmailMessage:
         """Return what a kept email file says: sender, sent time, subject, body and its attachments."""
         info = self.get(reference, name_or_id)
