@@ -140,3 +140,15 @@ def test_subject_access_finds_and_packs(
     assert isinstance(found, dict)
     assert [c["reference"] for c in found["cases"]] == [complaint.reference]
     assert load_workbook(out).sheetnames == ["Cases", "People", "Stages", "Timeline", "Documents"]
+
+
+def test_retention_says_how_many_documents_it_removed(
+    desk: Desk, old_case: CaseDetail, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    desk.documents.add(old_case.reference, "Jo's letter.pdf", b"%PDF letter")
+    desk.documents.add(old_case.reference, "call.eml", b"From: jo@example.org\r\n\r\nHello")
+    db = ["--database", database_url]
+    assert run([*db, "retention", "--apply", "--before", "2020-01-01"], capsys) == (
+        "Anonymised 1 case(s) closed before 01/01/2020. Removed the 2 document(s) kept against them.\n"
+    )
+    assert desk.documents.list(old_case.reference) == []
