@@ -48,6 +48,7 @@ TABLE_ACCESS: dict[str, Access] = {
     "target_policy": Access.ADMINS_WRITE,
     "closure_day": Access.ADMINS_WRITE,
     "category": Access.ADMINS_WRITE,
+    "desk_setting": Access.ADMINS_WRITE,  # the documents size limit and other admin settings
 }
 NOT_AUDITED = frozenset({"audit_entry", "alembic_version", "change_counter"})
 """Tables without the audit check: the audit itself, Alembic's version, the change signal desks poll."""

@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 
 from send_desk.bootstrap import Desk, open_desk
 from send_desk.db.engine import make_engine
+from send_desk.db.migrate import head_revision
 from send_desk.db.team import SchemaBehindError, TeamLoginError
 from send_desk.domain.errors import PermissionDeniedError, SendDeskError
 from send_desk.domain.kinds import ClosureCode, Role
@@ -141,8 +142,9 @@ def test_a_desk_on_a_schema_behind_says_so(team: Team) -> None:
     with pytest.raises(SchemaBehindError) as caught:
         open_desk(url_as(team.url, OFFICER))
     assert str(caught.value) == (
-        "This team's database is at schema version 0008, but this SEND Desk needs version 0014. Nothing "
-        "was changed. Ask your database administrator to run 'send-desk migrate' with the database "
+        "This team's database is at schema version 0008, but this SEND Desk needs version "
+        f"{head_revision()}. "
+        "Nothing was changed. Ask your database administrator to run 'send-desk migrate' with the database "
         "owner's login, then start SEND Desk again."
     )
 
@@ -396,7 +398,7 @@ def test_only_the_owner_login_migrates_or_maintains(team: Team, role: Role) -> N
     with pytest.raises(PermissionDeniedError):
         maintain(engine)
     owner = make_engine(team.url)
-    assert migrate(owner) == ("0014", "0014")
+    assert migrate(owner) == (head_revision(), head_revision())
     owner.dispose()
 
 
