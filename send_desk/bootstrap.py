@@ -20,7 +20,7 @@ from send_desk.db.migrate import (
     head_revision,
     upgrade,
 )
-from send_desk.db.models import Category, TargetPolicyRow
+from send_desk.db.models import Category, CompactionOwed, TargetPolicyRow
 from send_desk.db.session import Database
 from send_desk.db.team import desk_identity
 from send_desk.domain.errors import DatabaseUnavailableError, SendDeskError
@@ -262,6 +262,11 @@ def open_desk(
     )
     with ctx.db.read() as session:
         seeded = all(session.scalars(select(table.id).limit(1)).first() is not None for table in SEEDED)
+        owed = path is not None and session.scalars(select(CompactionOwed.table_name).limit(1)).first()
+    if owed:  # a retention run died before compacting the file: finish it before anyone works
+        from send_desk.services.retention import compact_owed
+
+        compact_owed(engine)
     if not seeded:  # a write only when needed: every write bumps the counter other desks refresh on
         with ctx.db.write() as session:
             seed_reference_data(session, at=ctx.now(), login=ctx.actor_login())

@@ -26,8 +26,8 @@ or identifier of a person on the case that appears in them is replaced by "[remo
 Compaction is owed from the moment cases are anonymised: a `compaction_owed` row is written in the same
 transaction. On SQLite the file is then compacted so removed text does not linger in free pages, the
 write-ahead log or the full-text index (secure_delete, an FTS 'rebuild', VACUUM, a truncating WAL
-checkpoint) and the row cleared; if the process dies first, the next retention run (or `send-desk
-maintain`) compacts. On PostgreSQL old row versions stay in the table files until `send-desk maintain`,
+checkpoint) and the row cleared; if the process dies first, the desk's next start, the next retention
+run or `send-desk maintain` compacts. On PostgreSQL old row versions stay in the table files until `send-desk maintain`,
 run with the owner login, does VACUUM FULL and ANALYZE (services/maintenance.py). A base backup or WAL
 archive taken earlier still holds them until it ages out.
 """
@@ -295,7 +295,7 @@ class RetentionService:
         if self.ctx.db.engine.dialect.name == "postgresql":
             until = "until the database owner's nightly 'send-desk maintain' compacts the tables"
         else:
-            until = "until the next retention run (or 'send-desk maintain') compacts the file"
+            until = "until SEND Desk next starts, or the next retention run, compacts the file"
         return (
             f"Compaction owed since {uk_datetime(state.since)}: anonymised text may still sit in the "
             f"database's files {until}."

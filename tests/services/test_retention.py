@@ -401,3 +401,19 @@ def test_the_anonymise_redact_restore_trick_fails_on_sqlite(
     finally:
         connection.close()
     assert desk.cases.get(complaint.id).anonymised
+
+
+@pytest.mark.sqlite_only
+def test_the_next_start_compacts_what_a_crash_left_owed(
+    desk: Desk, history: dict[str, CaseDetail], database_path: Path, clock: FakeClock
+) -> None:
+    from send_desk.bootstrap import open_desk
+
+    RetentionService(desk.ctx).anonymise(compact=False)
+    desk.close()
+    reopened = open_desk(str(database_path), clock=clock, login="sam.patel")
+    try:
+        assert not RetentionService(reopened.ctx).compaction_owed().owed
+    finally:
+        reopened.close()
+    assert b"bloggs" not in database_bytes(database_path)
