@@ -27,9 +27,9 @@ Compaction is owed from the moment cases are anonymised: a `compaction_owed` row
 transaction. On SQLite the file is then compacted so removed text does not linger in free pages, the
 write-ahead log or the full-text index (secure_delete, an FTS 'rebuild', VACUUM, a truncating WAL
 checkpoint) and the row cleared; if the process dies first, the desk's next start, the next retention
-run or `send-desk maintain` compacts. On PostgreSQL old row versions stay in the table files until `send-desk maintain`,
-run with the owner login, does VACUUM FULL and ANALYZE (services/maintenance.py). A base backup or WAL
-archive taken earlier still holds them until it ages out.
+run or `send-desk maintain` compacts. On PostgreSQL old row versions stay in the table files until
+`send-desk maintain`, run with the owner login, does VACUUM FULL and ANALYZE (services/maintenance.py).
+A base backup or WAL archive taken earlier still holds them until it ages out.
 """
 
 from __future__ import annotations
