@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from send_desk.services.changes import ChangeWatcher
     from send_desk.services.corrections import RecordedDateService
     from send_desk.services.demo import DemoService
+    from send_desk.services.letters import LetterService
     from send_desk.services.reporting import ReportingService
     from send_desk.services.retention import RetentionService
     from send_desk.services.spreadsheets import ExportService, ImportService
@@ -152,6 +153,13 @@ class Desk:
         from send_desk.services.demo import DemoService
 
         return DemoService(self.ctx)
+
+    @cached_property
+    def letters(self) -> LetterService:
+        """Return letters and emails from templates, stored on the case as documents where they can be."""
+        from send_desk.services.letters import LetterService
+
+        return LetterService(self.ctx, documents=getattr(self, "documents", None))
 
     # ----- the small facts callers need without reaching into the context ------------------------
     @property

@@ -63,7 +63,7 @@ FIELDS: tuple[LetterField, ...] = (
     LetterField("child_name", "Child", "The child's or young person's name", "Alex Smith"),
     LetterField("child_dob", "Child", "The child's date of birth, in words", "Tuesday 4 May 2015"),
     LetterField("officer_name", "Officer", "The case officer's name", "Priya Shah"),
-    LetterField("officer_email", "Officer", "The case officer's email address", "priya.shah@council.gov.uk"),
+    LetterField("officer_team", "Officer", "The case officer's team", "SEND casework"),
     LetterField("team_name", "Team", "The team's name as the desk prints it", "SEND team"),
 )
 """Every field a template may use; a template using any other name is refused when it is added."""

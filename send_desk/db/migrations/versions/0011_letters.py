@@ -16,8 +16,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from send_desk.db.types import UtcDateTime
-
 revision = "0011"
 down_revision = "0008"
 branch_labels = None
@@ -39,7 +37,7 @@ def upgrade() -> None:
         sa.Column("fields", sa.Text(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("added_by", sa.String(120), nullable=False),
-        sa.Column("added_at", UtcDateTime(), nullable=False),
+        sa.Column("added_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_letter_template")),
         sa.UniqueConstraint("name", "version", name=op.f("uq_letter_template_name")),
     )
@@ -48,7 +46,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("template_id", sa.Integer(), nullable=False),
-        sa.Column("made_at", UtcDateTime(), nullable=False),
+        sa.Column("made_at", sa.DateTime(), nullable=False),
         sa.Column("made_by", sa.String(120), nullable=False),
         sa.Column("how", sa.String(20), nullable=False),
         sa.Column("document_name", sa.String(255), nullable=False),
@@ -70,7 +68,7 @@ def upgrade() -> None:
         sa.Column("starttls", sa.Boolean(), nullable=False),
         sa.Column("from_address", sa.String(254), nullable=False),
         sa.Column("username", sa.String(254), nullable=False),
-        sa.Column("updated_at", UtcDateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("updated_by", sa.String(120), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_smtp_settings")),
     )
