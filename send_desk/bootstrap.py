@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from send_desk.services.changes import ChangeWatcher
     from send_desk.services.corrections import RecordedDateService
     from send_desk.services.demo import DemoService
+    from send_desk.services.documents import DocumentService
     from send_desk.services.letters import LetterService
     from send_desk.services.reporting import ReportingService
     from send_desk.services.retention import RetentionService
@@ -146,6 +147,13 @@ class Desk:
         return BackupService(
             self.url, clock=self.ctx.now, engine=self.ctx.db.engine, login=self.ctx.actor_login()
         )
+
+    @cached_property
+    def documents(self) -> DocumentService:
+        """Return the files kept against cases (bytes in the database, every change audited)."""
+        from send_desk.services.documents import DocumentService
+
+        return DocumentService(self.ctx)
 
     @cached_property
     def demo(self) -> DemoService:

@@ -104,8 +104,13 @@ def run_retention(args: argparse.Namespace, g: Globals) -> int:
                 "references": list(done.references),
                 "audit_entries_redacted": done.audit_entries_redacted,
                 "compacted": done.compacted,
+                "documents_removed": done.documents_removed,
             }
-            text = f"Anonymised {done.count} case(s) closed before {done.cutoff:%d/%m/%Y}."
+            text = f"Anonymised {done.count} case(s) closed before {done.cutoff:%d/%m/%Y}." + (
+                f" Removed the {done.documents_removed} document(s) kept against them."
+                if done.documents_removed
+                else ""
+            )
     finally:
         desk.close()
     _print(args, result, text)

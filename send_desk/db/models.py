@@ -16,7 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
 
 from send_desk.db.types import UtcDateTime
 
@@ -437,5 +437,37 @@ class SmtpSettings(Base):
     starttls: Mapped[bool] = mapped_column(Boolean, default=False)
     from_address: Mapped[str] = mapped_column(String(254))
     username: Mapped[str] = mapped_column(String(254), default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(String(120), default="")
+
+
+class CaseDocument(Base):
+    """A file kept against a case (bytes in the database); a removal keeps the row and drops the bytes."""
+
+    __tablename__ = "case_document"
+    __table_args__ = (Index("ix_case_document_case_removed", "case_id", "removed"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(120), default="application/octet-stream")
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    added_by: Mapped[str] = mapped_column(String(120), default="")
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    removed_by: Mapped[str] = mapped_column(String(120), default="")
+    removed_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class DeskSetting(Base):
+    """One setting an admin keeps in the database for every desk (a key and its value as text)."""
+
+    __tablename__ = "desk_setting"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_by: Mapped[str] = mapped_column(String(120), default="")

@@ -35,6 +35,7 @@ class Action(StrEnum):
     RESTORE = "restore"
     BACKUP_KEY = "backup-key"
     MANAGE_LETTERS = "manage-letters"
+    MANAGE_SETTINGS = "manage-settings"
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ RULES: dict[Action, Rule] = {
     Action.RESTORE: Rule(Role.ADMIN, "restore a backup"),
     Action.BACKUP_KEY: Rule(Role.ADMIN, "export or import the backup signing key"),
     Action.MANAGE_LETTERS: Rule(Role.ADMIN, "change letter templates and the email relay"),
+    Action.MANAGE_SETTINGS: Rule(Role.ADMIN, "change the desk's shared settings"),
 }
 """Each action and the lowest role allowed to do it; higher roles may do everything lower ones may."""
 

@@ -128,7 +128,11 @@ class RetentionDialog(AdminDialog):
 
     def _done(self, result: RetentionResult) -> None:
         self.model.set_rows([])
-        self.message.say(f"Anonymised {result.count} case(s).")
+        removed = result.documents_removed
+        self.message.say(
+            f"Anonymised {result.count} case(s)."
+            + (f" Removed the {removed} document(s) kept against them." if removed else "")
+        )
 
 
 class SubjectAccessDialog(AdminDialog):
