@@ -164,10 +164,10 @@ class Desk:
 
     @cached_property
     def letters(self) -> LetterService:
-        """Return letters and emails from templates, stored on the case as documents where they can be."""
+        """Return letters and emails from templates, each kept with its case's documents."""
         from send_desk.services.letters import LetterService
 
-        return LetterService(self.ctx, documents=getattr(self, "documents", None))
+        return LetterService(self.ctx, documents=self.documents)
 
     # ----- the small facts callers need without reaching into the context ------------------------
     @property

@@ -6,10 +6,9 @@ the timeline as a contact to the family: to whom, how and when, with the templat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -26,6 +25,7 @@ from send_desk.resources import resource_path
 from send_desk.services import audit, mail
 from send_desk.services.clocks import case_state
 from send_desk.services.context import ServiceContext
+from send_desk.services.documents import DocumentService
 from send_desk.services.letter_fields import check_complete, merge_values
 from send_desk.services.permissions import Action, require
 from send_desk.services.policies import load_closures, policy_from_row
@@ -38,10 +38,6 @@ PDF_MEDIA_TYPE = "application/pdf"
 EML_MEDIA_TYPE = "message/rfc822"
 SHIPPED_BY = "SEND Desk"
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
-
-StoreDocument = Callable[..., object]
-"""The documents service's `add(reference, name, content, media_type=None)`."""
-
 
 @dataclass(frozen=True)
 class Preferences:
@@ -87,7 +83,7 @@ def _view(row: LetterTemplate) -> TemplateView:
 class LetterService:
     """Template versions, letters merged for a case, drafts and sending, and the relay's settings."""
 
-    def __init__(self, ctx: ServiceContext, documents: Any | None = None) -> None:
+    def __init__(self, ctx: ServiceContext, documents: DocumentService | None = None) -> None:
         """Use the context; `documents` (with `add`) stores each letter on its case where it is given."""
         self.ctx = ctx
         self.documents = documents
@@ -388,8 +384,9 @@ class LetterService:
                 if how == "email"
                 else f"Email draft made for {recipient} (to send from Outlook): {merged.template.title}"
             )
-        text = f"{said} (template {merged.template.name} version {merged.template.version}); saved as {filename}"
         stored = self._store(detail.reference, filename, content, media_type)
+        kept = f"kept with the case's documents as {stored}" if stored else f"saved as {filename}"
+        text = f"{said} (template {merged.template.name} version {merged.template.version}); {kept}"
         with self.ctx.db.write() as session:
             actor = require(session, self.ctx.actor_login(), Action.WORK_CASE, at=self.ctx.now())
             session.add(
@@ -399,7 +396,7 @@ class LetterService:
                     made_at=self.ctx.now(),
                     made_by=actor.login,
                     how=how,
-                    document_name=filename if stored else "",
+                    document_name=stored,
                 )
             )
         from send_desk.services.cases import CaseService
@@ -415,7 +412,7 @@ class LetterService:
             media_type=media_type,
             recipient=recipient,
             timeline_text=text,
-            document_stored=stored,
+            document_stored=bool(stored),
         )
 
     def acknowledge_and_send(
@@ -456,11 +453,11 @@ class LetterService:
 
         return CaseService(self.ctx).get(case_id)
 
-    def _store(self, reference: str, filename: str, content: bytes, media_type: str) -> bool:
+    def _store(self, reference: str, filename: str, content: bytes, media_type: str) -> str:
+        """Keep the letter as a document of the case; return the name it was kept under ("" if not kept)."""
         if self.documents is None:
-            return False
-        self.documents.add(reference, filename, content, media_type=media_type)
-        return True
+            return ""
+        return self.documents.add(reference, filename, content, media_type=media_type).name
 
     def letters_made(self, case_id: int) -> list[tuple[str, int, str, datetime]]:
         """Return each letter made for a case: template name, its version, how, when (oldest first)."""

@@ -196,12 +196,21 @@ def test_a_field_the_case_lacks_is_refused_before_anything_is_made(desk: Desk) -
 def test_a_letter_records_its_template_version_and_a_contact_on_the_timeline(desk: Desk) -> None:
     case = letter_cases.log(desk)
     made = desk.letters.make(case.id, "acknowledge-complaint-stage-1", "docx")
+    name = "SD-2026-00001 acknowledge-complaint-stage-1 2026-11-27 1000.docx"
     assert made.timeline_text == (
         "Letter made for Jo Bloggs (Word): Acknowledgement: complaint, stage 1 (template "
-        "acknowledge-complaint-stage-1 version 1); saved as SD-2026-00001 acknowledge-complaint-stage-1 "
-        "2026-11-27 1000.docx"
+        f"acknowledge-complaint-stage-1 version 1); kept with the case's documents as {name}"
     )
-    entry = desk.cases.get(case.id).timeline[-1]
+    assert made.document_stored
+    [document] = desk.documents.list(case.reference)
+    assert (document.name, document.media_type, document.added_by, document.size) == (
+        name,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "sam.patel",
+        len(made.content),
+    )
+    assert desk.documents.content(case.reference, name) == made.content
+    entry = [e for e in desk.cases.get(case.id).timeline if e.entry_type == "contact"][-1]
     assert (entry.entry_type, entry.channel, entry.direction, entry.author) == ("contact", "letter", "out", "Sam Patel")
     assert entry.text == made.timeline_text
     new = desk.letters.add_template(
@@ -215,7 +224,8 @@ def test_a_letter_records_its_template_version_and_a_contact_on_the_timeline(des
         (1,),
         "sam.patel",
     )
-    desk.letters.make(case.id, "acknowledge-complaint-stage-1", "docx")
+    again = desk.letters.make(case.id, "acknowledge-complaint-stage-1", "docx")
+    assert again.timeline_text.endswith(f"as {name.removesuffix('.docx')} (2).docx")
     assert [(n, v, h) for n, v, h, _at in desk.letters.letters_made(case.id)] == [
         ("acknowledge-complaint-stage-1", 1, "docx"),
         ("acknowledge-complaint-stage-1", 2, "docx"),
