@@ -81,6 +81,12 @@ def _retention() -> type[AdminDialog]:
     return RetentionDialog
 
 
+def _templates() -> type[AdminDialog]:
+    from send_desk.gui.admin.templates import TemplatesDialog
+
+    return TemplatesDialog
+
+
 ADMIN_MENU: tuple[AdminEntry, ...] = (
     AdminEntry("&Staff and roles…", Action.MANAGE_STAFF, _staff),
     AdminEntry("&Target policies…", Action.MANAGE_POLICIES, _policies),
@@ -89,6 +95,7 @@ ADMIN_MENU: tuple[AdminEntry, ...] = (
     AdminEntry("Audit &trail…", Action.VIEW_AUDIT, _audit),
     AdminEntry("Subject access &finder…", Action.SUBJECT_ACCESS, _subject_access),
     AdminEntry("&Retention…", Action.RETENTION, _retention),
+    AdminEntry("Letter te&mplates…", Action.MANAGE_LETTERS, _templates),
 )
 """Every administration screen, in menu order."""
 
