@@ -31,7 +31,8 @@ TRIBUNAL = (
     "Your complaint is about a decision that you can appeal to the First-tier Tribunal (Special "
     "Educational Needs and Disability). You must normally appeal within two months of the date of the "
     "decision letter, or one month from the date of a mediation certificate, whichever is later. "
-    "Details are at www.gov.uk/courts-tribunals/first-tier-tribunal-special-educational-needs-and-disability. "
+    "Details are at "
+    "www.gov.uk/courts-tribunals/first-tier-tribunal-special-educational-needs-and-disability. "
     "The Ombudsman cannot usually look at matters that can be appealed to the Tribunal."
 )
 
@@ -191,7 +192,8 @@ LETTERS: dict[str, Body] = {
     ),
     "clarification-request": family_letter(
         "We need more details to answer your request",
-        "Thank you for your {{ kind }}, which we received on {{ received_date }} (reference {{ reference }}).",
+        "Thank you for your {{ kind }}, which we received on {{ received_date }} "
+        "(reference {{ reference }}).",
         "To find the information you want, we need you to tell us more: [say here exactly what the "
         "requester needs to clarify, and offer help to do so].",
         "The time limit for our reply stopped on {{ clarification_asked_date }} and will start again "

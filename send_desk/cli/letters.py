@@ -17,7 +17,9 @@ SUFFIXES = {".docx": "docx", ".pdf": "pdf", ".eml": "draft"}
 
 def register(subparsers: Any) -> None:
     """Add the letter, templates and smtp commands."""
-    letter = subparsers.add_parser("letter", help="write a letter or email to a case's family from a template")
+    letter = subparsers.add_parser(
+        "letter", help="write a letter or email to a case's family from a template"
+    )
     letter.add_argument("reference", metavar="REF")
     letter.add_argument("--template", required=True, metavar="NAME", help="see `send-desk templates list`")
     letter.add_argument("--out", required=True, type=Path, metavar="FILE.docx|FILE.pdf|FILE.eml")
@@ -95,7 +97,9 @@ def run_letter(args: argparse.Namespace, g: Globals) -> int:
     check_out_file(out, out.suffix.lower())
     if args.send:
         if how != "draft":
-            raise CliError("--send sends an email: give --out FILE.eml (a copy of what was sent is kept there)")
+            raise CliError(
+                "--send sends an email: give --out FILE.eml (a copy of what was sent is kept there)"
+            )
         how = "email"
     desk = desk_for(g)
     try:

@@ -389,7 +389,7 @@ class AuditEntry(Base):
 
 
 class LetterTemplate(Base):
-    """One version of a letter template (a .docx with docxtpl tags); letters keep the version that made them."""
+    """One version of a letter template (a .docx with docxtpl tags); each letter keeps the version it used."""
 
     __tablename__ = "letter_template"
     __table_args__ = (UniqueConstraint("name", "version"),)
@@ -412,7 +412,7 @@ class LetterTemplate(Base):
 
 
 class Letter(Base):
-    """A letter or email made for a case from a template version (who the family contact is stays on the timeline)."""
+    """A letter or email made for a case from a template version (to whom is said on the timeline)."""
 
     __tablename__ = "letter"
 

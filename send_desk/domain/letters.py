@@ -41,13 +41,23 @@ FIELDS: tuple[LetterField, ...] = (
     LetterField("appealable", "Case", "Yes when the category is a decision the Tribunal hears", "True"),
     LetterField("received_date", "Dates", "The day the case was received, in words", "Monday 30 March 2026"),
     LetterField("escalated_date", "Dates", "The day stage 2 was asked for, in words", "Monday 11 May 2026"),
-    LetterField("letter_date", "Dates", "Today, the date of the letter, in words", "Thursday 3 December 2026"),
+    LetterField(
+        "letter_date", "Dates", "Today, the date of the letter, in words", "Thursday 3 December 2026"
+    ),
     LetterField("acknowledge_by", "Dates", "The acknowledgement target, in words", "Wednesday 8 April 2026"),
-    LetterField("acknowledged_date", "Dates", "The day the acknowledgement was sent", "Wednesday 1 April 2026"),
-    LetterField("respond_by", "Dates", "The response target (as extended), in words", "Wednesday 22 April 2026"),
+    LetterField(
+        "acknowledged_date", "Dates", "The day the acknowledgement was sent", "Wednesday 1 April 2026"
+    ),
+    LetterField(
+        "respond_by", "Dates", "The response target (as extended), in words", "Wednesday 22 April 2026"
+    ),
     LetterField("extended_to", "Dates", "The new date of the latest extension", "Wednesday 6 May 2026"),
-    LetterField("extension_reason", "Dates", "Why the response was extended", "We are waiting for the school"),
-    LetterField("clarification_asked_date", "Dates", "The day clarification was asked for", "Friday 3 April 2026"),
+    LetterField(
+        "extension_reason", "Dates", "Why the response was extended", "We are waiting for the school"
+    ),
+    LetterField(
+        "clarification_asked_date", "Dates", "The day clarification was asked for", "Friday 3 April 2026"
+    ),
     LetterField("chase_date", "Dates", "The day the desk will chase the requester", "Friday 17 April 2026"),
     LetterField("responded_date", "Dates", "The day the stage was answered", "Monday 20 April 2026"),
     LetterField("escalate_by", "Dates", "The last day to ask for stage 2, in words", "Monday 18 May 2026"),
@@ -108,7 +118,9 @@ SHIPPED: tuple[TemplateSpec, ...] = (
         COMPLAINT,
         (2,),
     ),
-    TemplateSpec("acknowledge-enquiry", "Acknowledgement: enquiry", Purpose.ACKNOWLEDGEMENT, (CaseKind.ENQUIRY,)),
+    TemplateSpec(
+        "acknowledge-enquiry", "Acknowledgement: enquiry", Purpose.ACKNOWLEDGEMENT, (CaseKind.ENQUIRY,)
+    ),
     TemplateSpec(
         "acknowledge-member",
         "Acknowledgement: MP or councillor",
@@ -118,16 +130,22 @@ SHIPPED: tuple[TemplateSpec, ...] = (
     TemplateSpec(
         "acknowledge-foi-eir", "Acknowledgement: FOI or EIR request", Purpose.ACKNOWLEDGEMENT, INFORMATION[:2]
     ),
-    TemplateSpec("acknowledge-sar", "Acknowledgement: subject access request", Purpose.ACKNOWLEDGEMENT, (CaseKind.SAR,)),
+    TemplateSpec(
+        "acknowledge-sar", "Acknowledgement: subject access request", Purpose.ACKNOWLEDGEMENT, (CaseKind.SAR,)
+    ),
     TemplateSpec(
         "holding-extension",
         "Holding letter: extension",
         Purpose.HOLDING,
         (CaseKind.COMPLAINT, CaseKind.ENQUIRY, *INFORMATION),
     ),
-    TemplateSpec("clarification-request", "Clarification request (clock stopped)", Purpose.CLARIFICATION, INFORMATION),
+    TemplateSpec(
+        "clarification-request", "Clarification request (clock stopped)", Purpose.CLARIFICATION, INFORMATION
+    ),
     TemplateSpec("response-stage-1", "Response frame: complaint, stage 1", Purpose.RESPONSE, COMPLAINT, (1,)),
-    TemplateSpec("response-final", "Response frame: complaint, stage 2 (final)", Purpose.RESPONSE, COMPLAINT, (2,)),
+    TemplateSpec(
+        "response-final", "Response frame: complaint, stage 2 (final)", Purpose.RESPONSE, COMPLAINT, (2,)
+    ),
 )
 """The default templates in resources/templates/, built by tools/make_letter_templates.py."""
 

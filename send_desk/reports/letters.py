@@ -19,7 +19,7 @@ def _template(content: bytes) -> Any:
 
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise ValidationError(
-            "That file is not a Word .docx document. Save it from Word as \"Word Document (*.docx)\" and "
+            'That file is not a Word .docx document. Save it from Word as "Word Document (*.docx)" and '
             "add it again.",
             field="template",
         )

@@ -39,7 +39,11 @@ REMEDY_WORDS = {
 
 def remedy_words(remedy: RemedyView) -> str:
     """Return a remedy as a letter says it, e.g. "A payment of £250.00: for your time and trouble"."""
-    words = REMEDY_WORDS.get(RemedyKind(remedy.kind), remedy.kind) if remedy.kind in set(RemedyKind) else remedy.kind
+    words = (
+        REMEDY_WORDS.get(RemedyKind(remedy.kind), remedy.kind)
+        if remedy.kind in set(RemedyKind)
+        else remedy.kind
+    )
     if remedy.amount_pence:
         words += f" of £{remedy.amount_pence / 100:,.2f}"
     if remedy.description.strip():
@@ -91,7 +95,9 @@ def merge_values(
         "chase_date": _long(stage.chase_on),
         "responded_date": _long(responded),
         "escalate_by": _long(escalate_by),
-        "ombudsman_by": _long(add_calendar_months(responded, OMBUDSMAN_MONTHS) if responded and final else None),
+        "ombudsman_by": _long(
+            add_calendar_months(responded, OMBUDSMAN_MONTHS) if responded and final else None
+        ),
         "outcome": stage.outcome.replace("-", " ") if stage.outcome else None,
         "response": _text(stage.reasons),
         "remedies": remedies,
@@ -121,7 +127,7 @@ def check_complete(reference: str, title: str, used: Iterable[str], values: Mapp
     if missing:
         words = "; ".join(FIELD_WORDS[name] for name in missing)
         raise ValidationError(
-            f"The letter \"{title}\" needs {len(missing)} thing{'s' if len(missing) > 1 else ''} case "
+            f'The letter "{title}" needs {len(missing)} thing{"s" if len(missing) > 1 else ""} case '
             f"{reference} does not have yet: {words}. Add {'them' if len(missing) > 1 else 'it'} to the "
             "case (or record the step that sets it), or choose another template.",
             field="template",

@@ -14,9 +14,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from send_desk.db.models import Case, Letter, LetterTemplate, SmtpSettings
+from send_desk.domain import lifecycle
 from send_desk.domain.errors import ConflictError, NotFoundError, ValidationError
 from send_desk.domain.kinds import CaseKind, Channel
-from send_desk.domain import lifecycle
 from send_desk.domain.letters import SHIPPED, Purpose, fits, unknown_fields
 from send_desk.domain.lifecycle import CaseAction
 from send_desk.domain.wording import DEFAULT_TEAM, uk_time
@@ -38,6 +38,7 @@ PDF_MEDIA_TYPE = "application/pdf"
 EML_MEDIA_TYPE = "message/rfc822"
 SHIPPED_BY = "SEND Desk"
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
+
 
 @dataclass(frozen=True)
 class Preferences:
@@ -149,10 +150,14 @@ class LetterService:
         self.ensure_shipped()
         with self.ctx.db.read() as session:
             rows = session.scalars(
-                select(LetterTemplate).where(LetterTemplate.name == name).order_by(LetterTemplate.version.desc())
+                select(LetterTemplate)
+                .where(LetterTemplate.name == name)
+                .order_by(LetterTemplate.version.desc())
             ).all()
             if not rows:
-                raise NotFoundError(f"There is no letter template called {name}. See `send-desk templates list`.")
+                raise NotFoundError(
+                    f"There is no letter template called {name}. See `send-desk templates list`."
+                )
             return [_view(r) for r in rows]
 
     def template_content(self, name: str, version: int | None = None) -> bytes:
@@ -203,7 +208,9 @@ class LetterService:
         with self.ctx.db.write() as session:
             actor = require(session, self.ctx.actor_login(), Action.MANAGE_LETTERS, at=self.ctx.now())
             previous = session.scalars(
-                select(LetterTemplate).where(LetterTemplate.name == name).order_by(LetterTemplate.version.desc())
+                select(LetterTemplate)
+                .where(LetterTemplate.name == name)
+                .order_by(LetterTemplate.version.desc())
             ).first()
             row = LetterTemplate(
                 name=name,
@@ -238,7 +245,9 @@ class LetterService:
         with self.ctx.db.write() as session:
             actor = require(session, self.ctx.actor_login(), Action.MANAGE_LETTERS, at=self.ctx.now())
             row = self._template(session, name, None, active_only=False)
-            session.execute(update(LetterTemplate).where(LetterTemplate.name == row.name).values(active=active))
+            session.execute(
+                update(LetterTemplate).where(LetterTemplate.name == row.name).values(active=active)
+            )
             audit.record(
                 session,
                 at=self.ctx.now(),
@@ -344,7 +353,11 @@ class LetterService:
             if how == "pdf":
                 from send_desk.services.office import docx_to_pdf
 
-                content, filename, media_type = docx_to_pdf(merged.content), _suffix(filename, ".pdf"), PDF_MEDIA_TYPE
+                content, filename, media_type = (
+                    docx_to_pdf(merged.content),
+                    _suffix(filename, ".pdf"),
+                    PDF_MEDIA_TYPE,
+                )
             recipient = name
             channel = Channel.LETTER
             said = f"Letter made for {name} ({'PDF' if how == 'pdf' else 'Word'}): {merged.template.title}"
@@ -370,7 +383,9 @@ class LetterService:
                 subject=merged.subject,
                 body=merged.text,
                 sender=settings.from_address if settings else "",
-                attachments=[mail.Attachment(merged.filename, merged.content, DOCX_MEDIA_TYPE)] if attach else (),
+                attachments=[mail.Attachment(merged.filename, merged.content, DOCX_MEDIA_TYPE)]
+                if attach
+                else (),
                 at=self.ctx.now(),
                 draft=how == "draft",
             )
@@ -438,14 +453,18 @@ class LetterService:
             raise ValidationError(
                 "The acknowledgement is late: say why it was missed, then send it.", field="missed_reason"
             )
-        self.merge(case_id, template, team=team, acknowledged_on=today)  # refuse a missing field before sending
+        self.merge(
+            case_id, template, team=team, acknowledged_on=today
+        )  # refuse a missing field before sending
         made = self.make(case_id, template, how, team=team, to=to, acknowledged_on=today)
         from send_desk.services.cases import CaseService
 
         cases = CaseService(self.ctx)
         version = cases.get(case_id).version
         del expected_version  # the letter's own timeline entry moved the version; the check was done above
-        acknowledged = cases.acknowledge(case_id, on=today, expected_version=version, missed_reason=missed_reason)
+        acknowledged = cases.acknowledge(
+            case_id, on=today, expected_version=version, missed_reason=missed_reason
+        )
         return acknowledged, made
 
     def _case_detail(self, case_id: int) -> CaseDetail:

@@ -1,4 +1,4 @@
-"""`send-desk letter`, `templates` and `smtp` run as a script would, against a real database and SMTP server."""
+"""`send-desk letter`, `templates` and `smtp` run as a script would, on a real database and SMTP server."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from send_desk.cli.main import main
 from send_desk.domain.wording import UK, long_date
 from send_desk.services import context
 from tests.letters import cases as letter_cases
-from tests.letters.smtp_server import Mailbox, smtp_server  # noqa: F401 - the fixture
+from tests.letters.smtp_server import Mailbox, smtp_server_fixture  # noqa: F401 - the fixture
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +45,9 @@ def test_templates_list_json(database_url: str, capsys: pytest.CaptureFixture[st
         "acknowledge-enquiry",
     ]
     first = listed[0]
-    assert {k: first[k] for k in ("version", "title", "purpose", "kinds", "stages", "active", "added_by")} == {
+    assert {
+        k: first[k] for k in ("version", "title", "purpose", "kinds", "stages", "active", "added_by")
+    } == {
         "version": 1,
         "title": "Acknowledgement: complaint, stage 1",
         "purpose": "acknowledgement",
@@ -55,8 +57,14 @@ def test_templates_list_json(database_url: str, capsys: pytest.CaptureFixture[st
         "added_by": "SEND Desk",
     }
     assert first["fields"] == [
-        "contact_address", "contact_name", "letter_date", "received_date", "reference", "respond_by",
-        "summary", "team_name",
+        "contact_address",
+        "contact_name",
+        "letter_date",
+        "received_date",
+        "reference",
+        "respond_by",
+        "summary",
+        "team_name",
     ]
 
 
@@ -65,7 +73,16 @@ def test_letter_to_docx_and_eml(
 ) -> None:
     case = letter_cases.log(desk)
     out = tmp_path / "ack.docx"
-    result = ok(database_url, capsys, "letter", case.reference, "--template", "acknowledge-complaint-stage-1", "--out", str(out))
+    result = ok(
+        database_url,
+        capsys,
+        "letter",
+        case.reference,
+        "--template",
+        "acknowledge-complaint-stage-1",
+        "--out",
+        str(out),
+    )
     assert result == {
         "reference": "SD-2026-00001",
         "template": "acknowledge-complaint-stage-1",
@@ -79,7 +96,16 @@ def test_letter_to_docx_and_eml(
     today = datetime.now(UK).date()  # the command line runs on the real clock
     assert f"Date: {long_date(today)}" in text
     draft = tmp_path / "ack.eml"
-    ok(database_url, capsys, "letter", case.reference, "--template", "acknowledge-complaint-stage-1", "--out", str(draft))
+    ok(
+        database_url,
+        capsys,
+        "letter",
+        case.reference,
+        "--template",
+        "acknowledge-complaint-stage-1",
+        "--out",
+        str(draft),
+    )
     message = message_from_bytes(draft.read_bytes(), policy=policy.default)
     assert (message["X-Unsent"], message["To"]) == ("1", "jo.bloggs@example.org")
     timeline = desk.cases.get(case.id).timeline
@@ -90,16 +116,39 @@ def test_letter_send_through_the_relay(
     desk: Desk, database_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, smtp_server: Mailbox
 ) -> None:
     assert ok(
-        database_url, capsys, "smtp", "set", "--host", smtp_server.host, "--port", str(smtp_server.port),
-        "--from", "send.team@council.example",
-    ) == {"host": "127.0.0.1", "port": smtp_server.port, "starttls": False, "from": "send.team@council.example", "user": ""}
-    assert ok(database_url, capsys, "smtp", "test", "--to", "it@council.example") == {"sent_to": "it@council.example"}
+        database_url,
+        capsys,
+        "smtp",
+        "set",
+        "--host",
+        smtp_server.host,
+        "--port",
+        str(smtp_server.port),
+        "--from",
+        "send.team@council.example",
+    ) == {
+        "host": "127.0.0.1",
+        "port": smtp_server.port,
+        "starttls": False,
+        "from": "send.team@council.example",
+        "user": "",
+    }
+    assert ok(database_url, capsys, "smtp", "test", "--to", "it@council.example") == {
+        "sent_to": "it@council.example"
+    }
     assert smtp_server.received[0].message["Subject"] == "SEND Desk: test email"
     case = letter_cases.log(desk)
     out = tmp_path / "sent.eml"
     result = ok(
-        database_url, capsys, "letter", case.reference, "--template", "acknowledge-complaint-stage-1",
-        "--out", str(out), "--send",
+        database_url,
+        capsys,
+        "letter",
+        case.reference,
+        "--template",
+        "acknowledge-complaint-stage-1",
+        "--out",
+        str(out),
+        "--send",
     )
     assert (result["how"], result["recipient"]) == ("email", "Jo Bloggs <jo.bloggs@example.org>")
     received = smtp_server.received[1].message
@@ -107,17 +156,47 @@ def test_letter_send_through_the_relay(
     assert received["X-Unsent"] is None
 
 
-def test_letter_refusals_are_one_line(desk: Desk, database_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_letter_refusals_are_one_line(
+    desk: Desk, database_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     case = letter_cases.log(desk)
-    code, out, err = run(database_url, capsys, "letter", case.reference, "--template", "acknowledge-complaint-stage-1", "--out", str(tmp_path / "x.txt"))
+    code, out, err = run(
+        database_url,
+        capsys,
+        "letter",
+        case.reference,
+        "--template",
+        "acknowledge-complaint-stage-1",
+        "--out",
+        str(tmp_path / "x.txt"),
+    )
     assert (code, out) == (2, "")
     assert err == f"send-desk: error: {tmp_path / 'x.txt'} should end in .docx, .pdf or .eml\n"
-    code, out, err = run(database_url, capsys, "letter", case.reference, "--template", "acknowledge-complaint-stage-1", "--out", str(tmp_path / "x.eml"), "--send")
+    code, out, err = run(
+        database_url,
+        capsys,
+        "letter",
+        case.reference,
+        "--template",
+        "acknowledge-complaint-stage-1",
+        "--out",
+        str(tmp_path / "x.eml"),
+        "--send",
+    )
     assert err == (
         "send-desk: error: No email relay is set up, so the desk cannot send email itself. Save an email "
         "draft and send it from Outlook, or ask an admin to set the relay up (`send-desk smtp set`).\n"
     )
-    code, out, err = run(database_url, capsys, "letter", case.reference, "--template", "response-stage-1", "--out", str(tmp_path / "x.docx"))
+    code, out, err = run(
+        database_url,
+        capsys,
+        "letter",
+        case.reference,
+        "--template",
+        "response-stage-1",
+        "--out",
+        str(tmp_path / "x.docx"),
+    )
     assert code == 1
     assert err.startswith('send-desk: error: The letter "Response frame: complaint, stage 1" needs 4 things')
     assert not (tmp_path / "x.docx").exists()
@@ -125,7 +204,9 @@ def test_letter_refusals_are_one_line(desk: Desk, database_url: str, capsys: pyt
     assert desk.cases.get(case.id).timeline == ()
 
 
-def test_templates_add_and_switch_off(database_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_templates_add_and_switch_off(
+    database_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     from send_desk.resources import resource_path
 
     source = tmp_path / "mine.docx"

@@ -34,7 +34,11 @@ def saved(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Path]:
 
 
 def test_write_an_acknowledgement_from_the_case_view(
-    qtbot, desk: Desk, window: MainWindow, saved: list[Path], monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    qtbot,
+    desk: Desk,
+    window: MainWindow,
+    saved: list[Path],
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     case = letter_cases.log(desk, received=date(2026, 11, 24))
     view = window.open_case(case.id)
@@ -95,7 +99,10 @@ def test_write_an_acknowledgement_from_the_case_view(
 
 
 def test_a_letter_the_case_cannot_fill_says_why_in_the_preview(
-    qtbot, desk: Desk, window: MainWindow, saved: list[Path]  # type: ignore[no-untyped-def]
+    qtbot,
+    desk: Desk,
+    window: MainWindow,
+    saved: list[Path],  # type: ignore[no-untyped-def]
 ) -> None:
     case = letter_cases.log(desk, kind=CaseKind.FOI)
     view = window.open_case(case.id)
@@ -106,8 +113,8 @@ def test_a_letter_the_case_cannot_fill_says_why_in_the_preview(
     assert dialog.preview_text() == (
         "This letter cannot be made yet.\n"
         'The letter "Clarification request (clock stopped)" needs 2 things case SD-2026-00001 does not have '
-        "yet: the day clarification was asked for; the day the desk will chase the requester. Add them to the "
-        "case (or record the step that sets it), or choose another template."
+        "yet: the day clarification was asked for; the day the desk will chase the requester. Add them to "
+        "the case (or record the step that sets it), or choose another template."
     )
     assert dialog.buttons["acknowledge"].isHidden()  # an FOI request has no acknowledgement
     dialog.select("acknowledge-foi-eir")

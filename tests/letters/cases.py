@@ -50,7 +50,10 @@ def build(desk: Desk) -> dict[str, CaseDetail]:
     cases["acknowledge-complaint-stage-1"] = log(desk)
     first = log(desk, received=date(2026, 10, 1))
     first = desk.cases.respond(
-        first.id, on=date(2026, 10, 14), expected_version=first.version, outcome=Outcome.NOT_UPHELD,
+        first.id,
+        on=date(2026, 10, 14),
+        expected_version=first.version,
+        outcome=Outcome.NOT_UPHELD,
         reasons="The assessment was on time",
     )
     cases["acknowledge-complaint-stage-2"] = desk.cases.escalate(

@@ -41,8 +41,8 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[Mailbox]:
+@pytest.fixture(name="smtp_server")
+def smtp_server_fixture() -> Iterator[Mailbox]:
     """Start an SMTP server on 127.0.0.1 for one test and return its mailbox."""
     from aiosmtpd.controller import Controller
 

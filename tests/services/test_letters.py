@@ -26,14 +26,20 @@ from send_desk.services.letters import preferences
 from send_desk.services.office import find_pdf_maker
 from send_desk.values.cases import PersonInput
 from tests.letters import cases as letter_cases
-from tests.letters.smtp_server import Mailbox, smtp_server  # noqa: F401 - the fixture
+from tests.letters.smtp_server import Mailbox, smtp_server_fixture  # noqa: F401 - the fixture
 from tests.services.conftest import DeskAs
 
 HEAD = [
     "[Council letterhead: replace this line with your own logo and address in Word]",
     "SEND team",
 ]
-FAMILY = ["", "Jo Bloggs", "12 Station Road\nAnytown\nAN1 2BC", "", "Dear Jo Bloggs"]  # the address keeps its lines
+FAMILY = [
+    "",
+    "Jo Bloggs",
+    "12 Station Road\nAnytown\nAN1 2BC",
+    "",
+    "Dear Jo Bloggs",
+]  # the address keeps its lines
 
 EXPECTED: dict[str, list[str]] = {
     "acknowledge-complaint-stage-1": [
@@ -41,7 +47,8 @@ EXPECTED: dict[str, list[str]] = {
         "Thank you for your complaint, which we received on Friday 20 November 2026. We have logged it as a "
         "stage 1 complaint under our complaints procedure, with the reference SD-2026-00001.",
         "An officer will look into what you have told us and send you a full response by Friday 11 December "
-        "2026. If we need longer, we will write to you before then to explain why and to give you a new date.",
+        "2026. If we need longer, we will write to you before then to explain why and to give you a new "
+        "date.",
     ],
     "acknowledge-complaint-stage-2": [
         "Thank you for asking us, on Monday 2 November 2026, to look at your complaint again at stage 2 of "
@@ -148,7 +155,13 @@ def test_every_shipped_template_rendered_for_a_real_case(desk: Desk, name: str) 
     assert text[:2] == HEAD
     assert text[2:4] == [f"Our reference: {case.reference}", "Date: Friday 27 November 2026"]
     if name == "acknowledge-member":
-        assert text[4:9] == ["", "Sam Example MP", "House of Commons\nLondon\nSW1A 0AA", "", "Dear Sam Example MP"]
+        assert text[4:9] == [
+            "",
+            "Sam Example MP",
+            "House of Commons\nLondon\nSW1A 0AA",
+            "",
+            "Dear Sam Example MP",
+        ]
     else:
         assert text[4:9] == FAMILY
     for line in EXPECTED[name]:
@@ -167,7 +180,9 @@ def test_the_tribunal_route_only_when_the_category_is_appealable(desk: Desk) -> 
 
         row = session.get(Case, case.id)
         assert row is not None
-        row.category_id = session.scalars(select(Category.id).where(Category.name == "Assessment delay")).one()
+        row.category_id = session.scalars(
+            select(Category.id).where(Category.name == "Assessment delay")
+        ).one()
     text = paragraphs(desk.letters.make(case.id, "response-final", "docx").content)
     assert not any("Tribunal" in line for line in text)
     assert "Priya Shah" in text
@@ -184,7 +199,10 @@ def test_a_field_the_case_lacks_is_refused_before_anything_is_made(desk: Desk) -
         "the response; the remedies offered, one a line; the contact's postal address. Add them to the case "
         "(or record the step that sets it), or choose another template."
     )
-    with pytest.raises(ValidationError, match="needs 1 thing case SD-2026-00001 does not have yet: the contact's postal address. Add it"):
+    with pytest.raises(
+        ValidationError,
+        match=r"needs 1 thing case SD-2026-00001 does not have yet: the contact's postal address\. Add it",
+    ):
         desk.letters.make(case.id, "acknowledge-complaint-stage-1", "draft")
     after = desk.cases.get(case.id)
     assert after.timeline == before.timeline
@@ -211,7 +229,12 @@ def test_a_letter_records_its_template_version_and_a_contact_on_the_timeline(des
     )
     assert desk.documents.content(case.reference, name) == made.content
     entry = [e for e in desk.cases.get(case.id).timeline if e.entry_type == "contact"][-1]
-    assert (entry.entry_type, entry.channel, entry.direction, entry.author) == ("contact", "letter", "out", "Sam Patel")
+    assert (entry.entry_type, entry.channel, entry.direction, entry.author) == (
+        "contact",
+        "letter",
+        "out",
+        "Sam Patel",
+    )
     assert entry.text == made.timeline_text
     new = desk.letters.add_template(
         "acknowledge-complaint-stage-1",
@@ -288,7 +311,9 @@ def test_large_print_and_email_first_follow_the_contacts_adjustments(desk: Desk)
     assert preferences(case).email_first  # the contact prefers email
     made = desk.letters.make(case.id, "acknowledge-complaint-stage-1", "docx")
     assert smallest_font(made.content) == 16.0
-    plain = letter_cases.log(desk, contact=PersonInput(name="Jo Bloggs", address="1 Lane", preferred_contact="letter"))
+    plain = letter_cases.log(
+        desk, contact=PersonInput(name="Jo Bloggs", address="1 Lane", preferred_contact="letter")
+    )
     assert not preferences(plain).large_print
     assert not preferences(plain).email_first
     assert smallest_font(desk.letters.make(plain.id, "acknowledge-complaint-stage-1", "docx").content) == 8.0
@@ -319,7 +344,9 @@ def test_an_email_draft_parsed_back_with_email(desk: Desk) -> None:
 def test_an_email_sent_through_a_real_smtp_server(desk: Desk, smtp_server: Mailbox) -> None:
     from send_desk.values.letters import SmtpSettingsView
 
-    desk.letters.set_smtp(SmtpSettingsView(smtp_server.host, smtp_server.port, False, "send.team@council.example"))
+    desk.letters.set_smtp(
+        SmtpSettingsView(smtp_server.host, smtp_server.port, False, "send.team@council.example")
+    )
     case = letter_cases.log(desk)
     made = desk.letters.make(case.id, "acknowledge-complaint-stage-1", "email")
     [received] = smtp_server.received
@@ -344,10 +371,14 @@ def test_an_email_sent_through_a_real_smtp_server(desk: Desk, smtp_server: Mailb
     )
 
 
-def test_acknowledge_and_send_dates_the_acknowledgement_the_day_it_is_sent(desk: Desk, smtp_server: Mailbox) -> None:
+def test_acknowledge_and_send_dates_the_acknowledgement_the_day_it_is_sent(
+    desk: Desk, smtp_server: Mailbox
+) -> None:
     from send_desk.values.letters import SmtpSettingsView
 
-    desk.letters.set_smtp(SmtpSettingsView(smtp_server.host, smtp_server.port, False, "send.team@council.example"))
+    desk.letters.set_smtp(
+        SmtpSettingsView(smtp_server.host, smtp_server.port, False, "send.team@council.example")
+    )
     case = letter_cases.log(desk, received=letter_cases.date(2026, 11, 24))
     assert case.respond_by == letter_cases.date(2026, 12, 15)  # counted from the acknowledge-by date
     acknowledged, made = desk.letters.acknowledge_and_send(
@@ -369,9 +400,13 @@ def test_the_relay_password_never_reaches_the_database(
     from send_desk.values.letters import SmtpSettingsView
 
     settings = desk.letters.set_smtp(
-        SmtpSettingsView(f" {smtp_server.host} ", smtp_server.port, False, "send.team@council.example", "relay-user")
+        SmtpSettingsView(
+            f" {smtp_server.host} ", smtp_server.port, False, "send.team@council.example", "relay-user"
+        )
     )
-    assert settings == SmtpSettingsView(smtp_server.host, smtp_server.port, False, "send.team@council.example", "relay-user")
+    assert settings == SmtpSettingsView(
+        smtp_server.host, smtp_server.port, False, "send.team@council.example", "relay-user"
+    )
     with desk.ctx.db.read() as session:
         row = session.get(SmtpSettings, 1)
         assert row is not None
@@ -409,7 +444,9 @@ def test_a_letter_converted_to_pdf_by_libreoffice_reads_back(desk: Desk) -> None
     made = desk.letters.make(case.id, "response-final", "pdf")
     assert made.filename == "SD-2026-00010 response-final 2026-11-27 1000.pdf"
     assert made.content.startswith(b"%PDF")
-    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(made.content)).pages)
+    text = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(made.content)).pages
+    )
     assert "Our reference: SD-2026-00010" in text
     assert "Date: Friday 27 November 2026" in text
     assert "Dear Jo Bloggs" in text

@@ -39,7 +39,9 @@ def test_add_preview_and_switch_off(
     assert "\n\n{{ ombudsman_by }}\n" in fields  # listed, not ticked
 
     # a replacement with a misspelt field is refused, naming the field
-    document = Document(io.BytesIO(resource_path("templates", "acknowledge-complaint-stage-1.docx").read_bytes()))
+    document = Document(
+        io.BytesIO(resource_path("templates", "acknowledge-complaint-stage-1.docx").read_bytes())
+    )
     document.add_paragraph("Your officer is {{ oficer_name }}.")
     bad = tmp_path / "bad.docx"
     document.save(str(bad))
@@ -51,14 +53,19 @@ def test_add_preview_and_switch_off(
         "list (Admin ▸ Templates shows it), or correct the spelling in Word."
     )
     # a good replacement becomes version 2; version 1 is kept
-    document = Document(io.BytesIO(resource_path("templates", "acknowledge-complaint-stage-1.docx").read_bytes()))
+    document = Document(
+        io.BytesIO(resource_path("templates", "acknowledge-complaint-stage-1.docx").read_bytes())
+    )
     document.add_paragraph("Your officer is {{ officer_name }}.")
     good = tmp_path / "good.docx"
     document.save(str(good))
     monkeypatch.setattr(templates_module, "choose_docx", lambda _parent: good)
     dialog.new_name.setText("acknowledge-complaint-stage-1")
     dialog.add_button.click()
-    assert dialog.message.text() == "Added Acknowledgement: complaint, stage 1 version 2: its fields are all known."
+    assert (
+        dialog.message.text()
+        == "Added Acknowledgement: complaint, stage 1 version 2: its fields are all known."
+    )
     assert dialog.selected().version == 2  # type: ignore[union-attr]
     assert [v.version for v in dialog.versions.items] == [2, 1]
 
