@@ -125,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.repeat} alternated runs each; {sent} emails received by the test server")
     print(f"{'measure':<10} {'median':>10} {'best':>10} {'floor':>10} {'ratio':>7}  goal ≤1 s")
     for name, median, best, ratio, met in rows:
-        print(f"{name:<10} {median:>8.1f}ms {best:>8.1f}ms {floor:>8.1f}ms {ratio:>6.2f}x  {'yes' if met else 'NO'}")
+        verdict = "yes" if met else "NO"
+        print(f"{name:<10} {median:>8.1f}ms {best:>8.1f}ms {floor:>8.1f}ms {ratio:>6.2f}x  {verdict}")
     return 0
 
 
