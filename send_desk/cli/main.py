@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "send_desk.cli.backup",
     "send_desk.cli.admin",
     "send_desk.cli.letters",
+    "send_desk.cli.documents",
 )
 """Each module has `register(subparsers)`, which adds its commands with a `handler` default."""
 

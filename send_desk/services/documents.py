@@ -16,23 +16,35 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath, PureWindowsPath
+from typing import NoReturn
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from send_desk.db.models import Case, CaseDocument
 from send_desk.domain.errors import NotFoundError, ValidationError
+from send_desk.domain.kinds import CaseKind, Channel
 from send_desk.domain.wording import uk_datetime
 from send_desk.reports.email_files import read_email
 from send_desk.services import audit
-from send_desk.services.context import ServiceContext
+from send_desk.services.context import UK, ServiceContext
 from send_desk.services.desk_settings import read_setting, write_setting
 from send_desk.services.permissions import Action, require
-from send_desk.values.documents import DEFAULT_MAX_BYTES, MEGABYTE, DocumentInfo, EmailMessage, size_words
+from send_desk.values.cases import CaseDetail, CaseInput, PersonInput
+from send_desk.values.documents import (
+    DEFAULT_MAX_BYTES,
+    MEGABYTE,
+    DocumentInfo,
+    EmailCaseDraft,
+    EmailMessage,
+    size_words,
+)
 
 MAX_BYTES_SETTING = "documents.max_bytes"
 """The desk setting holding the largest file (in bytes) kept against a case."""
 NAME_LIMIT = 255
+SUMMARY_LIMIT = 300
+"""The longest summary the new-case form takes (an email's subject is cut to it)."""
 MEDIA_TYPES = {
     ".eml": "message/rfc822",
     ".msg": "application/vnd.ms-outlook",
@@ -138,12 +150,7 @@ class DocumentService:
                 )
             limit = self._max_bytes(session)
             if len(content) > limit:
-                raise ValidationError(
-                    f"{asked} is {size_words(len(content))}, larger than the {size_words(limit)} limit for "
-                    "one document. Make the file smaller (for example, scan at a lower resolution or "
-                    "save it as PDF) or ask your SEND Desk admin to raise the limit.",
-                    field="content",
-                )
+                self._refuse_size(asked, len(content), limit)
             final = self._free_name(session, case.id, asked)
             row = CaseDocument(
                 case_id=case.id,
@@ -238,6 +245,53 @@ class DocumentService:
         info = self.get(reference, name_or_id)
         return read_email(info.name, self.content(reference, info.id))
 
+    # ----- a new case from an email ---------------------------------------------------------------
+    def draft_from_email(
+        self, name: str, content: bytes, *, kind: CaseKind = CaseKind.ENQUIRY
+    ) -> EmailCaseDraft:
+        """Read an email file into a new case's fields: contact from From, received from Date, and so on.
+
+        The received time is the email's Date, or now when it has none or it is in the future (a sender's
+        clock can be wrong); the summary is the subject, the description the body as plain text.
+        """
+        file_name = clean_name(name)
+        message = read_email(file_name, content)
+        now = self.ctx.now()
+        received_at = message.sent_at if message.sent_at is not None and message.sent_at <= now else now
+        return EmailCaseDraft(
+            file_name=file_name,
+            content=content,
+            message=message,
+            kind=kind.value,
+            received_at=received_at,
+            contact_name=message.sender_name,
+            contact_email=message.sender_address,
+            summary=" ".join(message.subject.split())[:SUMMARY_LIMIT],
+            description=message.body_text,
+        )
+
+    def case_input(self, draft: EmailCaseDraft) -> CaseInput:
+        """Return the case an email draft logs as it stands (channel Email, received from its Date)."""
+        return CaseInput(
+            kind=CaseKind(draft.kind),
+            received_on=draft.received_at.astimezone(UK).date(),
+            received_at=draft.received_at,
+            channel=Channel.EMAIL,
+            contact=PersonInput(name=draft.contact_name, email=draft.contact_email),
+            summary=draft.summary,
+            description=draft.description,
+        )
+
+    def log_from_email(self, data: CaseInput, name: str, content: bytes) -> tuple[CaseDetail, DocumentInfo]:
+        """Log a case and keep the email it came from against it (the size is checked first)."""
+        limit = self.max_bytes()
+        if len(content) > limit:
+            self._refuse_size(clean_name(name), len(content), limit)
+        from send_desk.services.cases import CaseService
+
+        case = CaseService(self.ctx).log_case(data)
+        return case, self.add(case.reference, name, content)
+
     def count(self, reference: str) -> int:
         """Return how many documents a case keeps."""
         with self.ctx.db.read() as session:
@@ -252,6 +306,15 @@ class DocumentService:
             )
 
     # ----- helpers --------------------------------------------------------------------------------
+    @staticmethod
+    def _refuse_size(name: str, size: int, limit: int) -> NoReturn:
+        raise ValidationError(
+            f"{name} is {size_words(size)}, larger than the {size_words(limit)} limit for one document. "
+            "Make the file smaller (for example, scan at a lower resolution or save it as PDF) or ask "
+            "your SEND Desk admin to raise the limit.",
+            field="content",
+        )
+
     @staticmethod
     def _case(session: Session, reference: str) -> Case:
         case = session.scalars(select(Case).where(Case.reference == reference.strip().upper())).first()

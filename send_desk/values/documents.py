@@ -86,3 +86,18 @@ class EmailMessage:
         if self.sender_name and self.sender_address:
             return f"{self.sender_name} <{self.sender_address}>"
         return self.sender_name or self.sender_address
+
+
+@dataclass(frozen=True)
+class EmailCaseDraft:
+    """A new case read from an email file: the form's fields, the email itself, and the file to attach."""
+
+    file_name: str
+    content: bytes = field(repr=False)
+    message: EmailMessage
+    kind: str
+    received_at: datetime
+    contact_name: str
+    contact_email: str
+    summary: str
+    description: str

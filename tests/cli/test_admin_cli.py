@@ -139,4 +139,4 @@ def test_subject_access_finds_and_packs(
     )
     assert isinstance(found, dict)
     assert [c["reference"] for c in found["cases"]] == [complaint.reference]
-    assert load_workbook(out).sheetnames == ["Cases", "People", "Stages", "Timeline"]
+    assert load_workbook(out).sheetnames == ["Cases", "People", "Stages", "Timeline", "Documents"]

@@ -84,6 +84,8 @@ def test_write_an_acknowledgement_from_the_case_view(
     [document] = desk.documents.list(case.reference)
     assert document.name == "SD-2026-00001 acknowledge-complaint-stage-1 2026-11-27 1000.eml"
     assert [p.name for p in saved] == [document.name]
+    assert [d.name for d in view.documents.documents] == [document.name]  # the case view's Documents tab
+    assert view.tabs.tabText(view.tabs.indexOf(view.documents)) == "Docu&ments (1)"
     message = message_from_bytes(saved[0].read_bytes(), policy=policy.default)
     assert (message["X-Unsent"], message["To"]) == ("1", "jo.bloggs@example.org")
     [attachment] = list(message.iter_attachments())

@@ -87,6 +87,12 @@ def _templates() -> type[AdminDialog]:
     return TemplatesDialog
 
 
+def _documents() -> type[AdminDialog]:
+    from send_desk.gui.admin.documents import DocumentSettingsDialog
+
+    return DocumentSettingsDialog
+
+
 ADMIN_MENU: tuple[AdminEntry, ...] = (
     AdminEntry("&Staff and roles…", Action.MANAGE_STAFF, _staff),
     AdminEntry("&Target policies…", Action.MANAGE_POLICIES, _policies),
@@ -96,6 +102,7 @@ ADMIN_MENU: tuple[AdminEntry, ...] = (
     AdminEntry("Subject access &finder…", Action.SUBJECT_ACCESS, _subject_access),
     AdminEntry("&Retention…", Action.RETENTION, _retention),
     AdminEntry("Letter te&mplates…", Action.MANAGE_LETTERS, _templates),
+    AdminEntry("&Documents…", Action.MANAGE_SETTINGS, _documents),
 )
 """Every administration screen, in menu order."""
 
