@@ -11,9 +11,11 @@ from docx import Document
 
 from send_desk.bootstrap import Desk
 from send_desk.gui.admin import templates as templates_module
+from send_desk.gui.admin.email_relay import EmailRelayDialog
 from send_desk.gui.admin.templates import TemplatesDialog
 from send_desk.resources import resource_path
 from tests.letters import cases as letter_cases
+from tests.letters.smtp_server import Mailbox, smtp_server_fixture  # noqa: F401 - the fixture
 
 
 def select(dialog: TemplatesDialog, name: str) -> None:
@@ -81,3 +83,42 @@ def test_add_preview_and_switch_off(
     assert dialog.message.text() == "Acknowledgement: complaint, stage 1 is switched off."
     assert "acknowledge-complaint-stage-1" not in [t.name for t in desk.letters.templates_for(case)]
     assert dialog.active_button.text() == "Switch o&n"
+
+
+def test_email_relay_saved_tested_and_its_password_never_stored_here(
+    qtbot: Any, desk: Desk, smtp_server: Mailbox
+) -> None:
+    dialog = EmailRelayDialog(desk)
+    qtbot.addWidget(dialog)
+    assert dialog.host.text() == ""
+    dialog.host.setText(smtp_server.host)
+    dialog.port.setValue(smtp_server.port)
+    dialog.from_address.setText("send.team@council.example")
+    dialog.save_button.click()
+    assert dialog.message.text() == (
+        f"Saved: the desk sends through {smtp_server.host}:{smtp_server.port} as send.team@council.example."
+    )
+    dialog.test_to.setText("it@council.example")
+    dialog.test_button.click()
+    assert dialog.message.text() == (
+        f"Sent a test email to it@council.example through {smtp_server.host}:{smtp_server.port}."
+    )
+    [received] = smtp_server.received
+    assert (received.message["To"], received.message["Subject"]) == (
+        "it@council.example",
+        "SEND Desk: test email",
+    )
+    # the tests' credential store refuses everything: the password is not kept anywhere, and it says so
+    dialog.user.setText("relay-user")
+    dialog.password.setText("s3cret")
+    dialog.keep_button.click()
+    assert dialog.message.text().startswith("This PC's credential store would not keep the password")
+    assert dialog.message.text().endswith("Set SEND_DESK_SMTP_PASSWORD for scheduled tasks instead.")
+    assert dialog.password.text() == ""
+    again = EmailRelayDialog(desk)
+    qtbot.addWidget(again)
+    assert (again.host.text(), again.port.value(), again.user.text()) == (
+        smtp_server.host,
+        smtp_server.port,
+        "",
+    )
