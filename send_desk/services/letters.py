@@ -460,8 +460,7 @@ class LetterService:
         from send_desk.services.cases import CaseService
 
         cases = CaseService(self.ctx)
-        version = cases.get(case_id).version
-        del expected_version  # the letter's own timeline entry moved the version; the check was done above
+        version = cases.get(case_id).version  # moved by the letter's own timeline entry (checked above)
         acknowledged = cases.acknowledge(
             case_id, on=today, expected_version=version, missed_reason=missed_reason
         )
