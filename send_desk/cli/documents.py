@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from send_desk.cli.common import CliError, Globals, desk_for, print_json, whole_number
 from send_desk.domain.kinds import CaseKind
+from send_desk.services.retry import retry_while_busy
+from send_desk.values.cases import CaseDetail
 from send_desk.values.documents import MEGABYTE, DocumentInfo, size_words
 
 
@@ -111,7 +114,7 @@ def run(args: argparse.Namespace, g: Globals) -> int:
                 or "No documents."
             )
         elif action == "get":
-            data = desk.documents.content(args.reference, args.name)
+            _document, data = desk.documents.export(args.reference, args.name)
             args.out.write_bytes(data)
             print(f"Wrote {args.out} ({len(data)} bytes).")
             return 0
@@ -132,18 +135,18 @@ def run_log_from_email(args: argparse.Namespace, g: Globals) -> int:
     """Log a case from an .eml or .msg file (kind enquiry unless given) and keep the email against it."""
     path: Path = args.from_email
     content = _read(path)
-    desk = desk_for(g)
-    try:
-        documents = desk.documents
-        draft = documents.draft_from_email(path.name, content, kind=CaseKind(args.kind or "enquiry"))
-        data = documents.case_input(draft)
-        if args.officer:
-            from dataclasses import replace
 
-            data = replace(data, officer_login=args.officer)
-        case, _document = documents.log_from_email(data, draft.file_name, content)
-    finally:
-        desk.close()
+    def log_once() -> CaseDetail:
+        desk = desk_for(g)
+        try:
+            documents = desk.documents
+            draft = documents.draft_from_email(path.name, content, kind=CaseKind(args.kind or "enquiry"))
+            data = replace(documents.case_input(draft), officer_login=args.officer)
+            return documents.log_from_email(data, draft.file_name, content)[0]
+        finally:
+            desk.close()
+
+    case = retry_while_busy(log_once, budget=args.wait)
     if args.json:
         dates = {"acknowledge_by": case.acknowledge_by, "respond_by": case.respond_by}
         print_json({"reference": case.reference, **dates})

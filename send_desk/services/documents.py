@@ -21,7 +21,7 @@ from typing import NoReturn
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from send_desk.db.models import Case, CaseDocument
+from send_desk.db.models import Case, CaseDocument, Staff
 from send_desk.domain.errors import NotFoundError, ValidationError
 from send_desk.domain.kinds import CaseKind, Channel
 from send_desk.domain.wording import uk_datetime
@@ -151,41 +151,7 @@ class DocumentService:
             limit = self._max_bytes(session)
             if len(content) > limit:
                 self._refuse_size(asked, len(content), limit)
-            final = self._free_name(session, case.id, asked)
-            row = CaseDocument(
-                case_id=case.id,
-                name=final,
-                media_type=(media_type or "").strip() or guess_media_type(final),
-                size=len(content),
-                sha256=hashlib.sha256(content).hexdigest(),
-                content=content,
-                added_by=actor.login,
-                added_at=self.ctx.now(),
-                removed=False,
-                removed_by="",
-                removed_reason="",
-            )
-            session.add(row)
-            session.flush()
-            details: dict[str, object] = {
-                "document_id": row.id,
-                "name": final,
-                "media_type": row.media_type,
-                "size": row.size,
-                "sha256": row.sha256,
-            }
-            if final != asked:
-                details["asked_name"] = asked
-            audit.record(
-                session,
-                at=self.ctx.now(),
-                login=actor.login,
-                actor_name=actor.name,
-                action="document-added",
-                case=case,
-                details=details,
-            )
-            return _info(row, case.reference, asked_name=asked if final != asked else "")
+            return self._store(session, actor, case, asked, content, media_type)
 
     def remove(self, reference: str, name_or_id: str | int, *, reason: str = "") -> DocumentInfo:
         """Remove a document: its bytes go, its record stays, and the removal is audited."""
@@ -240,6 +206,24 @@ class DocumentService:
             data = session.scalar(select(CaseDocument.content).where(CaseDocument.id == row.id))
             return bytes(data or b"")
 
+    def export(self, reference: str, name_or_id: str | int) -> tuple[DocumentInfo, bytes]:
+        """Return a document's bytes for writing out of the desk, audited as "document-exported"."""
+        with self.ctx.db.write() as session:
+            actor = require(session, self.ctx.actor_login(), Action.WORK_CASE, at=self.ctx.now())
+            case = self._case(session, reference)
+            row = self._document(session, case, name_or_id)
+            data = bytes(session.scalar(select(CaseDocument.content).where(CaseDocument.id == row.id)) or b"")
+            audit.record(
+                session,
+                at=self.ctx.now(),
+                login=actor.login,
+                actor_name=actor.name,
+                action="document-exported",
+                case=case,
+                details={"document_id": row.id, "name": row.name, "sha256": row.sha256},
+            )
+            return _info(row, case.reference), data
+
     def email(self, reference: str, name_or_id: str | int) -> EmailMessage:
         """Return what a kept email file says: sender, sent time, subject, body and its attachments."""
         info = self.get(reference, name_or_id)
@@ -283,14 +267,20 @@ class DocumentService:
         )
 
     def log_from_email(self, data: CaseInput, name: str, content: bytes) -> tuple[CaseDetail, DocumentInfo]:
-        """Log a case and keep the email it came from against it (the size is checked first)."""
-        limit = self.max_bytes()
-        if len(content) > limit:
-            self._refuse_size(clean_name(name), len(content), limit)
+        """Log a case and keep the email it came from against it, in one unit of work (both or neither)."""
         from send_desk.services.cases import CaseService
 
-        case = CaseService(self.ctx).log_case(data)
-        return case, self.add(case.reference, name, content)
+        asked = clean_name(name)
+        cases = CaseService(self.ctx)
+        with self.ctx.db.write() as session:
+            actor = require(session, self.ctx.actor_login(), Action.LOG_CASE, at=self.ctx.now())
+            limit = self._max_bytes(session)
+            if len(content) > limit:
+                self._refuse_size(asked, len(content), limit)
+            case = cases._log(session, data, actor, action="log")  # the same rules and audit as log_case
+            session.flush()
+            document = self._store(session, actor, case, asked, content, None)
+        return cases.get(case.id), document
 
     def count(self, reference: str) -> int:
         """Return how many documents a case keeps."""
@@ -306,6 +296,46 @@ class DocumentService:
             )
 
     # ----- helpers --------------------------------------------------------------------------------
+    def _store(
+        self, session: Session, actor: Staff, case: Case, asked: str, content: bytes, media_type: str | None
+    ) -> DocumentInfo:
+        """Keep the bytes against the case under a free name and audit it as "document-added"."""
+        final = self._free_name(session, case.id, asked)
+        row = CaseDocument(
+            case_id=case.id,
+            name=final,
+            media_type=(media_type or "").strip() or guess_media_type(final),
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            content=content,
+            added_by=actor.login,
+            added_at=self.ctx.now(),
+            removed=False,
+            removed_by="",
+            removed_reason="",
+        )
+        session.add(row)
+        session.flush()
+        details: dict[str, object] = {
+            "document_id": row.id,
+            "name": final,
+            "media_type": row.media_type,
+            "size": row.size,
+            "sha256": row.sha256,
+        }
+        if final != asked:
+            details["asked_name"] = asked
+        audit.record(
+            session,
+            at=self.ctx.now(),
+            login=actor.login,
+            actor_name=actor.name,
+            action="document-added",
+            case=case,
+            details=details,
+        )
+        return _info(row, case.reference, asked_name=asked if final != asked else "")
+
     @staticmethod
     def _refuse_size(name: str, size: int, limit: int) -> NoReturn:
         raise ValidationError(

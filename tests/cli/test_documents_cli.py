@@ -54,6 +54,9 @@ def test_add_list_get_and_remove(
         f"Wrote {out} (271 bytes).\n"
     )
     assert out.read_bytes() == scan.read_bytes()
+    audit = json.loads(run([*db, "audit", "--case", reference, "--json"], capsys))
+    exported = [entry for entry in audit if entry["action"] == "document-exported"]
+    assert [entry["details"]["name"] for entry in exported] == ["signed response.pdf"]
 
     assert run([*db, "documents", "remove", reference, "zoe.msg", "--reason", "Wrong case"], capsys) == (
         f"Removed zoe.msg from {reference}.\n"

@@ -263,3 +263,42 @@ def test_a_kept_email_is_read_with_its_attachments(desk: Desk, complaint: CaseDe
         "Amy’s EHC assessment – still waiting",
     )
     assert [a.name for a in message.attachments] == ["school report.pdf"]
+
+
+def test_a_case_from_an_email_is_logged_with_its_email_or_not_at_all(desk: Desk, clock: FakeClock) -> None:
+    from datetime import UTC, date, datetime
+
+    from send_desk.values.cases import CaseFilter
+    from tests.email_samples import jo_eml
+
+    content = jo_eml()
+    draft = desk.documents.draft_from_email("request.eml", content)
+    assert (draft.kind, draft.received_at) == ("enquiry", datetime(2026, 11, 23, 16, 42, tzinfo=UTC))
+    data = desk.documents.case_input(draft)
+    assert (data.received_on, data.channel.value, data.contact.email) == (
+        date(2026, 11, 23),
+        "email",
+        "siobhan.nibhriain@example.org",
+    )
+    desk.documents.set_max_bytes(1024)
+    with pytest.raises(ValidationError, match=r"request.eml is \d+ KB, larger than the 1 KB limit"):
+        desk.documents.log_from_email(data, "request.eml", content)
+    assert desk.register.count(CaseFilter(status="all")) == 0  # refused whole: no case without its email
+    desk.documents.set_max_bytes(1024 * 1024)
+    case, kept = desk.documents.log_from_email(data, "request.eml", content)
+    assert (case.received_at, kept.name) == (datetime(2026, 11, 23, 16, 42, tzinfo=UTC), "request.eml")
+    assert desk.documents.content(case.reference, kept.id) == content
+
+
+def test_an_email_dated_in_the_future_is_received_now(desk: Desk, clock: FakeClock) -> None:
+    from tests.msg_fixture import build_msg
+
+    clock.set_date(clock().date().replace(day=20))  # before the email's own Date
+    data = build_msg(
+        subject="Early",
+        sender_name="Kit",
+        sender_address="kit@example.net",
+        sent_at=clock().replace(day=21),
+        body_text="x",
+    )
+    assert desk.documents.draft_from_email("kit.msg", data).received_at == clock()
