@@ -71,6 +71,15 @@ def _fitting(template: TemplateView, case: CaseDetail) -> bool:
     return fits(template.kinds, template.stages, case.kind.value, case.stage)
 
 
+def paragraphs_html(paragraphs: tuple[str, ...]) -> str:
+    """Return a letter's paragraphs as the preview shows them: apart, line breaks kept, in a letter's font."""
+    body = "".join(
+        f"<p style='margin:0 0 8px 0'>{html.escape(p).replace(chr(10), '<br>') or '&nbsp;'}</p>"
+        for p in paragraphs
+    )
+    return f"<div style='font-family: Arial, sans-serif; font-size: 11pt'>{body}</div>"
+
+
 class WriteLetterDialog(QDialog):
     """Pick a template (those fitting the case first), see it merged, then save, draft or send it."""
 
@@ -140,7 +149,8 @@ class WriteLetterDialog(QDialog):
         right_layout.addWidget(preview_label)
         right_layout.addWidget(self.preview, 1)
         split.addWidget(right)
-        split.setSizes([300, 680])
+        self.templates.setMinimumWidth(320)
+        split.setSizes([340, 640])
         layout.addWidget(split, 1)
 
         form = QFormLayout()
@@ -208,6 +218,7 @@ class WriteLetterDialog(QDialog):
         for template in templates:
             fitting = _fitting(template, self.case)
             item = QListWidgetItem(template.title if fitting else f"{template.title} (other cases)")
+            item.setToolTip(f"{template.title} (version {template.version})")
             item.setData(Qt.ItemDataRole.UserRole, template)
             if fitting:
                 font = QFont(item.font())
@@ -261,7 +272,7 @@ class WriteLetterDialog(QDialog):
                 f"<p>{html.escape(str(exc))}</p>"
             )
             return
-        self.preview.setPlainText(merged.text)
+        self.preview.setHtml(paragraphs_html(merged.paragraphs))
 
     def preview_text(self) -> str:
         """Return the preview's text (the merged letter, or why it cannot be made)."""

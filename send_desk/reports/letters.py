@@ -98,13 +98,16 @@ def _paragraphs(document: Any) -> Iterator[Any]:
         yield from section.footer.paragraphs
 
 
-def docx_text(content: bytes) -> str:
-    """Return a letter's text: its header, body and footer paragraphs, one a line."""
+def docx_paragraphs(content: bytes) -> list[str]:
+    """Return a letter's header, body and footer paragraphs (a line break inside one is a newline)."""
     from docx import Document
 
-    document = Document(io.BytesIO(content))
-    lines = [p.text for p in _paragraphs(document)]
-    text = "\n".join(lines)
+    return [p.text for p in _paragraphs(Document(io.BytesIO(content)))]
+
+
+def docx_text(content: bytes) -> str:
+    """Return a letter's text: its header, body and footer paragraphs, one a line."""
+    text = "\n".join(docx_paragraphs(content))
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 

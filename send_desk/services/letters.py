@@ -20,7 +20,13 @@ from send_desk.domain.kinds import CaseKind, Channel
 from send_desk.domain.letters import SHIPPED, Purpose, fits, unknown_fields
 from send_desk.domain.lifecycle import CaseAction
 from send_desk.domain.wording import DEFAULT_TEAM, uk_time
-from send_desk.reports.letters import DOCX_MEDIA_TYPE, docx_text, render_docx, template_fields
+from send_desk.reports.letters import (
+    DOCX_MEDIA_TYPE,
+    docx_paragraphs,
+    docx_text,
+    render_docx,
+    template_fields,
+)
 from send_desk.resources import resource_path
 from send_desk.services import audit, mail
 from send_desk.services.clocks import case_state
@@ -322,6 +328,7 @@ class LetterService:
             template=view,
             content=letter,
             text=docx_text(letter),
+            paragraphs=tuple(docx_paragraphs(letter)),
             filename=f"{detail.reference} {view.name} {stamp}.docx",
             subject=f"Your {values['kind']} — our reference {detail.reference}",
         )

@@ -35,6 +35,8 @@ class MergedLetter:
     text: str
     filename: str
     subject: str
+    paragraphs: tuple[str, ...] = ()
+    """The letter's paragraphs, for a preview that keeps them apart."""
 
 
 @dataclass(frozen=True)

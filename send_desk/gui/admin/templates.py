@@ -25,6 +25,7 @@ from send_desk.domain.errors import SendDeskError
 from send_desk.domain.letters import FIELDS, Purpose
 from send_desk.domain.wording import uk_datetime
 from send_desk.gui.admin.common import AdminDialog, Column, RowsModel, make_table
+from send_desk.gui.letters import paragraphs_html
 from send_desk.gui.settings import desk_settings, team_name
 from send_desk.services.permissions import Action
 from send_desk.values.letters import TemplateView
@@ -208,7 +209,7 @@ class TemplatesDialog(AdminDialog):
         except SendDeskError as exc:
             self.preview.setPlainText(str(exc))
             return
-        self.preview.setPlainText(merged.text)
+        self.preview.setHtml(paragraphs_html(merged.paragraphs))
 
     def preview_text(self) -> str:
         """Return the preview's text."""
