@@ -49,6 +49,8 @@ TABLE_ACCESS: dict[str, Access] = {
     "closure_day": Access.ADMINS_WRITE,
     "category": Access.ADMINS_WRITE,
     "desk_setting": Access.ADMINS_WRITE,  # the documents size limit and other admin settings
+    "letter_template": Access.ADMINS_WRITE,  # shipped ones added by team setup / migrate (the owner)
+    "smtp_settings": Access.ADMINS_WRITE,
 }
 NOT_AUDITED = frozenset({"audit_entry", "alembic_version", "change_counter"})
 """Tables without the audit check: the audit itself, Alembic's version, the change signal desks poll."""

@@ -54,7 +54,16 @@ def migrate(engine: Engine) -> tuple[str | None, str]:
                 conn.execute(text(f"SET LOCAL ROLE {team.q(team.OWNER)}"))  # new tables belong to the owner
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
+    add_shipped_data(engine, login=identity.login)
     return before, head_revision()
+
+
+def add_shipped_data(engine: Engine, *, login: str) -> None:
+    """Add what a version ships in the database (letter templates) as the owner: desk logins may not."""
+    from send_desk.services.context import ServiceContext
+    from send_desk.services.letters import LetterService
+
+    LetterService(ServiceContext(db=Database(engine), login=login)).ensure_shipped()
 
 
 def setup_team(
@@ -97,6 +106,7 @@ def setup_team(
             action="team-setup",
             details={"admin": admin_login, "role": Role.ADMIN.value if admin_login else ""},
         )
+    add_shipped_data(engine, login=dba)
     return done
 
 
