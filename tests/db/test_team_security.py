@@ -464,3 +464,11 @@ def test_the_staff_function_belongs_to_a_nologin_createrole_role_and_quotes_the_
                 "'send_desk_staff_add(text, text, text, text, text, timestamp)', 'EXECUTE')"
             ).fetchone()
             assert allowed == (role is Role.ADMIN,)
+
+
+def test_an_officer_uses_the_shipped_templates_that_only_admins_may_change(team: Team) -> None:
+    officer = team.desks[Role.OFFICER]
+    titles = [template.name for template in officer.letters.list_templates()]
+    assert titles, "team setup adds the shipped letter templates as the owner"
+    assert "permission denied" in refused(team, Role.OFFICER, "DELETE FROM letter_template")
+    assert "permission denied" in refused(team, Role.MANAGER, "UPDATE smtp_settings SET host = 'evil'")
