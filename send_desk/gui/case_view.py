@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import SendDeskError, to_display_time
-from send_desk.domain.kinds import CaseStatus, Rag
+from send_desk.domain.kinds import CaseStatus, Rag, channel_label
 from send_desk.domain.lifecycle import CaseAction
 from send_desk.domain.lifecycle import CaseAction as A
 from send_desk.domain.wording import uk_date
@@ -338,7 +338,7 @@ class CaseView(QDialog):
         parts = [
             "<table cellspacing=0 cellpadding=4>",
             row("Kind", html.escape(kind_stage(case.kind, case.stage))),
-            row("Received", f"{received} by {html.escape(case.channel.replace('-', ' '))}"),
+            row("Received", f"{received} {html.escape(channel_label(case.channel, how=True))}"),
             row("Logged by", html.escape(case.logged_by)),
             row("Officer", html.escape(officer)),
             row(
@@ -390,7 +390,7 @@ class CaseView(QDialog):
             )
             if entry.entry_type == "contact":
                 direction = "to the family" if entry.direction == "out" else "from the family"
-                what = f"{entry.channel.replace('-', ' ').capitalize()} {direction}"
+                what = f"{channel_label(entry.channel)} {direction}"
             entries.append(
                 f"<p><b>{when:%d/%m/%Y %H:%M}</b> · {html.escape(what)} · {html.escape(entry.author)}<br>"
                 f"{html.escape(entry.text).replace(chr(10), '<br>')}</p>"

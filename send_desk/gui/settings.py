@@ -122,7 +122,9 @@ VERSION = IntOption("settings/version", 0)
 TEAM_NAME = TextOption("team/name", DEFAULT_TEAM)
 WELCOME_SEEN = BoolOption("welcome/seen", False)
 WINDOW_GEOMETRY = BytesOption("window/geometry")
-REGISTER_HEADER = BytesOption("register/header")  # the register's column widths, order and sort
+REGISTER_HEADER = BytesOption("register/header3")  # the register's column widths, order, sort, hidden
+SAVED_VIEWS = TextOption("register/views", "")  # JSON: the person's named views (gui/saved_views.py)
+SAVE_FOLDER = TextOption("files/save_folder", "")  # the folder a PDF or spreadsheet was last saved in
 FILTER_KIND = TextOption("filters/kind", "")  # "" is every kind
 FILTER_STATUS = TextOption("filters/status", "open")
 FILTER_OFFICER = TextOption("filters/officer", "")  # "" is anyone
@@ -138,7 +140,12 @@ def upgrade_to_v2(settings: QSettings) -> None:
     WELCOME_SEEN.write(settings, True)
 
 
-UPGRADES: dict[int, Callable[[QSettings], None]] = {2: upgrade_to_v2}
+def upgrade_to_v3(settings: QSettings) -> None:
+    """Version 3 added register columns: the old header layout (kept under another key) is let go."""
+    settings.remove("register/header")
+
+
+UPGRADES: dict[int, Callable[[QSettings], None]] = {2: upgrade_to_v2, 3: upgrade_to_v3}
 """The upgrade that brings a file to each version (a new release adds the next one here)."""
 
 SETTINGS_VERSION = max(UPGRADES)

@@ -150,6 +150,23 @@ def shortcut(
     return made
 
 
+SAVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
+"""The one way every dialog saves from the keyboard (Return on the main keys, Enter on the keypad)."""
+SAVE_HINT = "Ctrl+Enter saves · Esc cancels"
+"""The words every dialog shows beside its buttons."""
+
+
+def save_keys(dialog: QWidget, button: QPushButton, slot: Callable[[], object]) -> QLabel:
+    """Make Ctrl+Enter run `slot` anywhere in the dialog; return the hint that says so, to show."""
+    for key in SAVE_KEYS:
+        shortcut(dialog, key, slot)
+    button.setToolTip(f"{button.text().replace('&', '')} (Ctrl+Enter)")
+    hint = QLabel(SAVE_HINT, dialog)
+    hint.setObjectName("muted")
+    hint.setProperty("saveHint", True)
+    return hint
+
+
 def show_beside(error: FieldError | None, message: str) -> bool:
     """Show a message beside its field and put the cursor there; False if the field is not on show."""
     field = error.field_widget if error is not None else None

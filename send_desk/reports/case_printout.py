@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from send_desk.domain.kinds import channel_label
 from send_desk.domain.wording import DASH, uk_date, uk_datetime
 from send_desk.reports.htmlkit import (
     document,
@@ -136,7 +137,7 @@ def case_printout_html(detail: CaseDetail, *, team: str, printed_by: str = "", p
                 ("Current stage", d.stage),
                 ("Status", _label(d.status.value)),
                 ("State of the next target", d.rag.label),
-                ("Channel", _label(d.channel)),
+                ("Channel", channel_label(d.channel) or "–"),
                 ("Received", uk_date(d.received_on, DASH)),
                 ("Received at", uk_datetime(d.received_at, DASH)),
                 ("Logged by", d.logged_by or "–"),
@@ -155,8 +156,6 @@ def case_printout_html(detail: CaseDetail, *, team: str, printed_by: str = "", p
                 ("Closed on", uk_date(d.closed_on, DASH)),
                 ("Ombudsman reference", d.ombudsman_reference or "–"),
                 ("Ombudsman decision", d.ombudsman_decision or "–"),
-                ("Anonymised", yes_no(d.anonymised)),
-                ("Record version", d.version),
                 ("Last changed", f"{uk_datetime(d.updated_at, DASH)} by {d.updated_by or '–'}"),
             ]
         ),
@@ -183,7 +182,7 @@ def case_printout_html(detail: CaseDetail, *, team: str, printed_by: str = "", p
                 [
                     uk_datetime(t.at, DASH),
                     _label(t.entry_type),
-                    _label(t.channel),
+                    channel_label(t.channel) or "–",
                     _label(t.direction),
                     t.author,
                     t.text,

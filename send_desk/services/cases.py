@@ -264,17 +264,41 @@ class CaseService:
         details: dict[str, Any] | None = None,
     ) -> CaseDetail:
         with self.ctx.db.write() as session:
-            case, _stage, actor = self._begin(session, case_id, expected_version)
-            closures = load_closures(session)
-            before = snapshot(case)
-            state = change(session, case, case_state(case), actor, closures)
-            apply_state(case, state, closures)
-            return self._finish(session, case, actor, action, before, details)
+            return self.change_in(session, case_id, expected_version, action, change, details)
+
+    def change_in(
+        self,
+        session: Session,
+        case_id: int,
+        expected_version: int,
+        action: str,
+        change: Callable[[Session, Case, CaseState, Staff, ClosureSets], CaseState],
+        details: dict[str, Any] | None = None,
+    ) -> CaseDetail:
+        """Change one case inside a unit of work the caller owns (bulk work: many cases, one transaction)."""
+        case, _stage, actor = self._begin(session, case_id, expected_version)
+        closures = load_closures(session)
+        before = snapshot(case)
+        state = change(session, case, case_state(case), actor, closures)
+        apply_state(case, state, closures)
+        return self._finish(session, case, actor, action, before, details)
 
     def acknowledge(
         self, case_id: int, *, on: date, expected_version: int, missed_reason: str = ""
     ) -> CaseDetail:
         """Record that the acknowledgement was sent; a late one needs a reason."""
+        return self._change(
+            case_id,
+            expected_version,
+            "acknowledge",
+            self.acknowledge_step(on, missed_reason),
+            {"missed_reason": missed_reason},
+        )
+
+    def acknowledge_step(
+        self, on: date, missed_reason: str
+    ) -> Callable[[Session, Case, CaseState, Staff, ClosureSets], CaseState]:
+        """Return the change that acknowledges a case (for `change_in`)."""
 
         def change(
             session: Session, case: Case, state: CaseState, actor: Staff, closures: ClosureSets
@@ -286,12 +310,16 @@ class CaseService:
             case.stages[-1].acknowledge_missed_reason = missed_reason.strip()
             return new
 
-        return self._change(
-            case_id, expected_version, "acknowledge", change, {"missed_reason": missed_reason}
-        )
+        return change
 
     def assign(self, case_id: int, *, officer_login: str, expected_version: int) -> CaseDetail:
         """Give the case (and its current stage) to an officer."""
+        return self._change(case_id, expected_version, "assign", self.assign_step(officer_login))
+
+    def assign_step(
+        self, officer_login: str
+    ) -> Callable[[Session, Case, CaseState, Staff, ClosureSets], CaseState]:
+        """Return the change that gives a case to an officer (for `change_in`)."""
 
         def change(
             session: Session, case: Case, state: CaseState, actor: Staff, closures: ClosureSets
@@ -311,7 +339,7 @@ class CaseService:
             case.stages[-1].handler = officer
             return new
 
-        return self._change(case_id, expected_version, "assign", change)
+        return change
 
     def add_note(self, case_id: int, *, text: str) -> CaseDetail:
         """Add a note to the timeline."""
