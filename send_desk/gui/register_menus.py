@@ -201,6 +201,7 @@ class RegisterMenus:
 
     def save_current_view(self: MainWindow, name: str | None = None) -> SavedView | None:
         """Save what the register shows under a name (asked for when not given)."""
+        asked = name is None
         if name is None:
             name, ok = QInputDialog.getText(
                 self, "Save this view", "Name for this view (filters, sort and columns):"
@@ -210,7 +211,9 @@ class RegisterMenus:
         try:
             view = save_view(self.settings, self.current_view(name))
         except ValueError as exc:
-            QMessageBox.information(self, "Save this view", str(exc))
+            self.statusBar().showMessage(str(exc), 8000)
+            if asked:
+                QMessageBox.information(self, "Save this view", str(exc))
             return None
         self.view_name = view.name
         self.statusBar().showMessage(f"Saved the view {view.name}", 8000)

@@ -140,12 +140,7 @@ def upgrade_to_v2(settings: QSettings) -> None:
     WELCOME_SEEN.write(settings, True)
 
 
-def upgrade_to_v3(settings: QSettings) -> None:
-    """Version 3 added register columns: the old header layout (kept under another key) is let go."""
-    settings.remove("register/header")
-
-
-UPGRADES: dict[int, Callable[[QSettings], None]] = {2: upgrade_to_v2, 3: upgrade_to_v3}
+UPGRADES: dict[int, Callable[[QSettings], None]] = {2: upgrade_to_v2}
 """The upgrade that brings a file to each version (a new release adds the next one here)."""
 
 SETTINGS_VERSION = max(UPGRADES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
@@ -46,6 +47,7 @@ class BulkService:
                     Case.status,
                     Case.acknowledge_by,
                     Case.acknowledged_on,
+                    Case.received_on,
                 ).where(Case.id.in_(ids))
             ).all()
         found = {row[0]: row for row in rows}
@@ -53,7 +55,7 @@ class BulkService:
             raise ValidationError("Some of the selected cases could not be found. Refresh the register (F5).")
         result = []
         for case_id in ids:
-            _id, reference, version, status, acknowledge_by, acknowledged_on = found[case_id]
+            _id, reference, version, status, acknowledge_by, acknowledged_on, received_on = found[case_id]
             problem = ""
             if status == CaseStatus.CLOSED.value:
                 problem = "is closed"
@@ -61,19 +63,23 @@ class BulkService:
                 problem = f"was already acknowledged on {uk_date(acknowledged_on)}"
             elif acknowledge_by is None:
                 problem = "has no acknowledgement target"
-            result.append(BulkCase(case_id, reference, int(version), acknowledge_by, problem=problem))
+            result.append(
+                BulkCase(
+                    case_id, reference, int(version), acknowledge_by, received_on=received_on, problem=problem
+                )
+            )
         return tuple(result)
 
     def plan_acknowledge(self, case_ids: Sequence[int], on: date) -> AcknowledgePlan:
         """Return what acknowledging these cases on `on` would do: which are late, which cannot be."""
         cases = tuple(
-            BulkCase(
-                c.case_id,
-                c.reference,
-                c.version,
-                c.acknowledge_by,
+            replace(
+                c,
                 late=c.acknowledge_by is not None and on > c.acknowledge_by,
-                problem=c.problem,
+                problem=c.problem
+                or (
+                    f"was received on {uk_date(c.received_on)}, after that date" if c.received_on > on else ""
+                ),
             )
             for c in self.selected(case_ids)
         )

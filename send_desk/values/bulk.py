@@ -14,6 +14,7 @@ class BulkCase:
     reference: str
     version: int
     acknowledge_by: date | None = None
+    received_on: date = date.min
     late: bool = False
     problem: str = ""
     """Why this case cannot take the action ("" when it can)."""

@@ -20,7 +20,9 @@ def three(desk: Desk):  # type: ignore[no-untyped-def]
     """Two complaints, one past its acknowledgement target (17/11) and one not yet due (01/12); an enquiry."""
     late = desk.cases.log_case(complaint_input(received=date(2026, 11, 10)))
     on_time = desk.cases.log_case(complaint_input(received=date(2026, 11, 24)))
-    enquiry = desk.cases.log_case(CaseInput(kind=CaseKind.ENQUIRY, received_on=date(2026, 11, 25), summary="x"))
+    enquiry = desk.cases.log_case(
+        CaseInput(kind=CaseKind.ENQUIRY, received_on=date(2026, 11, 25), summary="x")
+    )
     return late, on_time, enquiry
 
 
@@ -45,7 +47,10 @@ def test_bulk_acknowledge_records_one_reason_on_the_late_ones_only(desk: Desk, t
     result = desk.bulk.acknowledge(plan, missed_reason="Volume of work")
     assert result.references == (late.reference, on_time.reference)
     late_now, on_time_now = desk.cases.get(late.id), desk.cases.get(on_time.id)
-    assert (late_now.acknowledged_on, late_now.current_stage.acknowledge.missed_reason) == (TODAY, "Volume of work")  # type: ignore[union-attr]
+    assert (late_now.acknowledged_on, late_now.current_stage.acknowledge.missed_reason) == (
+        TODAY,
+        "Volume of work",
+    )  # type: ignore[union-attr]
     assert (on_time_now.acknowledged_on, on_time_now.current_stage.acknowledge.missed_reason) == (TODAY, "")  # type: ignore[union-attr]
 
 
@@ -65,7 +70,10 @@ def test_bulk_acknowledge_is_all_or_nothing(desk: Desk, three) -> None:  # type:
 def test_bulk_reassign_gives_every_case_to_one_officer_or_none(desk: Desk, three) -> None:  # type: ignore[no-untyped-def]
     late, on_time, enquiry = three
     cases = desk.bulk.selected([late.id, on_time.id])
-    assert desk.bulk.reassign(cases, officer_login="priya.shah").references == (late.reference, on_time.reference)
+    assert desk.bulk.reassign(cases, officer_login="priya.shah").references == (
+        late.reference,
+        on_time.reference,
+    )
     assert {desk.cases.get(c.id).officer.login for c in (late, on_time)} == {"priya.shah"}  # type: ignore[union-attr]
     closed = desk.cases.close(
         enquiry.id, code=ClosureCode.WITHDRAWN, on=TODAY, reason="", expected_version=enquiry.version
