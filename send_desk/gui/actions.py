@@ -560,7 +560,7 @@ class RespondDialog(ActionDialog):
     """Record the response, with outcome, reasons, remedies and any promised action."""
 
     title = "Respond"
-    save_text = "&Record response"
+    save_text = "Record res&ponse"
 
     def build(self) -> None:
         """Add date, outcome, reasons, remedies, action and learning."""

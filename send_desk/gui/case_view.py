@@ -206,7 +206,7 @@ class CaseView(QDialog):
             ("action_done", "Ac&tion done…", "Ctrl+Shift+T", lambda: self.run(actions.ActionDoneDialog)),
             ("escalate", "&Escalate to stage 2…", "Ctrl+Shift+E", lambda: self.run(actions.EscalateDialog)),
             ("close", "Clo&se case…", "Ctrl+Shift+S", lambda: self.run(actions.CloseDialog)),
-            ("reopen", "Reope&n case…", "Ctrl+Shift+O", lambda: self.run(actions.ReopenDialog)),
+            ("reopen", "Reopen case…", "Ctrl+Shift+O", lambda: self.run(actions.ReopenDialog)),
             ("link", "Lin&k case…", "Ctrl+Shift+K", lambda: self.run(actions.LinkDialog)),
         )
         for name, text, key, slot in specs:
@@ -224,7 +224,7 @@ class CaseView(QDialog):
         print_button.clicked.connect(self.print_case)
         add_shortcut(self, QKeySequence.StandardKey.Print, self.print_case)
         panel.addWidget(print_button)
-        refresh = QPushButton("Re&load")
+        refresh = QPushButton("Reload (F5)")  # its letters are taken: F5 reloads
         refresh.setAutoDefault(False)
         refresh.clicked.connect(self.reload_case)
         add_shortcut(self, "F5", self.reload_case)

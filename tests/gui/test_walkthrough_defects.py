@@ -20,7 +20,9 @@ def open_view(window: MainWindow, case_id: int) -> CaseView:
     return view
 
 
-def test_the_late_acknowledgement_reason_is_shown_whole_above_the_buttons(qtbot, desk: Desk, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def test_the_late_acknowledgement_reason_is_shown_whole_above_the_buttons(
+    qtbot, desk: Desk, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
     case = desk.cases.log_case(complaint_input(received=date(2026, 11, 10)))  # acknowledge by 17/11
     view = open_view(window, case.id)
     dialog = actions.AcknowledgeDialog(view, view)
@@ -39,7 +41,9 @@ def test_the_late_acknowledgement_reason_is_shown_whole_above_the_buttons(qtbot,
     assert dialog.height() >= dialog.layout().totalSizeHint().height()
 
 
-def test_escalating_with_nobody_else_to_take_stage_2_says_why(qtbot, monkeypatch, desk: Desk, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def test_escalating_with_nobody_else_to_take_stage_2_says_why(
+    qtbot, monkeypatch, desk: Desk, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
     case = desk.cases.log_case(complaint_input())  # handled by Alex Jones
     view = open_view(window, case.id)
     alex = [s for s in view.staff() if s.login == "alex.jones"]
@@ -83,7 +87,9 @@ def responded_with_an_action(desk: Desk):  # type: ignore[no-untyped-def]
     )
 
 
-def test_closing_with_a_promised_action_outstanding_warns_and_asks(qtbot, monkeypatch, desk: Desk, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def test_closing_with_a_promised_action_outstanding_warns_and_asks(
+    qtbot, monkeypatch, desk: Desk, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
     case = responded_with_an_action(desk)
     view = open_view(window, case.id)
     asked: list[list[str]] = []
@@ -104,7 +110,9 @@ def test_closing_with_a_promised_action_outstanding_warns_and_asks(qtbot, monkey
     assert desk.cases.get(case.id).status.value == "closed"
 
 
-def test_the_outstanding_action_warning_names_the_action(qtbot, monkeypatch, desk: Desk, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def test_the_outstanding_action_warning_names_the_action(
+    qtbot, monkeypatch, desk: Desk, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QMessageBox
 
     case = responded_with_an_action(desk)
@@ -164,7 +172,9 @@ def test_channels_are_named_as_people_say_them_everywhere(qtbot, desk: Desk, win
     assert [form.channel.itemText(i) for i in range(form.channel.count())] == said
     mp = desk.cases.log_case(complaint_input(channel=Channel.VIA_MP))
     view = open_view(window, mp.id)
-    assert "Received 20/11/2026 through an MP" in view.details.toPlainText().replace("\t", " ").replace("\n", " ")
+    assert "Received 20/11/2026 through an MP" in view.details.toPlainText().replace("\t", " ").replace(
+        "\n", " "
+    )
     contact = actions.ContactDialog(view, view)
     qtbot.addWidget(contact)
     assert [contact.channel.itemText(i) for i in range(contact.channel.count())] == said
@@ -203,3 +213,45 @@ def test_the_case_print_out_leaves_out_internal_fields(desk: Desk) -> None:
     assert "Record version" not in page
     assert "Anonymised" not in page
     assert "Last changed" in page
+
+
+def test_the_weekly_summary_week_is_picked_on_a_calendar(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QDate
+
+    from send_desk.gui.week_picker import WeekPicker
+
+    picker = WeekPicker(today=date(2026, 11, 27), week="2026-W47")
+    qtbot.addWidget(picker)
+    assert picker.week() == "2026-W47"
+    assert picker.chosen.text() == ("Week of Monday 16 November 2026 to Sunday 22 November 2026 (2026-W47)")
+    picker.this_week.click()
+    assert picker.week() == "2026-W48"
+    picker.last_week.click()
+    assert picker.week() == "2026-W47"
+    picker.calendar.setSelectedDate(QDate(2026, 1, 1))  # a Thursday in 2026's first week
+    assert picker.week() == "2026-W01"
+    picker.calendar.setSelectedDate(QDate(2026, 12, 31))  # after today: the calendar stops at today
+    assert picker.day() <= date(2026, 11, 27)
+
+
+def test_save_as_pdf_starts_in_documents_then_remembers_the_last_folder(
+    qtbot, monkeypatch, tmp_path, desk: Desk
+) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from PySide6.QtCore import QStandardPaths
+
+    from send_desk.gui import print_preview
+
+    documents = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
+    offered: list[str] = []
+    answers = [str(tmp_path / "reports" / "week.pdf"), ""]
+    (tmp_path / "reports").mkdir()
+    monkeypatch.setattr(
+        print_preview.QFileDialog,
+        "getSaveFileName",
+        lambda parent, caption, start, filters: (offered.append(start), (answers.pop(0), filters))[1],
+    )
+    assert print_preview.ask_pdf_path(None, "Weekly summary.pdf") == tmp_path / "reports" / "week.pdf"
+    assert print_preview.ask_pdf_path(None, "Case.pdf") is None
+    assert offered == [str(documents / "Weekly summary.pdf"), str(tmp_path / "reports" / "Case.pdf")]
