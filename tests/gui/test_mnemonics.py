@@ -49,9 +49,9 @@ def clashes(top: QWidget) -> dict[str, list[str]]:
     for widget in top.findChildren(QWidget):
         if widget.window() is not top or not widget.isVisibleTo(top):
             continue
-        if isinstance(widget, QLabel) and widget.buddy() is not None:
-            note(widget.text())
-        elif isinstance(widget, QAbstractButton) and type(widget).__name__ != "QToolButton":
+        if (isinstance(widget, QLabel) and widget.buddy() is not None) or (
+            isinstance(widget, QAbstractButton) and type(widget).__name__ != "QToolButton"
+        ):
             note(widget.text())
         elif isinstance(widget, QGroupBox):
             note(widget.title())

@@ -10,7 +10,6 @@ from send_desk.bootstrap import Desk
 from send_desk.gui import actions
 from send_desk.gui.case_view import CaseView
 from send_desk.gui.main_window import MainWindow
-
 from tests.conftest import complaint_input
 
 
