@@ -254,3 +254,49 @@ def test_save_as_pdf_starts_in_documents_then_remembers_the_last_folder(
     assert print_preview.ask_pdf_path(None, "Weekly summary.pdf") == tmp_path / "reports" / "week.pdf"
     assert print_preview.ask_pdf_path(None, "Case.pdf") is None
     assert offered == [str(documents / "Weekly summary.pdf"), str(tmp_path / "reports" / "Case.pdf")]
+
+
+def test_the_new_case_form_shows_every_error_at_once_and_clears_each_when_fixed(
+    qtbot, monkeypatch, desk: Desk, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    from send_desk.gui.new_case import NewCaseDialog
+
+    monkeypatch.setattr(NewCaseDialog, "confirm_discard", classmethod(lambda cls, parent: True))
+    form = NewCaseDialog(window, desk)
+    qtbot.addWidget(form)
+    form.show()
+    form.received.setText("30/11/2026")  # after today
+    qtbot.keyClicks(form.contact_name, "Jo Bloggs")
+    qtbot.keyClicks(form.contact_email, "jo@")
+    qtbot.keyClicks(form.contact_phone, "call me")
+    qtbot.keyClicks(form.child_dob, "31/02/2015")
+    form.save()
+    shown = {key: error.text() for key, error in form.errors.items() if error.isVisible()}
+    assert shown == {
+        "child_dob": "31/02/2015 is not a date. Type it as day/month/year, for example 27/11/2026.",
+    }  # a date that is not a date is mended first: what the others mean depends on it
+    form.child_dob.clear()
+    qtbot.keyClicks(form.child_dob, "09/03/2015")
+    assert not form.errors["child_dob"].isVisible()  # cleared as soon as it is edited
+    form.save()
+    shown = {key: error.text() for key, error in form.errors.items() if error.isVisible()}
+    assert shown == {
+        "received_on": "The received date 30/11/2026 is in the future. Enter the day it arrived.",
+        "contact_email": "jo@ does not look like an email address.",
+        "contact_phone": "call me does not look like a phone number.",
+    }
+    assert form.focusWidget() is form.received  # the cursor goes to the first field at fault
+    qtbot.keyClicks(form.contact_email, "example.org")
+    assert not form.errors["contact_email"].isVisible()
+    assert form.errors["contact_phone"].isVisible()  # the others stay until they are fixed
+    assert form.result_case is None
+
+
+def test_discarding_a_new_case_has_a_mnemonic_and_keeps_typing_by_default(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from send_desk.gui.new_case import NewCaseDialog
+
+    box = NewCaseDialog.discard_box(None)
+    qtbot.addWidget(box)
+    assert sorted(button.text() for button in box.buttons()) == ["&Discard", "&Keep typing"]
+    assert box.defaultButton().text() == "&Keep typing"
+    assert box.escapeButton() is box.defaultButton()
