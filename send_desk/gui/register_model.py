@@ -77,7 +77,7 @@ def _rag_tip(row: CaseRow) -> str:
 
 COLUMNS: tuple[Column, ...] = (
     Column("Reference", 118, "reference", lambda r: r.reference, lambda r: r.summary or r.reference),
-    Column("Kind", 140, "kind", lambda r: kind_stage(r.kind, r.stage)),
+    Column("Kind", 140, "kind", lambda r: kind_stage(r.kind, r.stage), stretch=True),
     Column("Received", 86, "received_on", lambda r: uk_date(r.received_on)),
     Column("Contact", 130, "contact", lambda r: r.contact_name, stretch=True),
     Column("Child", 125, "child", lambda r: r.child_name, stretch=True),
@@ -102,7 +102,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Next due", 86, "next_due", lambda r: uk_date(r.next_due, "—"), _next_due_tip),
     Column(
         "Working days overdue",
-        70,
+        150,
         "overdue_days",
         _overdue_text,
         _overdue_tip,
@@ -120,6 +120,8 @@ def column_index(sort_key: str) -> int:
 RAG_COLUMN = next(index for index, column in enumerate(COLUMNS) if column.header == "RAG")
 """The column shaded by the case's RAG state."""
 KIND_COLUMN = column_index("kind")
+OVERDUE_COLUMN = column_index("overdue_days")
+"""The column of numbers (right-aligned)."""
 """The column whose hover help describes the kind's targets."""
 TARGET_TIP_SECONDS = 60.0
 """How long a kind's target description is reused before it is asked for again (policies can change)."""
@@ -131,7 +133,11 @@ _USER = Qt.ItemDataRole.UserRole
 _DECORATION = Qt.ItemDataRole.DecorationRole
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
-_SERVED_ROLES = frozenset({_DISPLAY, _ACCESSIBLE, _TOOLTIP, _USER, _DECORATION, _BACKGROUND, _FOREGROUND})
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_SERVED_ROLES = frozenset(
+    {_DISPLAY, _ACCESSIBLE, _TOOLTIP, _USER, _DECORATION, _BACKGROUND, _FOREGROUND, _ALIGN}
+)
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _BRUSHES = {
@@ -257,6 +263,8 @@ class RegisterModel(QAbstractTableModel):
             return tip(row) if tip else texts[0][column] or None  # the whole text of an elided cell
         if role == _USER:
             return row.id
+        if role == _ALIGN:
+            return _RIGHT if column == OVERDUE_COLUMN else None
         if column == RAG_COLUMN:
             if role == _DECORATION:
                 return rag_icon(row.rag)

@@ -57,8 +57,8 @@ def test_register_model_passes_the_model_tester(qtmodeltester, window: MainWindo
 
 def test_register_columns_start_at_their_own_widths(window: MainWindow) -> None:
     fixed = [window.table.columnWidth(i) for i, column in enumerate(COLUMNS) if not column.stretch]
-    assert fixed == [118, 140, 86, 62, 112, 100, 98, 86, 70]
-    assert [c.header for c in COLUMNS if c.stretch] == ["Contact", "Child", "Category", "Officer"]
+    assert fixed == [118, 86, 62, 112, 100, 98, 86, 150]
+    assert [c.header for c in COLUMNS if c.stretch] == ["Kind", "Contact", "Child", "Category", "Officer"]
     assert COLUMNS[RAG_COLUMN].header == "RAG"
     assert window.model.sort_key() == ("received_on", True)
 
