@@ -228,6 +228,8 @@ class ActionDialog(QDialog):
     def grow_to_fit(self) -> None:
         """Grow the dialog so a message just shown is read whole, never clipped behind the buttons."""
         layout = self.layout()
+        if layout is None:
+            return
         layout.activate()
         width = self.width()
         needed = layout.totalSizeHint().height()
