@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
@@ -35,8 +35,12 @@ class RegisterMenus:
         index = self.table.indexAt(position)
         if not index.isValid():
             return None
-        if not self.table.selectionModel().isRowSelected(index.row()):
-            self.table.selectRow(index.row())
+        selection = self.table.selectionModel()
+        if not selection.isRowSelected(index.row()):
+            # this row alone, whatever keys are held (selectRow would add to the selection under Ctrl)
+            flag = QItemSelectionModel.SelectionFlag
+            selection.select(index, flag.ClearAndSelect | flag.Rows)
+            selection.setCurrentIndex(index, flag.NoUpdate)
         menu = self.row_menu()
         menu.popup(self.table.viewport().mapToGlobal(position))
         return menu
