@@ -32,6 +32,7 @@ from send_desk.domain.errors import SearchStoppedError, SendDeskError
 from send_desk.domain.kinds import CaseKind
 from send_desk.gui import settings as options
 from send_desk.gui.change_feed import ChangeFeed
+from send_desk.gui.email_drop import take_emails
 from send_desk.gui.errors import show_error
 from send_desk.gui.register_menus import RegisterMenus
 from send_desk.gui.register_model import COLUMNS, RAG_COLUMN, RegisterModel
@@ -165,6 +166,7 @@ class MainWindow(RegisterMenus, QMainWindow):
         self.model = RegisterModel(desk.register.rows, describe_target=self._describe_target)
         self._build()
         self._build_menus()
+        take_emails(self, lambda path: self.new_case_from_email(path))
         self._restore()
         self.model.sortRequested.connect(lambda *_: self.reload(counts=False))
         self._closed = False
@@ -321,6 +323,9 @@ class MainWindow(RegisterMenus, QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self.new_action = self._action(file_menu, "&New case…", QKeySequence.StandardKey.New, self.new_case)
+        self.new_from_email_action = self._action(
+            file_menu, "New case from e&mail…", None, lambda: self.new_case_from_email()
+        )
         file_menu.addSeparator()
         self.export_action = self._action(file_menu, "&Export…", QKeySequence("Ctrl+E"), self.export)
         self.import_action = self._action(file_menu, "&Import…", None, self.import_cases)
@@ -622,6 +627,12 @@ class MainWindow(RegisterMenus, QMainWindow):
             if (row := self.model.row_of(detail.id)) is not None:
                 self.table.selectRow(row)
         return detail
+
+    def new_case_from_email(self, path: Path | None = None) -> CaseDetail | None:
+        """Log a new case from an email file (.eml or .msg), which is kept against it."""
+        from send_desk.gui.email_intake import new_case_from_email
+
+        return new_case_from_email(self, path)
 
     def open_selected(self) -> QWidget | None:
         """Open the selected case."""

@@ -5,7 +5,7 @@ officer's (65,000 rows at a million cases: about 1.3 s for the whole list); with
 cases are read in order from the index.
 
 Revision ID: 0016
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-02 05:40:00
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0016"
-down_revision = "0008"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
