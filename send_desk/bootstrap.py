@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from send_desk.services.changes import ChangeWatcher
     from send_desk.services.corrections import RecordedDateService
     from send_desk.services.demo import DemoService
+    from send_desk.services.ehc import EhcService
     from send_desk.services.reporting import ReportingService
     from send_desk.services.retention import RetentionService
     from send_desk.services.spreadsheets import ExportService, ImportService
@@ -80,6 +81,13 @@ class Desk:
         from send_desk.services.cases import CaseService
 
         return CaseService(self.ctx)
+
+    @cached_property
+    def ehc(self) -> EhcService:
+        """Return the EHC process a case is about: its steps and statutory dates (issue 18)."""
+        from send_desk.services.ehc import EhcService
+
+        return EhcService(self.ctx)
 
     @cached_property
     def corrections(self) -> RecordedDateService:
