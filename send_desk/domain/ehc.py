@@ -304,7 +304,7 @@ def rule_for(step: EhcStep, name: EhcDateName | str) -> DateRule:
             return rule
     names = ", ".join(rule.name.value for rule in STEPS[step].rules)
     raise ValidationError(
-        f"A {STEPS[step].label.lower()} has no date called '{name}'. Its dates are: {names}.", field="date"
+        f"The step {step.value} has no date called '{name}'. Its dates are: {names}.", field="date"
     )
 
 
@@ -320,7 +320,7 @@ def check_exception(step: EhcStep, name: EhcDateName | str, reason: EhcException
     if reason not in rule.exceptions:
         allowed = ", ".join(e.value for e in rule.exceptions)
         raise ValidationError(
-            f"{rule.exception_regulation} does not list '{reason.value}' for {rule.label.lower()}. "
+            f"{rule.exception_regulation} does not list '{reason.value}' against '{rule.label}'. "
             f"Its exceptions are: {allowed}.",
             field="exception",
         )

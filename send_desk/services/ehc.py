@@ -150,7 +150,7 @@ class EhcService:
                     session.flush()
             if current is None:
                 raise ValidationError(
-                    f"{case.reference} has no EHC step yet: record one first (the step and the day it began).",
+                    f"{case.reference} has no EHC step yet: record the step and the day it began first.",
                     field="step",
                 )
             step = EhcStep(current.step)
