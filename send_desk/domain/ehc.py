@@ -263,6 +263,7 @@ def statutory_dates(
     step: EhcStep, started: date, *, post16: bool = False, amendment_notice_on: date | None = None
 ) -> EhcDates:
     """Return the statutory dates of a step that began on `started` (for a phase transfer: the move)."""
+    step = EhcStep(step)
     dates: list[tuple[EhcDateName, date]]
     if step is EhcStep.ASSESSMENT_REQUEST:
         dates = [

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from send_desk.db.models import Case, EhcDateMark, EhcStepRecord
 from send_desk.domain.ehc import (
@@ -207,6 +208,7 @@ class EhcService:
             session.refresh(current)
             case.updated_at = now
             case.updated_by = actor.name
+            flag_modified(case, "updated_at")  # the case's version moves even when the clock stood still
             audit.record(
                 session,
                 at=now,
