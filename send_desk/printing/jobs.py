@@ -11,6 +11,7 @@ from send_desk.reports.annual import annual_figures_html, annual_header, annual_
 from send_desk.reports.case_printout import case_header, case_printout_html, case_title
 from send_desk.reports.weekly import TREND_CHART_URL, weekly_header, weekly_summary_html, weekly_title
 from send_desk.values.cases import CaseDetail
+from send_desk.values.ehc import EhcRecord
 from send_desk.values.figures import AnnualFigures, WeeklySummary
 
 
@@ -42,13 +43,20 @@ def annual_job(figures: AnnualFigures, *, team: str = DEFAULT_TEAM) -> PrintJob:
 
 
 def case_job(
-    detail: CaseDetail, *, team: str = DEFAULT_TEAM, printed_by: str, printed_at: datetime
+    detail: CaseDetail,
+    *,
+    team: str = DEFAULT_TEAM,
+    printed_by: str,
+    printed_at: datetime,
+    ehc: EhcRecord | None = None,
 ) -> PrintJob:
-    """Return the print job of a whole case."""
+    """Return the print job of a whole case (with its EHC process when one is given)."""
     footer = generated_text(printed_at, printed_by)
     return PrintJob(
         title=case_title(detail),
-        html=case_printout_html(detail, team=team, printed_by=printed_by, printed_at=uk_datetime(printed_at)),
+        html=case_printout_html(
+            detail, team=team, printed_by=printed_by, printed_at=uk_datetime(printed_at), ehc=ehc
+        ),
         header=case_header(detail, team),
         footer=footer,
     )

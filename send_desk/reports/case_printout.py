@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from send_desk.domain.wording import DASH, uk_date, uk_datetime
+from send_desk.reports.ehc import ehc_html
 from send_desk.reports.htmlkit import (
     document,
     esc,
@@ -12,6 +13,7 @@ from send_desk.reports.htmlkit import (
     yes_no,
 )
 from send_desk.values.cases import CaseDetail, ClockView, PersonView, StageView
+from send_desk.values.ehc import EhcRecord
 
 ROLE_TITLES = {"child": "Child or young person", "contact": "Contact", "representative": "Representative"}
 
@@ -122,8 +124,15 @@ def _stage(stage: StageView) -> str:
     return "".join(parts)
 
 
-def case_printout_html(detail: CaseDetail, *, team: str, printed_by: str = "", printed_at: str = "") -> str:
-    """Return the whole case as an HTML document: details, people, stages with clocks, links, timeline."""
+def case_printout_html(
+    detail: CaseDetail,
+    *,
+    team: str,
+    printed_by: str = "",
+    printed_at: str = "",
+    ehc: EhcRecord | None = None,
+) -> str:
+    """Return the whole case as HTML: details, people, stages with clocks, EHC dates, links, timeline."""
     d = detail
     parts = [
         f"<h1>{esc(d.reference)}: {esc(d.kind.label)}{f', stage {d.stage}' if d.stages else ''}</h1>",
@@ -169,6 +178,7 @@ def case_printout_html(detail: CaseDetail, *, team: str, printed_by: str = "", p
         _person(ROLE_TITLES["contact"], d.contact),
         _person(ROLE_TITLES["representative"], d.representative),
         *(_stage(stage) for stage in d.stages),
+        ehc_html(ehc),
         "<h2>Linked cases</h2>",
         table(
             ["Reference", "Link", "Status", "Summary"],

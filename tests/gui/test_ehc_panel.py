@@ -95,7 +95,7 @@ def test_recording_a_request_shows_its_legal_dates(qtbot, desk, window: MainWind
 
 
 def test_a_new_step_keeps_the_history_latest_first(qtbot, desk, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    view, panel = open_panel(qtbot, desk, window)
+    _view, panel = open_panel(qtbot, desk, window)
     panel.step.setCurrentIndex(panel.step.findData(EhcStep.ASSESSMENT_REQUEST))
     type_date(qtbot, panel.started, "30/01/2026")
     qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
@@ -121,7 +121,7 @@ def test_a_new_step_keeps_the_history_latest_first(qtbot, desk, window: MainWind
 
 
 def test_phase_transfer_into_post16_and_the_annual_review_notice(qtbot, desk, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    view, panel = open_panel(qtbot, desk, window)
+    _view, panel = open_panel(qtbot, desk, window)
     panel.step.setCurrentIndex(panel.step.findData(EhcStep.PHASE_TRANSFER))
     assert panel.started_caption.text() == "Moves &on"
     assert not panel.post16.isHidden()
