@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -145,3 +146,42 @@ def test_case_printout_has_the_ehc_section(desk: Desk) -> None:
     assert "reg 13(1): at least 15 days, the day of service being day 1" in html
     assert "<td>Request for an EHC needs assessment</td><td>30/01/2026</td><td>Sam Patel</td>" in html
     assert "EHC process" not in case_printout_html(desk.cases.get(case.id), team="North SEND")
+
+
+def test_export_has_the_current_steps_dates_as_columns(desk: Desk, tmp_path: Path) -> None:
+    import openpyxl
+
+    from send_desk.services.spreadsheets import ExportService
+
+    with_step = desk.cases.log_case(complaint_input())
+    without = desk.cases.log_case(complaint_input(date(2026, 11, 23)))
+    record = desk.ehc.change(with_step.id, REQUEST, expected_version=with_step.version)
+    desk.ehc.change(
+        with_step.id,
+        EhcChange(step=EhcStep.PHASE_TRANSFER, started=date(2027, 9, 1), post16=True),
+        expected_version=record.version,
+    )
+    out = tmp_path / "cases.xlsx"
+    list(ExportService(desk.ctx).export(out))
+    ws = openpyxl.load_workbook(out)["Cases"]
+    headers = [c.value for c in ws[1]]
+    ehc_headers = headers[headers.index("EHC step") :]
+    assert ehc_headers == [
+        "EHC step",
+        "EHC step began",
+        "Decide whether to assess by",
+        "Decide not to issue a plan by",
+        "Final plan by",
+        "Comments on the draft until",
+        "Amended plan by",
+        "Review decision by",
+        "Transfer plan by",
+    ]
+    rows = {row[0]: dict(zip(headers, row, strict=True)) for row in ws.iter_rows(min_row=2, values_only=True)}
+    mine = {h: rows[with_step.reference][h] for h in ehc_headers if rows[with_step.reference][h] is not None}
+    assert mine == {
+        "EHC step": "Phase transfer",  # the current step only; the request is history
+        "EHC step began": datetime(2027, 9, 1),
+        "Transfer plan by": datetime(2027, 3, 31),
+    }
+    assert [rows[without.reference][h] for h in ehc_headers] == [None] * 9
