@@ -1,11 +1,14 @@
-"""The EHC process in a case print-out: the current step's statutory dates, where each stands, the history."""
+"""The EHC process in print: a case's statutory dates and history, and the weekly and annual EHC tables."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from send_desk.domain.ehc import DATE_LABELS, EXCEPTION_LABELS, STEPS
 from send_desk.domain.wording import DASH, uk_date
 from send_desk.reports.htmlkit import key_values, table
 from send_desk.values.ehc import EhcRecord
+from send_desk.values.figures import EhcStepComplaints, EhcStepLoad
 
 
 def ehc_html(record: EhcRecord | None) -> str:
@@ -57,3 +60,48 @@ def ehc_html(record: EhcRecord | None) -> str:
             )
         )
     return "".join(parts)
+
+
+def ehc_weekly_html(rows: Sequence[EhcStepLoad]) -> str:
+    """Return the weekly summary's table of open cases by EHC step, with those past a statutory date."""
+    return "".join(
+        [
+            "<h2>Open cases by EHC step</h2>",
+            table(
+                ["EHC step", "Open at end of week", "Past a statutory date", "Median weeks late"],
+                [
+                    [
+                        r.label,
+                        r.open,
+                        r.late,
+                        DASH if r.median_weeks_late is None else f"{r.median_weeks_late:g}",
+                    ]
+                    for r in rows
+                ],
+                numeric=(1, 2, 3),
+                widths=(40, 20, 20, 20),
+                empty="No open case is about a step of the EHC process.",
+            ),
+            '<p class="note">Past a statutory date: a date of the step (SEND Regulations 2014, calendar '
+            "weeks) passed without being met and with no exception recorded. Weeks late are whole weeks past "
+            "the latest missed date.</p>",
+        ]
+    )
+
+
+def ehc_annual_html(rows: Sequence[EhcStepComplaints]) -> str:
+    """Return the annual figures' table of complaints by EHC step, with the uphold rate of each."""
+    return "".join(
+        [
+            "<h2>Complaints by EHC step</h2>",
+            table(
+                ["EHC step", "Complaints", "Upheld or partly upheld"],
+                [[r.label, r.complaints, r.uphold.text] for r in rows],
+                numeric=(1,),
+                widths=(45, 20, 35),
+                empty="No complaint of the year is about a step of the EHC process.",
+            ),
+            '<p class="note">Stage 1 complaints begun in the year, by the EHC step their case is about. The '
+            "uphold rate counts upheld and partly upheld of those with an outcome.</p>",
+        ]
+    )
