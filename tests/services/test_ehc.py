@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from send_desk.bootstrap import Desk
 from send_desk.db.models import AuditEntry, EhcStepRecord
-from send_desk.domain.ehc import EhcException, EhcStep
+from send_desk.domain.ehc import EhcException, EhcStep, statutory_dates
 from send_desk.domain.errors import ConflictError, ValidationError
 from send_desk.reports.case_printout import case_printout_html
-from send_desk.services.ehc import EhcChange
+from send_desk.services.ehc import EhcChange, step_view
 from send_desk.values.cases import CaseDetail
 from tests.conftest import complaint_input
 
@@ -185,3 +185,21 @@ def test_export_has_the_current_steps_dates_as_columns(desk: Desk, tmp_path: Pat
         "Transfer plan by": datetime(2027, 3, 31),
     }
     assert [rows[without.reference][h] for h in ehc_headers] == [None] * 9
+
+
+def test_demo_cases_have_ehc_steps_some_of_them_late(desk: Desk) -> None:
+    list(desk.demo.generate(400, seed=5))
+    with desk.ctx.db.read() as session:
+        rows = session.scalars(select(EhcStepRecord)).all()
+        steps = [(row.case_id, step_view(row, date(2026, 11, 27))) for row in rows]
+    assert len(steps) > 40
+    assert {view.dates.step for _case, view in steps} == set(EhcStep)
+    late = [view for _case, view in steps if view.days_late > 0]
+    met = [s for _case, view in steps for s in view.statuses if s.state.value == "met"]
+    assert late
+    assert met
+    for _case, view in steps:  # stored as the rules give them
+        again = statutory_dates(view.dates.step, view.dates.started, post16=view.dates.post16)
+        assert view.dates.dates == again.dates
+    weekly = desk.reporting.weekly_summary()
+    assert sum(row.late for row in weekly.ehc_steps) > 0
