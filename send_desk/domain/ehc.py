@@ -58,7 +58,15 @@ EXCEPTION_LABELS: dict[EhcException, str] = {
     EhcException.ABSENT_FROM_AREA: "Child or family away from the area for 4 weeks or more",
     EhcException.MISSED_APPOINTMENT: "An appointment for an examination or test was missed",
 }
-"""How each exception reads on screen and in print."""
+"""How each exception reads in full (print-outs, tooltips, the list to choose from)."""
+
+EXCEPTION_SHORT: dict[EhcException, str] = {
+    EhcException.SCHOOL_HOLIDAY: "School holiday",
+    EhcException.PERSONAL_CIRCUMSTANCES: "Personal circumstances",
+    EhcException.ABSENT_FROM_AREA: "Away from the area",
+    EhcException.MISSED_APPOINTMENT: "Missed appointment",
+}
+"""Each exception in a few words (a table cell)."""
 
 _HOLIDAY_ETC = (
     EhcException.SCHOOL_HOLIDAY,

@@ -31,6 +31,7 @@ from send_desk.bootstrap import Desk
 from send_desk.domain.ehc import (
     DATE_LABELS,
     EXCEPTION_LABELS,
+    EXCEPTION_SHORT,
     STEPS,
     DateState,
     DateStatus,
@@ -125,6 +126,9 @@ class EhcPanel(QWidget):
         self.table.setTabKeyNavigation(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.itemSelectionChanged.connect(self._date_chosen)
         layout.addWidget(self.table)
 
@@ -194,7 +198,7 @@ class EhcPanel(QWidget):
             dates = current.dates
             facts = STEPS[dates.step]
             late = current.days_late
-            tail = f" · {late // 7} weeks past its latest missed date" if late >= 7 else ""
+            tail = f" · a statutory date missed by {late // 7} weeks" if late >= 7 else ""
             self.summary.setText(
                 f"<b>{html.escape(facts.label)}</b>{' (into post-16)' if dates.post16 else ''} · "
                 f"{html.escape(facts.started_label)} {uk_date(dates.started)}{tail}"
@@ -218,13 +222,13 @@ class EhcPanel(QWidget):
         self.table.setRowCount(len(statuses))
         for row, status in enumerate(statuses):
             note = current.notes.get(status.name.value, "") if current is not None else ""
-            exception = EXCEPTION_LABELS[status.exception] if status.exception else ""
+            exception = EXCEPTION_SHORT[status.exception] if status.exception else ""
             values = (
                 DATE_LABELS[status.name],
                 uk_date(status.due),
                 status.wording.capitalize(),
                 uk_date(status.done_on, "—") if not _window(status) else "",
-                exception + (f": {note}" if note else ""),
+                exception,
                 status.regulation,
             )
             for column, value in enumerate(values):
@@ -238,6 +242,8 @@ class EhcPanel(QWidget):
                     item.setForeground(QBrush(QColor(style.foreground)))
                 if column == 0:
                     item.setToolTip(status.label)
+                if column == 4 and status.exception:
+                    item.setToolTip(EXCEPTION_LABELS[status.exception] + (f": {note}" if note else ""))
                 self.table.setItem(row, column, item)
         height = self.table.horizontalHeader().height() + 6
         height += sum(self.table.rowHeight(r) for r in range(len(statuses)))
@@ -249,9 +255,8 @@ class EhcPanel(QWidget):
             self.history.setText("")
             return
         lines = [
-            f"{STEPS[view.dates.step].label}: {STEPS[view.dates.step].started_label.lower()} "
-            f"{uk_date(view.dates.started)} (recorded by {view.recorded_by})"
-            for view in earlier
+            f"{STEPS[v.dates.step].started_label} {uk_date(v.dates.started)} — recorded by {v.recorded_by}"
+            for v in earlier
         ]
         self.history.setText("Earlier steps, the latest first:\n" + "\n".join(lines))
 

@@ -137,17 +137,20 @@ class EhcService:
                 if change.step is None or change.started is None:
                     raise ValidationError("Give both the EHC step and the day it began.", field="step")
                 _check_started(change.step, change.started, today)
-                if current is None or (current.step, current.started_on) != (
-                    change.step.value,
-                    change.started,
-                ):
+                wanted = (change.step.value, change.started)
+                if current is None or (current.step, current.started_on) != wanted:
                     for row in steps:
                         row.current = False
-                    dates = statutory_dates(change.step, change.started, post16=bool(change.post16))
-                    current = EhcStepRecord(
-                        case_id=case.id, **ehc_step_row(dates, recorded_at=now, recorded_by=actor.name)
-                    )
-                    session.add(current)
+                    again = [row for row in steps if (row.step, row.started_on) == wanted]
+                    if again:  # back to a step recorded before: it is current again, with what it had
+                        current = again[0]
+                        current.current = True
+                    else:
+                        dates = statutory_dates(change.step, change.started, post16=bool(change.post16))
+                        current = EhcStepRecord(
+                            case_id=case.id, **ehc_step_row(dates, recorded_at=now, recorded_by=actor.name)
+                        )
+                        session.add(current)
                     session.flush()
             if current is None:
                 raise ValidationError(

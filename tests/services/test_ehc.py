@@ -203,3 +203,22 @@ def test_demo_cases_have_ehc_steps_some_of_them_late(desk: Desk) -> None:
         assert view.dates.dates == again.dates
     weekly = desk.reporting.weekly_summary()
     assert sum(row.late for row in weekly.ehc_steps) > 0
+
+
+def test_going_back_to_an_earlier_step_keeps_what_it_had(desk: Desk, complaint: CaseDetail) -> None:
+    record = desk.ehc.change(complaint.id, REQUEST, expected_version=complaint.version)
+    record = desk.ehc.change(
+        complaint.id, EhcChange(done={"final_plan_by": date(2026, 6, 19)}), expected_version=record.version
+    )
+    record = desk.ehc.change(
+        complaint.id,
+        EhcChange(step=EhcStep.DRAFT_SERVED, started=date(2026, 3, 2)),
+        expected_version=record.version,
+    )
+    record = desk.ehc.change(complaint.id, REQUEST, expected_version=record.version)
+    assert [(v.dates.step, v.current) for v in record.history] == [
+        (EhcStep.ASSESSMENT_REQUEST, True),
+        (EhcStep.DRAFT_SERVED, False),
+    ]
+    assert record.current is not None
+    assert record.current.done == {"final_plan_by": date(2026, 6, 19)}
