@@ -83,8 +83,8 @@ def ehc_weekly_html(rows: Sequence[EhcStepLoad]) -> str:
                 empty="No open case is about a step of the EHC process.",
             ),
             '<p class="note">Past a statutory date: a date of the step (SEND Regulations 2014, calendar '
-            "weeks) passed without being met and with no exception recorded. Weeks late are whole weeks past "
-            "the latest missed date.</p>",
+            "weeks) passed without being met and with no exception recorded. Weeks late are whole weeks, "
+            "counted from the earliest date missed; the median is of the cases past a date.</p>",
         ]
     )
 

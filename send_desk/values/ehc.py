@@ -25,7 +25,7 @@ class EhcStepView:
 
     @property
     def days_late(self) -> int:
-        """Return how many days the step is past its latest missed statutory date (0: none missed)."""
+        """Return how many days late the step is: the most any of its dates is late (0: none missed)."""
         return days_late(self.statuses)
 
 

@@ -254,7 +254,7 @@ class EhcStepLoad:
     late: int
     """Open cases with a statutory date of their step passed and not met (no exception recorded)."""
     median_weeks_late: float | None
-    """The median of those cases' whole weeks past their latest missed date (None when none is late)."""
+    """The median of those cases' whole weeks late, counted from the earliest missed date (None: none)."""
 
     def to_json(self) -> dict[str, Any]:
         """Return the row as JSON-ready values."""
