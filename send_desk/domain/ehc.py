@@ -249,11 +249,7 @@ class EhcDates:
 
         Every date name is present ("" where this step has no such date), so a template can name any.
         """
-        fields = {"ehc_step": self.label, "ehc_started": long_date(self.started)}
-        for name in EhcDateName:
-            when = self.get(name)
-            fields[f"ehc_{name.value}"] = long_date(when) if when is not None else ""
-        return fields
+        return {key: value or "" for key, value in merge_values(self).items()}
 
     def as_text(self) -> str:
         """Return the dates as lines an officer can copy into a letter or an email."""
@@ -416,3 +412,41 @@ def date_statuses(
 def days_late(statuses: tuple[DateStatus, ...]) -> int:
     """Return how far past its statutory dates a step is: the most days any of them is late (0: none)."""
     return max((s.days_late for s in statuses if s.state is DateState.LATE), default=0)
+
+
+MERGE_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("ehc_step", "The EHC step the case is about", "Request for an EHC needs assessment"),
+    (
+        "ehc_started",
+        "The day that step began (for a phase transfer: the move), in words",
+        "Friday 30 January 2026",
+    ),
+    ("ehc_decide_assessment_by", "Decide whether to assess by (reg 5), in words", "Friday 13 March 2026"),
+    ("ehc_decide_not_to_issue_by", "Decide not to issue a plan by (reg 10), in words", "Friday 22 May 2026"),
+    ("ehc_final_plan_by", "Final EHC plan by (reg 13(2)), in words", "Friday 19 June 2026"),
+    (
+        "ehc_representations_until",
+        "Comments on the draft plan until (reg 13(1)), in words",
+        "Monday 16 March 2026",
+    ),
+    (
+        "ehc_amended_plan_by",
+        "Amended plan by (reassessment or annual review), in words",
+        "Tuesday 5 May 2026",
+    ),
+    ("ehc_review_decision_by", "Annual review decision by (reg 20(10)), in words", "Tuesday 10 March 2026"),
+    ("ehc_transfer_plan_by", "Phase transfer plan by (reg 18), in words", "Monday 15 February 2027"),
+)
+"""The EHC letter merge fields: (name, what it holds, an example), for a template catalogue."""
+
+
+def merge_values(dates: EhcDates | None) -> dict[str, str | None]:
+    """Return every EHC merge field's value in words for a case's step (None where it has no such date)."""
+    values: dict[str, str | None] = dict.fromkeys(name for name, _what, _example in MERGE_FIELDS)
+    if dates is None:
+        return values
+    values["ehc_step"] = dates.label
+    values["ehc_started"] = long_date(dates.started)
+    for name, when in dates.dates:
+        values[f"ehc_{name.value}"] = long_date(when)
+    return values

@@ -196,3 +196,17 @@ def test_merge_fields_name_every_date_in_words() -> None:
     assert fields["ehc_final_plan_by"] == "Friday 19 June 2026"
     assert fields["ehc_transfer_plan_by"] == ""
     assert len(fields) == 9
+
+
+def test_merge_values_follow_the_catalogue_and_are_none_where_missing() -> None:
+    from send_desk.domain.ehc import MERGE_FIELDS, merge_values
+
+    names = [name for name, _what, _example in MERGE_FIELDS]
+    assert names == ["ehc_step", "ehc_started"] + [f"ehc_{n.value}" for n in EhcDateName]
+    assert merge_values(None) == dict.fromkeys(names)
+    values = merge_values(statutory_dates(EhcStep.PHASE_TRANSFER, date(2027, 9, 1), post16=True))
+    assert {k: v for k, v in values.items() if v is not None} == {
+        "ehc_step": "Phase transfer",
+        "ehc_started": "Wednesday 1 September 2027",
+        "ehc_transfer_plan_by": "Wednesday 31 March 2027",
+    }
