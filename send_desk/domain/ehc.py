@@ -377,23 +377,9 @@ def date_statuses(
     out: list[DateStatus] = []
     for name, due in dates.dates:
         rule = rule_for(dates.step, name)
-        done_on = done.get(name.value)
-        if done_on is not None and done_on > as_of:
-            done_on = None
+        done_on = _done_by(done.get(name.value), as_of)
         exception = exceptions.get(name.value)
-        days_late = 0
-        if rule.window:
-            state = DateState.OPEN if as_of <= due else DateState.CLOSED
-        elif done_on is not None and done_on <= due:
-            state = DateState.MET
-        elif exception is not None:
-            state = DateState.EXCEPTION
-        elif done_on is not None:
-            state, days_late = DateState.LATE, (done_on - due).days
-        elif as_of > due:
-            state, days_late = DateState.LATE, (as_of - due).days
-        else:
-            state = DateState.DUE
+        state, late = _state(rule.window, due, as_of, done_on, exception)
         out.append(
             DateStatus(
                 name=name,
@@ -403,10 +389,53 @@ def date_statuses(
                 state=state,
                 done_on=done_on,
                 exception=exception,
-                days_late=days_late,
+                days_late=late,
             )
         )
     return tuple(out)
+
+
+def step_days_late(
+    step: EhcStep,
+    due: Mapping[str, date | None],
+    as_of: date,
+    done: Mapping[str, date],
+    exceptions: Mapping[str, EhcException],
+) -> int:
+    """Return `days_late(date_statuses(...))` from due dates by name, without building the statuses.
+
+    For reports over many cases: the same rules (`_state`), a few microseconds a step.
+    """
+    worst = 0
+    for rule in STEPS[step].rules:
+        when = due.get(rule.name.value)
+        if when is not None:
+            done_on = _done_by(done.get(rule.name.value), as_of)
+            _, late = _state(rule.window, when, as_of, done_on, exceptions.get(rule.name.value))
+            worst = max(worst, late)
+    return worst
+
+
+def _done_by(done_on: date | None, as_of: date) -> date | None:
+    """Return the day done, or None when it was done after `as_of` (not yet done then)."""
+    return done_on if done_on is not None and done_on <= as_of else None
+
+
+def _state(
+    window: bool, due: date, as_of: date, done_on: date | None, exception: EhcException | None
+) -> tuple[DateState, int]:
+    """Return a date's state and days late: met beats an exception, an exception beats late."""
+    if window:
+        return (DateState.OPEN if as_of <= due else DateState.CLOSED), 0
+    if done_on is not None and done_on <= due:
+        return DateState.MET, 0
+    if exception is not None:
+        return DateState.EXCEPTION, 0
+    if done_on is not None:
+        return DateState.LATE, (done_on - due).days
+    if as_of > due:
+        return DateState.LATE, (as_of - due).days
+    return DateState.DUE, 0
 
 
 def days_late(statuses: tuple[DateStatus, ...]) -> int:

@@ -57,8 +57,8 @@ class EhcChange:
     exceptions: Mapping[str, tuple[EhcException, str] | None] = field(default_factory=dict)
 
 
-def step_dates(row: EhcStepRecord) -> EhcDates:
-    """Return the statutory dates of a stored step as they were stored, in the step's order."""
+def step_dates(row: Any) -> EhcDates:
+    """Return the statutory dates of a stored step (a row or an `EhcStepRecord`) as stored, in order."""
     step = EhcStep(row.step)
     stored = ((rule.name, getattr(row, rule.name.value)) for rule in STEPS[step].rules)
     return EhcDates(

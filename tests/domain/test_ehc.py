@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from send_desk.domain.ehc import (
     STEPS,
@@ -17,6 +19,7 @@ from send_desk.domain.ehc import (
     days_late,
     parse_step,
     statutory_dates,
+    step_days_late,
 )
 from send_desk.domain.errors import ValidationError
 
@@ -210,3 +213,28 @@ def test_merge_values_follow_the_catalogue_and_are_none_where_missing() -> None:
         "ehc_started": "Wednesday 1 September 2027",
         "ehc_transfer_plan_by": "Wednesday 31 March 2027",
     }
+
+
+@given(
+    step=st.sampled_from(list(EhcStep)),
+    started=st.dates(date(2024, 1, 1), date(2028, 12, 31)),
+    as_of=st.dates(date(2024, 1, 1), date(2029, 12, 31)),
+    done_after=st.lists(st.one_of(st.none(), st.integers(-60, 200)), min_size=3, max_size=3),
+    exception=st.lists(st.booleans(), min_size=3, max_size=3),
+)
+def test_the_reports_shortcut_agrees_with_the_statuses(
+    step: EhcStep, started: date, as_of: date, done_after: list[int | None], exception: list[bool]
+) -> None:
+    dates = statutory_dates(step, started)
+    done = {
+        n.value: d + timedelta(days=k)
+        for (n, d), k in zip(dates.dates, done_after, strict=False)
+        if k is not None
+    }
+    excepted = {
+        n.value: EhcException.PERSONAL_CIRCUMSTANCES
+        for (n, _d), e in zip(dates.dates, exception, strict=False)
+        if e
+    }
+    expected = days_late(date_statuses(dates, as_of, done=done, exceptions=excepted))
+    assert step_days_late(step, {n.value: d for n, d in dates.dates}, as_of, done, excepted) == expected
