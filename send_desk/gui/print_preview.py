@@ -102,11 +102,13 @@ class PrintPreview:
         """Return the preview of a whole case, not yet shown."""
         detail = desk.cases.get(case_id)
         by = desk.reporting.generated_by()
+        documents = desk.documents.list(detail.reference)
         job = case_job(
             detail,
             team=team or configured_team(),
             printed_by=by,
             printed_at=desk.now(),
+            documents=documents,
             ehc=desk.ehc.get(case_id),
         )
         return PrintPreviewDialog(job, parent)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from send_desk.domain.wording import DEFAULT_TEAM, uk_datetime
@@ -11,6 +12,7 @@ from send_desk.reports.annual import annual_figures_html, annual_header, annual_
 from send_desk.reports.case_printout import case_header, case_printout_html, case_title
 from send_desk.reports.weekly import TREND_CHART_URL, weekly_header, weekly_summary_html, weekly_title
 from send_desk.values.cases import CaseDetail
+from send_desk.values.documents import DocumentInfo
 from send_desk.values.ehc import EhcRecord
 from send_desk.values.figures import AnnualFigures, WeeklySummary
 
@@ -48,15 +50,22 @@ def case_job(
     team: str = DEFAULT_TEAM,
     printed_by: str,
     printed_at: datetime,
+    documents: Sequence[DocumentInfo] = (),
     ehc: EhcRecord | None = None,
 ) -> PrintJob:
-    """Return the print job of a whole case (with its EHC process when one is given)."""
+    """Return the print job of a whole case (with the list of its documents, and its EHC process if given)."""
     footer = generated_text(printed_at, printed_by)
+    html = case_printout_html(
+        detail,
+        team=team,
+        printed_by=printed_by,
+        printed_at=uk_datetime(printed_at),
+        documents=documents,
+        ehc=ehc,
+    )
     return PrintJob(
         title=case_title(detail),
-        html=case_printout_html(
-            detail, team=team, printed_by=printed_by, printed_at=uk_datetime(printed_at), ehc=ehc
-        ),
+        html=html,
         header=case_header(detail, team),
         footer=footer,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from send_desk.domain.wording import DASH, uk_date, uk_datetime
 from send_desk.reports.ehc import ehc_html
 from send_desk.reports.htmlkit import (
@@ -13,6 +15,7 @@ from send_desk.reports.htmlkit import (
     yes_no,
 )
 from send_desk.values.cases import CaseDetail, ClockView, PersonView, StageView
+from send_desk.values.documents import DocumentInfo
 from send_desk.values.ehc import EhcRecord
 
 ROLE_TITLES = {"child": "Child or young person", "contact": "Contact", "representative": "Representative"}
@@ -130,9 +133,10 @@ def case_printout_html(
     team: str,
     printed_by: str = "",
     printed_at: str = "",
+    documents: Sequence[DocumentInfo] = (),
     ehc: EhcRecord | None = None,
 ) -> str:
-    """Return the whole case as HTML: details, people, stages with clocks, EHC dates, links, timeline."""
+    """Return the whole case as HTML: details, people, stages, EHC dates, links, documents, timeline."""
     d = detail
     parts = [
         f"<h1>{esc(d.reference)}: {esc(d.kind.label)}{f', stage {d.stage}' if d.stages else ''}</h1>",
@@ -185,6 +189,17 @@ def case_printout_html(
             [[link.reference, _label(link.kind), _label(link.status), link.summary] for link in d.links],
             widths=(18, 14, 12, 56),
             empty="No linked cases.",
+        ),
+        f"<h2>Documents ({len(documents)})</h2>",
+        table(
+            ["Name", "Type", "Size", "Added", "By"],
+            [
+                [doc.name, doc.media_type, doc.size_text, uk_datetime(doc.added_at, DASH), doc.added_by]
+                for doc in documents
+            ],
+            numeric=(2,),
+            widths=(40, 22, 10, 15, 13),
+            empty="No documents.",
         ),
         f"<h2>Timeline ({len(d.timeline)} entries)</h2>",
         table(

@@ -8,7 +8,7 @@
 Existing cases have no EHC step; nothing to fill.
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-02 05:40:00
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0008"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
