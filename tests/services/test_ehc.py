@@ -222,3 +222,27 @@ def test_going_back_to_an_earlier_step_keeps_what_it_had(desk: Desk, complaint: 
     ]
     assert record.current is not None
     assert record.current.done == {"final_plan_by": date(2026, 6, 19)}
+
+
+def test_letters_merge_the_ehc_dates(desk: Desk, complaint: CaseDetail) -> None:
+    import io
+
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph(
+        "Your child's plan: {{ ehc_step }}, the final plan is due by {{ ehc_final_plan_by }}."
+    )
+    out = io.BytesIO()
+    document.save(out)
+    desk.letters.add_template("ehc-dates", out.getvalue(), title="EHC dates")
+    with pytest.raises(
+        ValidationError, match=r"needs 2 things case SD-2026-00001 does not have yet: the EHC step"
+    ):
+        desk.letters.merge(complaint.id, "ehc-dates")
+    desk.ehc.change(complaint.id, REQUEST, expected_version=complaint.version)
+    merged = desk.letters.merge(complaint.id, "ehc-dates")
+    assert (
+        "Your child's plan: Request for an EHC needs assessment, "
+        "the final plan is due by Friday 19 June 2026." in merged.paragraphs
+    )
