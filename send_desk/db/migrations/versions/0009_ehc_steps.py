@@ -8,7 +8,7 @@
 Existing cases have no EHC step; nothing to fill.
 
 Revision ID: 0009
-Revises: 0011
+Revises: 0016
 Create Date: 2026-12-02 05:40:00
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0011"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
