@@ -22,7 +22,7 @@ PostgreSQL only (see send_desk/db/team.py and docs/architecture.md for the desig
   gives them their owners and EXECUTE grants).
 
 Revision ID: 0014
-Revises: 0016
+Revises: 0009
 Create Date: 2026-12-02 05:30:00
 """
 
@@ -34,7 +34,7 @@ from alembic import op
 from send_desk.db.types import UtcDateTime
 
 revision = "0014"
-down_revision = "0016"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
