@@ -385,3 +385,31 @@ class AuditEntry(Base):
     case_reference: Mapped[str] = mapped_column(String(30), default="")
     action: Mapped[str] = mapped_column(String(40))
     changes: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class ExportLogRow(Base):
+    """One export of personal data: who, when, what kind, which file, which filters, how many rows."""
+
+    __tablename__ = "export_log"
+    __table_args__ = (Index("ix_export_log_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    login: Mapped[str] = mapped_column(String(120))
+    actor_name: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(30))
+    target: Mapped[str] = mapped_column(String(500), default="")
+    filters: Mapped[str] = mapped_column(Text, default="{}")
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    pseudonymised: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TeamSetting(Base):
+    """A setting the whole team shares (for example: officers export pseudonymised data only)."""
+
+    __tablename__ = "team_setting"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(String(120), default="")

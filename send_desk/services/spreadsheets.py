@@ -24,7 +24,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from operator import itemgetter
@@ -38,7 +38,9 @@ from send_desk.db.models import Case, CaseStage, Category, Person, Staff, Target
 from send_desk.domain.errors import ValidationError
 from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, ClosureCode, Outcome, PersonRole, Rag
 from send_desk.domain.policy import TargetPolicy
+from send_desk.reports.case_history import relationship_label
 from send_desk.reports.sheet_fields import (
+    DEFAULT_COLUMNS,
     FIELD_LABELS,
     FIELDS,
     IGNORE,
@@ -48,12 +50,15 @@ from send_desk.reports.sheet_fields import (
     ParsedRow,
     case_input,
     check_mapping_overrides,
+    choose_columns,
     label_for,
 )
-from send_desk.reports.xlsx_export import ExportAbout, ExportSummary, write_cases_xlsx
+from send_desk.reports.xlsx_export import ExportAbout, ExportSummary, write_cases_csv, write_cases_xlsx
 from send_desk.reports.xlsx_import import MAX_ROWS, SheetLayout, TrackerReader, read_layout
 from send_desk.services.cases import CaseService, validate_case_input
 from send_desk.services.context import UK, ServiceContext
+from send_desk.services.export_extras import EXTRA_FIELDS, stage_extras
+from send_desk.services.export_log import ExportKind, ExportLogService
 from send_desk.services.policies import policy_from_row
 from send_desk.services.register import RegisterService
 from send_desk.services.views import RagWindow, rag_window
@@ -75,6 +80,8 @@ class ExportOutcome:
     path: Path
     cases: int
     pseudonymised: bool
+    cut_cells: int = 0
+    """Values longer than a spreadsheet cell holds, cut with a note (listed on the About sheet)."""
 
 
 class Pseudonymiser:
@@ -158,9 +165,30 @@ class ExportService:
         return RegisterService(self.ctx).count(case_filter or CaseFilter(status="all"))
 
     def export(
-        self, out: Path, case_filter: CaseFilter | None = None, *, pseudonymise: bool = False
+        self,
+        out: Path,
+        case_filter: CaseFilter | None = None,
+        *,
+        pseudonymise: bool = False,
+        columns: Sequence[str] | None = None,
     ) -> Generator[Progress, None, ExportOutcome]:
-        """Write the workbook, yielding progress; close the generator to cancel (no file is left)."""
+        """Write the workbook (or CSV, by the file's extension), yielding progress; close to cancel.
+
+        `columns` are the headers to export, in order (None: the default choice). The export is checked
+        against the permission table and the team's export rule before anything is written, and recorded
+        in the export log once the file is whole.
+        """
+        out = Path(out)
+        as_csv = out.suffix.lower() == ".csv"
+        kind = ExportKind.CSV if as_csv else ExportKind.SPREADSHEET
+        log = ExportLogService(self.ctx)
+        log.allow(kind, pseudonymise=pseudonymise)
+        try:
+            chosen = choose_columns(columns) if columns else DEFAULT_COLUMNS
+        except ValueError as exc:
+            raise ValidationError(
+                f"{exc} Choose columns from the export dialog's list.", field="columns"
+            ) from None
         case_filter = case_filter or CaseFilter(status="all")
         total = self.count(case_filter)
         about = ExportAbout(
@@ -171,8 +199,17 @@ class ExportService:
             pseudonymised=pseudonymise,
             as_of=self.ctx.today(),
         )
-        lines = self.lines(case_filter, pseudonymiser=Pseudonymiser() if pseudonymise else None)
-        steps = write_cases_xlsx(Path(out), lines, about, progress_every=PROGRESS_EVERY)
+        needed = frozenset(column.name for column in chosen) | (
+            frozenset() if as_csv else frozenset(f.name for f in fields(CaseLine))
+        )
+        lines = self.lines(
+            case_filter, pseudonymiser=Pseudonymiser() if pseudonymise else None, needed=needed
+        )
+        steps = (
+            write_cases_csv(out, lines, progress_every=PROGRESS_EVERY, columns=chosen)
+            if as_csv
+            else write_cases_xlsx(out, lines, about, progress_every=PROGRESS_EVERY, columns=chosen)
+        )
         try:
             while True:
                 done = next(steps)
@@ -181,13 +218,21 @@ class ExportService:
             summary: ExportSummary = stop.value
         finally:
             steps.close()
-        return ExportOutcome(summary.path, summary.cases, pseudonymise)
+        filters = dict(about.filters)
+        filters["Columns"] = len(chosen)
+        log.record(kind, out.name, rows=summary.cases, filters=filters, pseudonymised=pseudonymise)
+        return ExportOutcome(summary.path, summary.cases, pseudonymise, len(summary.cut))
 
     def export_all(
-        self, out: Path, case_filter: CaseFilter | None = None, *, pseudonymise: bool = False
+        self,
+        out: Path,
+        case_filter: CaseFilter | None = None,
+        *,
+        pseudonymise: bool = False,
+        columns: Sequence[str] | None = None,
     ) -> ExportOutcome:
         """Write the workbook at once and return the outcome."""
-        steps = self.export(out, case_filter, pseudonymise=pseudonymise)
+        steps = self.export(out, case_filter, pseudonymise=pseudonymise, columns=columns)
         while True:
             try:
                 next(steps)
@@ -210,15 +255,22 @@ class ExportService:
         *,
         pseudonymiser: Pseudonymiser | None = None,
         batch: int = EXPORT_BATCH,
+        needed: frozenset[str] | None = None,
     ) -> Iterator[CaseLine]:
-        """Yield the export lines of the filtered cases in received order, a keyset batch at a time."""
+        """Yield the export lines of the filtered cases in received order, a keyset batch at a time.
+
+        `needed` names the line fields the chosen columns show (None: all); the stages' history is read
+        only when one of them needs it.
+        """
         register = RegisterService(self.ctx)
         contact = aliased(Person)
         child = aliased(Person)
+        representative = aliased(Person)
+        with_extras = needed is None or not EXTRA_FIELDS.isdisjoint(needed)
         with self.ctx.db.read() as session:
             window = rag_window(session, self.ctx.today())
             policies = {row.id: policy_from_row(row) for row in session.scalars(select(TargetPolicyRow))}
-        sources = _sources(contact, child)
+        sources = _sources(contact, child, representative)
         names = tuple(sources)
         columns = [expression.label(name) for name, expression in sources.items()]
         last: tuple[date, int] | None = None
@@ -228,6 +280,11 @@ class ExportService:
                 select(*columns)
                 .outerjoin(contact, (contact.case_id == Case.id) & (contact.role == PersonRole.CONTACT.value))
                 .outerjoin(child, (child.case_id == Case.id) & (child.role == PersonRole.CHILD.value))
+                .outerjoin(
+                    representative,
+                    (representative.case_id == Case.id)
+                    & (representative.role == PersonRole.REPRESENTATIVE.value),
+                )
                 .outerjoin(Category, Category.id == Case.category_id)
                 .outerjoin(Staff, Staff.id == Case.officer_id)
                 .outerjoin(CaseStage, (CaseStage.case_id == Case.id) & (CaseStage.stage == Case.stage))
@@ -243,9 +300,14 @@ class ExportService:
                 row: Any = None
                 # fetch in small chunks: a long fetch holds the GIL and would stall the GUI thread
                 for chunk in result.partitions(FETCH_CHUNK):
+                    extras = (
+                        stage_extras(session, [r.id for r in chunk], details=pseudonymiser is None)
+                        if with_extras
+                        else None
+                    )
                     for row in chunk:
                         values = dict(zip(names, row, strict=True))
-                        yield _line(values, window, policies, pseudonymiser)
+                        yield _line(values, window, policies, pseudonymiser, extras)
                     count += len(chunk)
                 if count < batch or row is None:
                     return
@@ -259,7 +321,7 @@ _BLANKS = {f.name: f.default for f in fields(CaseLine) if f.default == ""}
 """Text fields of a line, blank rather than None when the row has no value."""
 
 
-def _sources(contact: Any, child: Any) -> dict[str, Any]:
+def _sources(contact: Any, child: Any, representative: Any) -> dict[str, Any]:
     """Return, by name, the columns an export line is made from.
 
     Every `CaseLine` field the line does not work out (see `_line`) is read from the row by its own name;
@@ -296,6 +358,16 @@ def _sources(contact: Any, child: Any) -> dict[str, Any]:
         "started_on": CaseStage.started_on,
         "due_soon_from": Case.due_soon_from,
         "paused": Case.paused,
+        "contact_relationship": contact.relationship_to_child,
+        "contact_organisation": contact.organisation,
+        "representative_name": representative.name,
+        "representative_organisation": representative.organisation,
+        "representative_relationship": representative.relationship_to_child,
+        "representative_email": representative.email,
+        "representative_phone": representative.phone,
+        "representative_address": representative.address,
+        "child_identifier": child.identifier,
+        "ombudsman_due": CaseStage.manual_due,
     }
     for name in _LINE_FIELDS:
         if name not in named and name not in _WORKED_OUT:
@@ -317,12 +389,23 @@ _WORKED_OUT = frozenset(
         "respond_rag",
         "kind_id",
     }
+    | EXTRA_FIELDS
 )
 """The line fields `_line` works out (the rest are read from the row by name)."""
 
 
+_NO_EXTRAS = {
+    name: ("" if default == "" else None)
+    for name, default in ((f.name, f.default) for f in fields(CaseLine) if f.name in EXTRA_FIELDS)
+}
+
+
 def _line(
-    v: dict[str, Any], window: RagWindow, policies: Mapping[int, TargetPolicy], p: Pseudonymiser | None
+    v: dict[str, Any],
+    window: RagWindow,
+    policies: Mapping[int, TargetPolicy],
+    p: Pseudonymiser | None,
+    extras: Mapping[int, dict[str, Any]] | None = None,
 ) -> CaseLine:
     """Return the export line of a row's values `v` (by name), working out the `_WORKED_OUT` fields.
 
@@ -359,6 +442,9 @@ def _line(
     v["state"] = state.label
     v["acknowledge_rag"] = None if ack_rag is Rag.DONE else ack_rag.value
     v["respond_rag"] = None if respond_rag is Rag.DONE else respond_rag.value
+    v["contact_relationship"] = relationship_label(v["contact_relationship"] or "")
+    v["representative_relationship"] = relationship_label(v["representative_relationship"] or "")
+    v.update((extras or {}).get(v["id"]) or _NO_EXTRAS)
     for name, blank in _BLANKS.items():
         if v[name] is None:
             v[name] = blank  # no contact, no category, no officer: an empty cell

@@ -41,7 +41,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from openpyxl import Workbook, load_workbook
 
 from send_desk.bootstrap import Desk, open_desk
-from send_desk.reports.sheet_fields import CASE_COLUMNS
+from send_desk.reports.sheet_fields import DEFAULT_COLUMNS
 from send_desk.reports.xlsx_export import ExportAbout, write_cases_xlsx
 from send_desk.services.demo import DemoService
 from send_desk.services.spreadsheets import ExportService, ImportService
@@ -155,7 +155,7 @@ def measure_import(folder: Path, workbook: Path, runs: int) -> dict[str, Any]:
 def plain_row(line: Any) -> list[Any]:
     """Return the values of one export line as the floor writes them (same columns, no styles)."""
     row: list[Any] = []
-    for column in CASE_COLUMNS:
+    for column in DEFAULT_COLUMNS:
         value = column.value(line)
         row.append((value or None) if isinstance(value, str) else value)
     return row

@@ -73,6 +73,27 @@ def test_every_column_reads_a_line_field_by_name() -> None:
         "child_name": "NAME",
         "child_dob": "",
         "summary": "",
+        "representative_name": "NAME",
+        "representative_email": "EMAIL",
+        "representative_phone": "PHONE",
+        "representative_address": "ADDRESS",
+        "child_identifier": "ID",
+        "description": "",
+        "adjustments": "",
+        "matter_late_reason": "",
+        "closure_reason": "",
+        **{
+            f"s{n}_{name}": ""
+            for n in (1, 2)
+            for name in (
+                "acknowledge_late_reason",
+                "extension_reason",
+                "respond_late_reason",
+                "reasons",
+                "learning",
+            )
+        },
+        "s2_escalation_late_reason": "",
     }
 
 

@@ -11,7 +11,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from send_desk.reports.xlsx_export import (
-    CASE_COLUMNS,
+    DEFAULT_COLUMNS,
     DATE_FORMAT,
     CaseLine,
     ExportAbout,
@@ -20,7 +20,7 @@ from send_desk.reports.xlsx_export import (
     write_cases_xlsx,
 )
 
-HEADERS = [c.header for c in CASE_COLUMNS]
+HEADERS = [c.header for c in DEFAULT_COLUMNS]
 COLUMN = {header: index for index, header in enumerate(HEADERS, start=1)}
 """Sheet column number by header: tests find cells by name, so a new column moves nothing here."""
 
@@ -79,7 +79,7 @@ def test_sheets_header_and_layout(tmp_path: Path) -> None:
     out = tmp_path / "log.xlsx"
     assert write(out, [line(), line(reference="SD-2026-00002")]) == 2
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Cases", "Summary", "About"]
+    assert wb.sheetnames == ["Cases", "Stages", "Summary", "About"]
     ws = wb["Cases"]
     assert [c.value for c in ws[1]] == HEADERS
     assert all(c.font.b for c in ws[1])

@@ -64,7 +64,7 @@ def test_role_table_is_ordered() -> None:
     assert not allows(Role.OFFICER, Action.REASSIGN)
     assert allows("manager", Action.REASSIGN)
     assert not allows("manager", Action.MANAGE_STAFF)
-    assert not allows("nonsense", Action.EXPORT)
+    assert not allows("nonsense", Action.EXPORT_AUDIT)
 
 
 def test_refusal_messages_are_plain() -> None:
