@@ -24,6 +24,7 @@ from send_desk.reports.case_history import (
     HistoryError,
     parse_actions,
     parse_amount,
+    parse_closure,
     parse_links,
     parse_pauses,
     parse_relationship,
@@ -1066,7 +1067,12 @@ CASE_COLUMNS: tuple[SheetColumn, ...] = (
             ("outcome", "finding", "result", "decision", "complaint outcome", "upheld"),
         ),
     ),
-    SheetColumn("Closure code", 18, "closure_code"),
+    SheetColumn(
+        "Closure code",
+        18,
+        "closure_code",
+        field=ImportField("closure_code", parse_closure, HISTORY + "closure_code", ("closure code",)),
+    ),
     SheetColumn(
         "Summary",
         60,

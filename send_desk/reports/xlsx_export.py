@@ -613,4 +613,11 @@ def write_rows_xlsx(out: Path, title: str, headers: Sequence[str], rows: Iterabl
     return count
 
 
-__all__ = ["CASE_COLUMNS", "DEFAULT_COLUMNS", "ExportAbout", "ExportError", "write_cases_csv", "write_cases_xlsx"]
+__all__ = [
+    "CASE_COLUMNS",
+    "DEFAULT_COLUMNS",
+    "ExportAbout",
+    "ExportError",
+    "write_cases_csv",
+    "write_cases_xlsx",
+]

@@ -48,6 +48,7 @@ from send_desk.reports.sheet_fields import (
     REQUIRED_FIELDS,
     CaseLine,
     ParsedRow,
+    case_history,
     case_input,
     check_mapping_overrides,
     choose_columns,
@@ -55,6 +56,7 @@ from send_desk.reports.sheet_fields import (
 )
 from send_desk.reports.xlsx_export import ExportAbout, ExportSummary, write_cases_csv, write_cases_xlsx
 from send_desk.reports.xlsx_import import MAX_ROWS, SheetLayout, TrackerReader, read_layout
+from send_desk.services.case_replay import for_replay, replay_history
 from send_desk.services.cases import CaseService, validate_case_input
 from send_desk.services.context import UK, ServiceContext
 from send_desk.services.export_extras import EXTRA_FIELDS, stage_extras
@@ -597,8 +599,13 @@ class ImportService:
         total = layout.estimated_rows
         candidates: list[tuple[int, CaseInput]] = []
         seen: dict[str, int] = {}
+        histories: dict[int, dict[str, Any]] = {}  # candidate index → events to replay (our own export)
         for parsed in reader.rows():
             data, errors = self._check(parsed, lookups, today)
+            history = case_history(parsed.values)
+            if data is not None and history:
+                data = for_replay(data, history, lookups.staff)
+                histories[len(candidates)] = history
             reference = (data.reference or "") if data is not None else ""
             if data is not None and reference and reference in seen:
                 errors.append(
@@ -617,10 +624,13 @@ class ImportService:
         result.warnings.extend(reader.warnings)
         existing = self._existing(list(seen))
         accepted: list[CaseInput] = []
-        for row, data in candidates:
+        replays: dict[int, dict[str, Any]] = {}
+        for index, (row, data) in enumerate(candidates):
             if data.reference and data.reference in existing:
                 result.skipped_existing.append(SkippedRow(row, data.reference))
             else:
+                if index in histories:
+                    replays[len(accepted)] = histories[index]
                 accepted.append(data)
         result.accepted = len(accepted)
         if dry_run or not accepted:
@@ -637,6 +647,8 @@ class ImportService:
         finally:
             saving.close()  # closing before the end (a cancel) rolls the whole import back
         result.imported = len(result.references)
+        if replays:
+            yield from replay_history(self.ctx, result.references, replays)
         yield Progress(result.imported, result.imported, f"Imported {result.imported:,} cases.")
         return result
 
