@@ -19,6 +19,7 @@ from send_desk.domain.errors import SendDeskError
 from send_desk.domain.wording import DEFAULT_TEAM
 from send_desk.gui.settings import desk_settings, team_name
 from send_desk.printing import PrintJob, a4_layout, annual_job, case_job, paint_job, weekly_job, write_pdf
+from send_desk.services.export_log import ExportKind, ExportLogService
 
 
 def configured_team() -> str:
@@ -60,6 +61,9 @@ class PrintPreviewDialog(QPrintPreviewDialog):
         if preview is not None:
             preview.fitToWidth()
 
+    log: tuple[ExportLogService, ExportKind, dict[str, Any]] | None = None
+    """Where a saved PDF is recorded (the export log), what kind it is and its filters."""
+
     def _paint(self, printer: QPrinter) -> None:
         self.pages = paint_job(self.job, printer)
 
@@ -69,9 +73,18 @@ class PrintPreviewDialog(QPrintPreviewDialog):
         if target is None:
             return None
         try:
-            write_pdf(self.job, target)
+            if self.log is not None:
+                self.log[0].allow(self.log[1])
+            pages = write_pdf(self.job, target)
+            if self.log is not None:
+                service, kind, filters = self.log
+                rows = 1 if kind is ExportKind.CASE_PRINTOUT else pages  # one case; a report's pages
+                service.record(kind, target.name, rows=rows, filters=filters)
         except OSError as exc:
             QMessageBox.warning(self, "Could not save the PDF", f"{target} could not be written: {exc}")
+            return None
+        except SendDeskError as exc:
+            QMessageBox.warning(self, "Could not save the PDF", str(exc))
             return None
         return target
 
@@ -85,7 +98,9 @@ class PrintPreview:
     ) -> PrintPreviewDialog:
         """Return the preview of the weekly summary of `week` (default last week), not yet shown."""
         summary = desk.reporting.weekly_summary(week)
-        return PrintPreviewDialog(weekly_job(summary, team=team or configured_team()), parent)
+        dialog = PrintPreviewDialog(weekly_job(summary, team=team or configured_team()), parent)
+        dialog.log = (desk.export_log, ExportKind.WEEKLY_REPORT, {"week": summary.week})
+        return dialog
 
     @classmethod
     def annual_dialog(
@@ -93,7 +108,9 @@ class PrintPreview:
     ) -> PrintPreviewDialog:
         """Return the preview of the annual complaints figures, not yet shown."""
         figures = desk.reporting.annual_figures(year)
-        return PrintPreviewDialog(annual_job(figures, team=team or configured_team()), parent)
+        dialog = PrintPreviewDialog(annual_job(figures, team=team or configured_team()), parent)
+        dialog.log = (desk.export_log, ExportKind.ANNUAL_REPORT, {"year": year})
+        return dialog
 
     @classmethod
     def case_dialog(
@@ -103,7 +120,9 @@ class PrintPreview:
         detail = desk.cases.get(case_id)
         by = desk.reporting.generated_by()
         job = case_job(detail, team=team or configured_team(), printed_by=by, printed_at=desk.now())
-        return PrintPreviewDialog(job, parent)
+        dialog = PrintPreviewDialog(job, parent)
+        dialog.log = (desk.export_log, ExportKind.CASE_PRINTOUT, {"case": detail.reference})
+        return dialog
 
     @classmethod
     def show_weekly(cls, parent: QWidget | None, desk: Desk, week: str | None = None) -> int:

@@ -81,6 +81,12 @@ def _retention() -> type[AdminDialog]:
     return RetentionDialog
 
 
+def _export_log() -> type[AdminDialog]:
+    from send_desk.gui.admin.data_protection import ExportLogDialog
+
+    return ExportLogDialog
+
+
 ADMIN_MENU: tuple[AdminEntry, ...] = (
     AdminEntry("&Staff and roles…", Action.MANAGE_STAFF, _staff),
     AdminEntry("&Target policies…", Action.MANAGE_POLICIES, _policies),
@@ -88,6 +94,7 @@ ADMIN_MENU: tuple[AdminEntry, ...] = (
     AdminEntry("C&ategories…", Action.MANAGE_CATEGORIES, _categories),
     AdminEntry("Audit &trail…", Action.VIEW_AUDIT, _audit),
     AdminEntry("Subject access &finder…", Action.SUBJECT_ACCESS, _subject_access),
+    AdminEntry("&Export log…", Action.VIEW_EXPORTS, _export_log),
     AdminEntry("&Retention…", Action.RETENTION, _retention),
 )
 """Every administration screen, in menu order."""
