@@ -9,6 +9,7 @@ on one page wide, the header row repeated on each page, "Page N of M" in the foo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from openpyxl.worksheet import _writer as sheet_writer
@@ -41,3 +42,36 @@ def print_setup(sheet: Any, *, header_rows: int = 1) -> None:
         sheet.print_title_rows = f"1:{header_rows}"
     sheet.oddFooter.center.text = "Page &P of &N"
     sheet.evenFooter.center.text = "Page &P of &N"
+
+
+def header_widths(headers: Sequence[str], widths: Sequence[float]) -> list[float]:
+    """Return column widths wide enough for each header's longest word (a word is never broken)."""
+    return [
+        max(width, max((len(word) for word in header.split()), default=0) * 1.15 + 2)
+        for header, width in zip(headers, widths, strict=True)
+    ]
+
+
+def header_height(headers: Sequence[str], widths: Sequence[float]) -> float:
+    """Return the height (points) of a header row whose wrapped headers all show in full."""
+    lines = 1
+    for header, width in zip(headers, widths, strict=True):
+        room = max(1.0, width / 1.15 - 1)
+        count, used = 1, 0.0
+        for word in header.split():
+            if used and used + 1 + len(word) > room:
+                count, used = count + 1, len(word)
+            else:
+                used += (1 if used else 0) + len(word)
+        lines = max(lines, count)
+    return 15.0 * lines + 3
+
+
+def size_header(sheet: Any, headers: Sequence[str], widths: Sequence[float]) -> None:
+    """Set a sheet's column widths and header row height so every header prints whole."""
+    from openpyxl.utils import get_column_letter
+
+    fitted = header_widths(headers, widths)
+    for index, width in enumerate(fitted, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.row_dimensions[1].height = header_height(headers, fitted)

@@ -43,7 +43,7 @@ from send_desk.reports.sheet_fields import (
     SheetColumn,
     stage_lines,
 )
-from send_desk.reports.workbook import print_setup, stream_privately
+from send_desk.reports.workbook import print_setup, size_header, stream_privately
 from send_desk.scratch import pending
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -277,15 +277,13 @@ def write_cases_xlsx(
         try:
             sheet = workbook.create_sheet("Cases")
             sheet.freeze_panes = "A2"
-            for index, column in enumerate(columns, start=1):
-                sheet.column_dimensions[get_column_letter(index)].width = column.width
+            size_header(sheet, [c.header for c in columns], [c.width for c in columns])
             print_setup(sheet)
             stream_privately(sheet)
             sheet.append(_header_cells(sheet, [c.header for c in columns]))
             stages = workbook.create_sheet("Stages")
             stages.freeze_panes = "A2"
-            for index, column in enumerate(STAGE_COLUMNS, start=1):
-                stages.column_dimensions[get_column_letter(index)].width = column.width
+            size_header(stages, [c.header for c in STAGE_COLUMNS], [c.width for c in STAGE_COLUMNS])
             print_setup(stages)
             stream_privately(stages)
             stages.append(_header_cells(stages, [c.header for c in STAGE_COLUMNS]))
@@ -460,8 +458,7 @@ SUMMARY_HEADERS = (
 def _write_summary(workbook: Workbook, summary: ExportSummary, about: ExportAbout) -> None:
     sheet = workbook.create_sheet("Summary")
     sheet.freeze_panes = "A2"
-    for index, width in enumerate((24, 7, 9, 9, 11, 13, 14, 14, 16, 11, 14, 14, 16), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    size_header(sheet, SUMMARY_HEADERS, (24, 7, 9, 9, 11, 13, 14, 14, 16, 11, 14, 14, 16))
     print_setup(sheet)
     stream_privately(sheet)
     sheet.append(_header_cells(sheet, SUMMARY_HEADERS))
@@ -593,8 +590,7 @@ def private_sheet(
     """Return a new write-only sheet streamed privately, set up to print, with its bold header row."""
     sheet = workbook.create_sheet(title)
     sheet.freeze_panes = "A2"
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    size_header(sheet, headers, list(widths) or [20] * len(headers))
     print_setup(sheet)
     stream_privately(sheet)
     sheet.append(_header_cells(sheet, headers))
