@@ -49,7 +49,9 @@ def to_pdf(source: Path, folder: Path) -> Path:
 
 def test_libreoffice_prints_the_export_with_every_header_on_page_one(desk: Desk, tmp_path: Path) -> None:
     for day in range(1, 29):
-        desk.cases.log_case(complaint_input(date(2026, 10, day), summary=f"Case number {day} about transport"))
+        desk.cases.log_case(
+            complaint_input(date(2026, 10, day), summary=f"Case number {day} about transport")
+        )
     out = tmp_path / "export.xlsx"
     assert desk.exports.export_all(out, columns=TWENTY).cases == 28
     reader = PdfReader(to_pdf(out, tmp_path))
