@@ -65,7 +65,7 @@ def test_the_field_ids_and_labels_come_from_the_columns() -> None:
 def test_every_column_reads_a_line_field_by_name() -> None:
     names = {f.name for f in fields(CaseLine)}
     assert [c.name for c in CASE_COLUMNS if c.name not in names] == []
-    assert PSEUDONYMS == {
+    assert {
         "contact_name": "NAME",
         "contact_email": "EMAIL",
         "contact_phone": "PHONE",
@@ -94,7 +94,7 @@ def test_every_column_reads_a_line_field_by_name() -> None:
             )
         },
         "s2_escalation_late_reason": "",
-    }
+    } == PSEUDONYMS
 
 
 def test_a_parsed_row_becomes_the_case_it_describes() -> None:

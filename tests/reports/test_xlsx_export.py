@@ -11,8 +11,8 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from send_desk.reports.xlsx_export import (
-    DEFAULT_COLUMNS,
     DATE_FORMAT,
+    DEFAULT_COLUMNS,
     CaseLine,
     ExportAbout,
     ExportError,

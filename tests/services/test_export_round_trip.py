@@ -84,7 +84,9 @@ def fill(desk: Desk) -> None:
     c = cases.respond(
         c.id, on=date(2026, 9, 24), expected_version=c.version, outcome=Outcome.PARTLY_UPHELD,
         reasons="The assessment was late.", learning="Chase schools sooner.",
-        remedies=[RemedyInput(RemedyKind.APOLOGY), RemedyInput(RemedyKind.FINANCIAL, 25000, "Time and trouble")],
+        remedies=[
+            RemedyInput(RemedyKind.APOLOGY), RemedyInput(RemedyKind.FINANCIAL, 25000, "Time and trouble")
+        ],
         actions=[ActionInput("Review the chasing letters", "alex.jones", date(2026, 10, 30))],
     )  # fmt: skip
     action_id = c.stages[0].actions[0].id
