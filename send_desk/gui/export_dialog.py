@@ -72,8 +72,8 @@ class ColumnChooser(QWidget):
         self._fill(picked)
         buttons = QVBoxLayout()
         for text, slot in (
-            ("Move &up", lambda: self.move(-1)),
-            ("Move &down", lambda: self.move(1)),
+            ("Move &up", lambda: self.move_by(-1)),
+            ("Move &down", lambda: self.move_by(1)),
             ("&Usual columns", lambda: self._fill([c.header for c in DEFAULT_COLUMNS])),
             ("&Every field", lambda: self._fill(known)),
         ):
@@ -94,7 +94,7 @@ class ColumnChooser(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if header in picked else Qt.CheckState.Unchecked)
 
-    def move(self, step: int) -> None:
+    def move_by(self, step: int) -> None:
         """Move the selected column up (-1) or down (1)."""
         row = self.list.currentRow()
         target = row + step

@@ -1155,7 +1155,10 @@ def stage_lines(line: CaseLine) -> list[StageLine]:
     """Return the Stages-sheet rows of one case line (a stage that never started has none)."""
     rows = []
     for stage in (1, 2):
-        get = lambda name, p=f"s{stage}_": getattr(line, p + name)  # noqa: E731
+
+        def get(name: str, prefix: str = f"s{stage}_") -> Any:
+            return getattr(line, prefix + name)
+
         if get("started") is None:
             continue
         due = get("extended_to") or get("respond_by")

@@ -83,11 +83,31 @@ class CaseReplay:
         """Link a case to the others it was linked to (after every case of the import exists)."""
         detail = self.cases.get_by_reference(reference)
         for item in links:
-            self._do(
-                detail,
-                "link",
-                lambda d, i=item: self.cases.link(d.id, other_reference=i.reference, kind=i.kind),
-            )
+            self._do(detail, "link", self._linker(item))
+
+    def _linker(self, item: LinkItem) -> Callable[[CaseDetail], CaseDetail]:
+        def step(d: CaseDetail) -> CaseDetail:
+            return self.cases.link(d.id, other_reference=item.reference, kind=item.kind)
+
+        return step
+
+    def _pauser(self, pause: PauseItem) -> Callable[[CaseDetail], CaseDetail]:
+        def step(d: CaseDetail) -> CaseDetail:
+            return self.cases.pause(d.id, start=pause.start, reason=pause.reason, expected_version=d.version)
+
+        return step
+
+    def _resumer(self, end: date) -> Callable[[CaseDetail], CaseDetail]:
+        def step(d: CaseDetail) -> CaseDetail:
+            return self.cases.resume(d.id, end=end, expected_version=d.version)
+
+        return step
+
+    def _action_done(self, action_id: int, on: date) -> Callable[[CaseDetail], CaseDetail]:
+        def step(d: CaseDetail) -> CaseDetail:
+            return self.cases.complete_action(d.id, action_id=action_id, on=on, expected_version=d.version)
+
+        return step
 
     def _do(self, detail: CaseDetail, what: str, step: Callable[[CaseDetail], CaseDetail]) -> CaseDetail:
         try:
@@ -129,7 +149,7 @@ class CaseReplay:
         requested, received = get("clarification_requested"), get("clarification_received")
         if requested is not None:
             events.append((requested, 1, "clarification request", lambda d: self.cases.request_clarification(
-                d.id, on=requested, expected_version=d.version, identity=d.kind is CaseKind.SAR and False
+                d.id, on=requested, expected_version=d.version
             )))  # fmt: skip
             if received is not None:
                 events.append((received, 2, "clarification", lambda d: self.cases.record_clarification(
@@ -137,13 +157,9 @@ class CaseReplay:
                 )))  # fmt: skip
         pauses: tuple[PauseItem, ...] = get("pauses", ())
         for pause in pauses:
-            events.append((pause.start, 3, "pause", lambda d, x=pause: self.cases.pause(
-                d.id, start=x.start, reason=x.reason, expected_version=d.version
-            )))  # fmt: skip
+            events.append((pause.start, 3, "pause", self._pauser(pause)))
             if pause.end is not None:
-                events.append((pause.end, 4, "resume", lambda d, x=pause: self.cases.resume(
-                    d.id, end=x.end, expected_version=d.version
-                )))  # fmt: skip
+                events.append((pause.end, 4, "resume", self._resumer(pause.end)))
         extended_to = get("extended_to")
         responded = get("responded")
         if extended_to is not None:
@@ -175,14 +191,8 @@ class CaseReplay:
             stage_view = next(s for s in detail.stages if s.stage == stage)
             if index >= len(stage_view.actions):
                 raise ReplayError(f"{detail.reference}: stage {stage}'s actions could not be matched.")
-            action_id = stage_view.actions[index].id
-            done_on = action.done_on
             detail = self._do(
-                detail,
-                "action done",
-                lambda d, i=action_id, o=done_on: self.cases.complete_action(
-                    d.id, action_id=i, on=o, expected_version=d.version
-                ),
+                detail, "action done", self._action_done(stage_view.actions[index].id, action.done_on)
             )
         return detail
 

@@ -220,7 +220,7 @@ class ExportService:
             summary: ExportSummary = stop.value
         finally:
             steps.close()
-        filters = dict(about.filters)
+        filters: dict[str, Any] = dict(about.filters)
         filters["Columns"] = len(chosen)
         log.record(kind, out.name, rows=summary.cases, filters=filters, pseudonymised=pseudonymise)
         return ExportOutcome(summary.path, summary.cases, pseudonymise, len(summary.cut))

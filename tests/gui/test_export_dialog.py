@@ -225,7 +225,7 @@ def test_the_officer_chooses_and_orders_the_columns_and_the_choice_is_remembered
         self.path_edit.setText(str(tmp_path / "chosen.csv"))
         self.columns.set_chosen(chosen[1:])
         self.columns.list.setCurrentRow(self.columns.chosen().index("Stage 2 responded"))
-        self.columns.move(1)  # below "Representative or MP"
+        self.columns.move_by(1)  # below "Representative or MP"
         self.columns.list.insertItem(0, self.columns.list.takeItem(self._row("Case description")))
         self.columns.list.item(0).setCheckState(Qt.CheckState.Checked)
         self.accept()
@@ -247,7 +247,8 @@ def test_the_officer_chooses_and_orders_the_columns_and_the_choice_is_remembered
         "Representative or MP",
         "Stage 2 responded",
     )
-    assert request is not None and request.columns == order
+    assert request is not None
+    assert request.columns == order
     assert EXPORT_COLUMNS.read(settings) == order
     text = (tmp_path / "chosen.csv").read_bytes()
     assert text.startswith(
