@@ -220,8 +220,8 @@ class CutCell:
 
 def flag_long(value: str) -> str:
     """Return a value cut to fit a cell, ending with a note that says how much is missing and where it is."""
-    note = CUT_NOTE.format(missing=0)
-    keep = MAX_CELL - len(note) - 8
+    keep = MAX_CELL - len(CUT_NOTE.format(missing=len(value)))
+    keep = MAX_CELL - len(CUT_NOTE.format(missing=len(value) - keep))  # the note may be a digit shorter
     return value[:keep] + CUT_NOTE.format(missing=len(value) - keep)
 
 
