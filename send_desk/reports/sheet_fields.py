@@ -483,6 +483,7 @@ class CaseLine:
     respond_rag: str | None = None
     kind_id: str = ""
     # the rest of the case (issue 15): people, free text, dates, links and each stage's history
+    service_area: str = ""
     contact_relationship: str = ""
     contact_organisation: str = ""
     representative_name: str = _field(default="", metadata={"pseudonym": "NAME"})
@@ -642,6 +643,7 @@ def _recomputed(header: str, name: str) -> SheetColumn:
 
 
 WHOLE_CASE_COLUMNS: tuple[SheetColumn, ...] = (
+    _more("Service area", 18, "service_area", "service_area", max_length=120),
     _more("Contact relationship", 14, "contact_relationship", "contact.relationship", parse_relationship),
     _more("Contact organisation", 20, "contact_organisation", "contact.organisation", max_length=200),
     _more("Representative or MP", 24, "representative_name", "representative.name", max_length=200),
