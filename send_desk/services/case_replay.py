@@ -205,6 +205,21 @@ def closure_code(value: Any) -> Any:
         raise ValidationError(str(exc), field="closure_code") from None
 
 
+FULL_HISTORY = "s1_started"
+"""The column that makes a row's history replayable: without stage 1's start the stages are not replayed."""
+
+
+def replayable(history: Mapping[str, Any]) -> dict[str, Any]:
+    """Return what of a row's history the import replays.
+
+    With stage 1's start (an export of the stages' columns) every event is replayed; without it the row
+    is logged as it reads (its acknowledged, responded and outcome columns) and only its links are made.
+    """
+    if FULL_HISTORY in history:
+        return dict(history)
+    return {name: value for name, value in history.items() if name == "linked_cases"}
+
+
 def for_replay(data: CaseInput, history: Mapping[str, Any], staff: Mapping[str, str]) -> CaseInput:
     """Return how a row with history is logged: stage 1, received, with stage 1's handler; the rest replays.
 

@@ -56,7 +56,7 @@ from send_desk.reports.sheet_fields import (
 )
 from send_desk.reports.xlsx_export import ExportAbout, ExportSummary, write_cases_csv, write_cases_xlsx
 from send_desk.reports.xlsx_import import MAX_ROWS, SheetLayout, TrackerReader, read_layout
-from send_desk.services.case_replay import for_replay, replay_history
+from send_desk.services.case_replay import FULL_HISTORY, for_replay, replay_history, replayable
 from send_desk.services.cases import CaseService, validate_case_input
 from send_desk.services.context import UK, ServiceContext
 from send_desk.services.export_extras import EXTRA_FIELDS, stage_extras
@@ -602,9 +602,10 @@ class ImportService:
         histories: dict[int, dict[str, Any]] = {}  # candidate index → events to replay (our own export)
         for parsed in reader.rows():
             data, errors = self._check(parsed, lookups, today)
-            history = case_history(parsed.values)
+            history = replayable(case_history(parsed.values))
             if data is not None and history:
-                data = for_replay(data, history, lookups.staff)
+                if FULL_HISTORY in history:
+                    data = for_replay(data, history, lookups.staff)
                 histories[len(candidates)] = history
             reference = (data.reference or "") if data is not None else ""
             if data is not None and reference and reference in seen:
