@@ -296,3 +296,28 @@ def parse_amount(value: Any, today: date | None = None) -> int | None:
     if not number.is_integer() or number < 1:
         raise HistoryError(f"'{value}' is not a whole number of days.")
     return int(number)
+
+
+IDENTITY_WORDS = "Proof of identity"
+CLARIFICATION_WORDS = "Clarification"
+
+
+def clarification_for_label(value: str) -> str:
+    """Return what a stage's clarification request asked for, in words ("" when none was asked)."""
+    if not value:
+        return ""
+    return IDENTITY_WORDS if value == "identity" else CLARIFICATION_WORDS
+
+
+def parse_clarification_for(value: Any, today: date | None = None) -> str:
+    """Read what a clarification request asked for: "identity" or "clarification" ("" for none)."""
+    text = " ".join(str(value or "").split()).lower()
+    if not text:
+        return ""
+    if text in (IDENTITY_WORDS.lower(), "identity"):
+        return "identity"
+    if text == CLARIFICATION_WORDS.lower():
+        return "clarification"
+    raise HistoryError(
+        f"'{value}' is not what a request asked for; use {IDENTITY_WORDS} or {CLARIFICATION_WORDS}."
+    )

@@ -24,6 +24,7 @@ from send_desk.reports.case_history import (
     HistoryError,
     parse_actions,
     parse_amount,
+    parse_clarification_for,
     parse_closure,
     parse_links,
     parse_pauses,
@@ -515,6 +516,7 @@ class CaseLine:
     s1_extension_told_on: date | None = None
     s1_clarification_requested: date | None = None
     s1_clarification_received: date | None = None
+    s1_clarification_for: str = ""
     s1_pauses: str = ""
     s1_responded: date | None = None
     s1_respond_late_reason: str = _field(default="", metadata={"pseudonym": ""})
@@ -536,6 +538,7 @@ class CaseLine:
     s2_extension_told_on: date | None = None
     s2_clarification_requested: date | None = None
     s2_clarification_received: date | None = None
+    s2_clarification_for: str = ""
     s2_pauses: str = ""
     s2_responded: date | None = None
     s2_respond_late_reason: str = _field(default="", metadata={"pseudonym": ""})
@@ -703,6 +706,7 @@ def stage_columns(stage: int) -> tuple[SheetColumn, ...]:
         _history(s + "extension told on", 12, p + "extension_told_on", parse_date, "date"),
         _history(s + "clarification requested", 12, p + "clarification_requested", parse_date, "date"),
         _history(s + "clarification received", 12, p + "clarification_received", parse_date, "date"),
+        _history(s + "clarification asked for", 16, p + "clarification_for", parse_clarification_for),
         _history(s + "pauses", 30, p + "pauses", parse_pauses),
         _history(s + "responded", 12, p + "responded", parse_date, "date", chosen=stage == 1),
         _history(s + "response late reason", 30, p + "respond_late_reason", _long_text),

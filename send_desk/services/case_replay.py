@@ -20,6 +20,7 @@ from sqlalchemy import select
 from send_desk.db.models import Staff
 from send_desk.domain.errors import SendDeskError, ValidationError
 from send_desk.domain.kinds import CaseKind, Outcome
+from send_desk.domain.lifecycle import IDENTITY
 from send_desk.reports.case_history import (
     ActionItem,
     LinkItem,
@@ -149,7 +150,7 @@ class CaseReplay:
         requested, received = get("clarification_requested"), get("clarification_received")
         if requested is not None:
             events.append((requested, 1, "clarification request", lambda d: self.cases.request_clarification(
-                d.id, on=requested, expected_version=d.version
+                d.id, on=requested, expected_version=d.version, identity=get("clarification_for") == IDENTITY
             )))  # fmt: skip
             if received is not None:
                 events.append((received, 2, "clarification", lambda d: self.cases.record_clarification(

@@ -22,6 +22,7 @@ from send_desk.reports.case_history import (
     LinkItem,
     PauseItem,
     RemedyItem,
+    clarification_for_label,
     format_actions,
     format_links,
     format_pauses,
@@ -45,6 +46,7 @@ _STAGE_COLUMNS = tuple(
         "respond_missed_reason",
         "clarification_requested_on",
         "clarified_on",
+        "clarification_for",
         "outcome",
         "reasons",
         "learning",
@@ -71,6 +73,7 @@ EXTRA_FIELDS = frozenset(
             "extension_told_on",
             "clarification_requested",
             "clarification_received",
+            "clarification_for",
             "pauses",
             "responded",
             "respond_late_reason",
@@ -101,6 +104,7 @@ _TEXT_ENDINGS = (
     "remedies",
     "actions",
     "linked_cases",
+    "_for",
 )
 
 
@@ -169,6 +173,7 @@ def stage_extras(
                 p + "extension_told_on": last.told_on if last is not None else None,
                 p + "clarification_requested": stage.clarification_requested_on,
                 p + "clarification_received": stage.clarified_on,
+                p + "clarification_for": clarification_for_label(stage.clarification_for or ""),
                 p + "pauses": format_pauses(pauses.get(stage.id, ()), reasons=details),
                 p + "responded": stage.responded_on,
                 p + "respond_late_reason": stage.respond_missed_reason if details else "",

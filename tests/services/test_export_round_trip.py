@@ -108,6 +108,10 @@ def fill(desk: Desk) -> None:
     f = cases.close(f.id, code=ClosureCode.RESPONDED, on=date(2026, 11, 10), expected_version=f.version,
                     reason="Information sent")  # fmt: skip
 
+    s = cases.log_case(complaint_input(date(2026, 10, 1), kind=CaseKind.SAR, officer_login="alex.jones"))
+    s = cases.request_clarification(s.id, on=date(2026, 10, 2), identity=True, expected_version=s.version)
+    s = cases.record_clarification(s.id, on=date(2026, 10, 9), expected_version=s.version)
+
     e = cases.log_case(
         complaint_input(date(2026, 11, 2), kind=CaseKind.ENQUIRY, summary="=1+2 looks like a formula")
     )
@@ -119,19 +123,21 @@ def test_export_then_import_into_an_empty_desk_gives_back_every_field(
 ) -> None:
     fill(desk)
     first = tmp_path / "first.xlsx"
-    assert desk.exports.export_all(first, columns=ALL).cases == 3
+    assert desk.exports.export_all(first, columns=ALL).cases == 4
     result = empty_desk.imports.run(first)
-    assert (result.imported, result.rejected) == (3, [])
+    assert (result.imported, result.rejected) == (4, [])
     second = tmp_path / "second.xlsx"
     empty_desk.exports.export_all(second, columns=ALL)
     before, after = sheet(first, "Cases"), sheet(second, "Cases")
     assert before[0] == tuple(ALL)
-    assert len(before) == 4
+    assert len(before) == 5
     for row_before, row_after in zip(before, after, strict=True):
         differences = {h: (a, b) for h, a, b in zip(ALL, row_before, row_after, strict=True) if a != b}
         assert differences == {}
     assert sheet(first, "Stages") == sheet(second, "Stages")
-    assert len(sheet(first, "Stages")) == 1 + 4  # the complaint's two stages, the FOI's, the enquiry's
+    assert (
+        len(sheet(first, "Stages")) == 1 + 5
+    )  # the complaint's two stages, the FOI's, the SAR's, the enquiry's
     escalated = dict(zip(ALL, before[1], strict=True))
     assert (escalated["Stage 1 responded"], escalated["Stage 2 acknowledged"]) == (
         datetime(2026, 9, 24),
@@ -142,6 +148,12 @@ def test_export_then_import_into_an_empty_desk_gives_back_every_field(
         "Review the chasing letters [owner Alex Jones; due 30/10/2026; done 20/10/2026]"
     )
     assert escalated["Stage 1 extended to"] is not None
+    sar = dict(zip(ALL, before[2], strict=True))
+    assert (sar["Kind"], sar["Stage 1 clarification asked for"], sar["Respond by"]) == (
+        "Subject access request",
+        "Proof of identity",
+        datetime(2026, 11, 9),  # a month from proof of identity (9 October), not from receipt
+    )
 
 
 def test_a_demo_desk_round_trips_on_every_column_and_every_stage(
