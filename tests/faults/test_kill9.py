@@ -165,7 +165,7 @@ class Campaign:
 
     def line(self) -> str:
         found = ", ".join(f"{n} {what}" for what, n in sorted(self.outcomes.items()))
-        return f"{self.operation}: {RUNS} runs (seed {SEED}, {self.duration:.2f} s uninterrupted): {found}"
+        return f"{self.operation}: {sum(self.outcomes.values())} runs (seed {SEED}, {self.duration:.2f} s uninterrupted): {found}"
 
 
 def campaign(
