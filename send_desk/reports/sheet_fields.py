@@ -1212,6 +1212,27 @@ STAGE_COLUMNS: tuple[SheetColumn, ...] = (
 )
 """The Stages sheet: one row per stage of each exported case."""
 
+STAGE_SHEET_FIELDS: frozenset[str] = frozenset(
+    {"reference", "kind", "category", "officer"}
+    | {
+        f"s{n}_{name}"
+        for n in (1, 2)
+        for name in (
+            "started",
+            "handler",
+            "acknowledge_by",
+            "acknowledged",
+            "respond_by",
+            "extended_to",
+            "responded",
+            "outcome",
+            "remedies",
+            "remedies_total",
+        )
+    }
+)
+"""The `CaseLine` fields the Stages sheet reads (`stage_lines`)."""
+
 
 IMPORT_FIELDS: dict[str, tuple[str, ImportField]] = {
     column.field.id: (column.header, column.field) for column in CASE_COLUMNS if column.field is not None

@@ -108,47 +108,80 @@ _TEXT_ENDINGS = (
 )
 
 
+def _wants(needed: frozenset[str] | None, *endings: str) -> bool:
+    """Tell whether any needed field (of either stage) ends with one of these names."""
+    if needed is None:
+        return True
+    return any(name.startswith(("s1_", "s2_")) and name[3:] in endings for name in needed)
+
+
 def stage_extras(
-    session: Session, case_ids: Sequence[int], *, details: bool = True
+    session: Session,
+    case_ids: Sequence[int],
+    *,
+    details: bool = True,
+    needed: frozenset[str] | None = None,
 ) -> dict[int, dict[str, Any]]:
-    """Return per case id the stage and link fields of its line; `details=False` leaves out free text."""
+    """Return per case id the stage and link fields of its line; `details=False` leaves out free text.
+
+    `needed` names the line fields wanted (None: all); tables no wanted field reads are not queried.
+    """
     found: dict[int, dict[str, Any]] = {case_id: _blank() for case_id in case_ids}
     if not case_ids:
         return found
-    handler = aliased(Staff)
-    stages = session.execute(
-        select(*_STAGE_COLUMNS, handler.name.label("handler_name"))  # plain rows: no relationship loads
-        .outerjoin(handler, handler.id == CaseStage.handler_id)
-        .where(CaseStage.case_id.in_(case_ids))
-    ).all()
+    stages: Sequence[Any] = ()
+    if needed is None or any(name.startswith(("s1_", "s2_")) for name in needed):
+        handler = aliased(Staff)
+        stages = session.execute(
+            select(*_STAGE_COLUMNS, handler.name.label("handler_name"))  # plain rows: no relationship loads
+            .outerjoin(handler, handler.id == CaseStage.handler_id)
+            .where(CaseStage.case_id.in_(case_ids))
+        ).all()
     stage_ids = [stage.id for stage in stages]
-    extensions: dict[int, list[Extension]] = defaultdict(list)
+    extensions: dict[int, list[Any]] = defaultdict(list)
     pauses: dict[int, list[PauseItem]] = defaultdict(list)
     remedies: dict[int, list[RemedyItem]] = defaultdict(list)
     actions: dict[int, list[ActionItem]] = defaultdict(list)
-    if stage_ids:
-        for extension in session.scalars(
-            select(Extension).where(Extension.stage_id.in_(stage_ids)).order_by(Extension.id)
+    if stage_ids and _wants(
+        needed, "respond_by", "extended_by", "extended_to", "extension_reason", "extension_told_on"
+    ):
+        for extension in session.execute(
+            select(
+                Extension.stage_id, Extension.amount, Extension.new_due, Extension.reason, Extension.told_on
+            )
+            .where(Extension.stage_id.in_(stage_ids))
+            .order_by(Extension.id)
         ):
             extensions[extension.stage_id].append(extension)
-        for pause in session.scalars(select(Pause).where(Pause.stage_id.in_(stage_ids)).order_by(Pause.id)):
-            pauses[pause.stage_id].append(PauseItem(pause.start, pause.end, pause.reason))
-        for remedy in session.scalars(
-            select(Remedy).where(Remedy.stage_id.in_(stage_ids)).order_by(Remedy.id)
+    if stage_ids and _wants(needed, "pauses"):
+        for stage_id, start, end, reason in session.execute(
+            select(Pause.stage_id, Pause.start, Pause.end, Pause.reason)
+            .where(Pause.stage_id.in_(stage_ids))
+            .order_by(Pause.id)
         ):
-            remedies[remedy.stage_id].append(
-                RemedyItem(RemedyKind(remedy.kind), remedy.amount_pence, remedy.description)
-            )
+            pauses[stage_id].append(PauseItem(start, end, reason))
+    if stage_ids and _wants(needed, "remedies", "remedies_total"):
+        for stage_id, kind, amount, description in session.execute(
+            select(Remedy.stage_id, Remedy.kind, Remedy.amount_pence, Remedy.description)
+            .where(Remedy.stage_id.in_(stage_ids))
+            .order_by(Remedy.id)
+        ):
+            remedies[stage_id].append(RemedyItem(RemedyKind(kind), amount, description))
+    if stage_ids and _wants(needed, "actions"):
         owner = aliased(Staff)
-        for action, owner_name in session.execute(
-            select(OutstandingAction, owner.name)
+        for stage_id, what, owner_name, due, done_on in session.execute(
+            select(
+                OutstandingAction.stage_id,
+                OutstandingAction.what,
+                owner.name,
+                OutstandingAction.due,
+                OutstandingAction.done_on,
+            )
             .outerjoin(owner, owner.id == OutstandingAction.owner_id)
             .where(OutstandingAction.stage_id.in_(stage_ids))
             .order_by(OutstandingAction.id)
         ):
-            actions[action.stage_id].append(
-                ActionItem(action.what, owner_name or "", action.due, action.done_on)
-            )
+            actions[stage_id].append(ActionItem(what, owner_name or "", due, done_on))
     for stage in stages:
         handler_name = stage.handler_name
         if stage.stage not in (1, 2):
@@ -187,15 +220,16 @@ def stage_extras(
         )
         if stage.stage == 2:
             values["s2_escalation_late_reason"] = stage.escalation_late_reason if details else ""
-    other = aliased(Case)
     links: dict[int, list[LinkItem]] = defaultdict(list)
-    for case_id, reference, kind in session.execute(
-        select(CaseLink.case_id, other.reference, CaseLink.kind)
-        .join(other, other.id == CaseLink.linked_case_id)
-        .where(CaseLink.case_id.in_(case_ids))
-        .order_by(CaseLink.id)
-    ):
-        links[case_id].append(LinkItem(reference, LinkKind(kind)))
+    if needed is None or "linked_cases" in needed:
+        other = aliased(Case)
+        for case_id, reference, kind in session.execute(
+            select(CaseLink.case_id, other.reference, CaseLink.kind)
+            .join(other, other.id == CaseLink.linked_case_id)
+            .where(CaseLink.case_id.in_(case_ids))
+            .order_by(CaseLink.id)
+        ):
+            links[case_id].append(LinkItem(reference, LinkKind(kind)))
     for case_id, items in links.items():
         found[case_id]["linked_cases"] = format_links(items)
     return found

@@ -46,6 +46,7 @@ from send_desk.reports.sheet_fields import (
     IGNORE,
     PSEUDONYMS,
     REQUIRED_FIELDS,
+    STAGE_SHEET_FIELDS,
     CaseLine,
     ParsedRow,
     case_history,
@@ -69,6 +70,8 @@ from send_desk.values.progress import Progress
 
 EXPORT_BATCH = 5000
 FETCH_CHUNK = 250
+EXTRAS_CHUNK = 1000
+"""Cases whose stages' history is read in one round of queries (see `export_extras.stage_extras`)."""
 PROGRESS_EVERY = 1000
 SAVE_CHUNK = 2000
 """Cases inserted per bulk round of a real import (every round is in the import's one transaction)."""
@@ -201,9 +204,7 @@ class ExportService:
             pseudonymised=pseudonymise,
             as_of=self.ctx.today(),
         )
-        needed = frozenset(column.name for column in chosen) | (
-            frozenset() if as_csv else frozenset(f.name for f in fields(CaseLine))
-        )
+        needed = frozenset(column.name for column in chosen) | (frozenset() if as_csv else STAGE_SHEET_FIELDS)
         lines = self.lines(
             case_filter, pseudonymiser=Pseudonymiser() if pseudonymise else None, needed=needed
         )
@@ -293,6 +294,19 @@ class ExportService:
             )
             base = register.filtered(session, base, case_filter, window)
             connection = session.connection()
+
+            def release(rows: list[Any]) -> Iterator[CaseLine]:
+                """Yield the lines of some rows, their stages' history read in one round of queries."""
+                extras = (
+                    stage_extras(session, [r.id for r in rows], details=pseudonymiser is None, needed=needed)
+                    if with_extras
+                    else None
+                )
+                for held_row in rows:
+                    yield _line(
+                        dict(zip(names, held_row, strict=True)), window, policies, pseudonymiser, extras
+                    )
+
             while True:
                 query = base
                 if last is not None:
@@ -301,16 +315,16 @@ class ExportService:
                 count = 0
                 row: Any = None
                 # fetch in small chunks: a long fetch holds the GIL and would stall the GUI thread
+                held: list[Any] = []  # rows waiting for their stages' history, read EXTRAS_CHUNK at a time
                 for chunk in result.partitions(FETCH_CHUNK):
-                    extras = (
-                        stage_extras(session, [r.id for r in chunk], details=pseudonymiser is None)
-                        if with_extras
-                        else None
-                    )
-                    for row in chunk:
-                        values = dict(zip(names, row, strict=True))
-                        yield _line(values, window, policies, pseudonymiser, extras)
+                    held.extend(chunk)
+                    row = chunk[-1]
                     count += len(chunk)
+                    if len(held) >= EXTRAS_CHUNK:
+                        yield from release(held)
+                        held = []
+                if held:
+                    yield from release(held)
                 if count < batch or row is None:
                     return
                 last = (row.received, row.id)

@@ -165,7 +165,8 @@ class Campaign:
 
     def line(self) -> str:
         found = ", ".join(f"{n} {what}" for what, n in sorted(self.outcomes.items()))
-        return f"{self.operation}: {sum(self.outcomes.values())} runs (seed {SEED}, {self.duration:.2f} s uninterrupted): {found}"
+        runs = sum(self.outcomes.values())
+        return f"{self.operation}: {runs} runs (seed {SEED}, {self.duration:.2f} s uninterrupted): {found}"
 
 
 def campaign(
