@@ -119,7 +119,10 @@ class PrintPreview:
         """Return the preview of a whole case, not yet shown."""
         detail = desk.cases.get(case_id)
         by = desk.reporting.generated_by()
-        job = case_job(detail, team=team or configured_team(), printed_by=by, printed_at=desk.now())
+        documents = desk.documents.list(detail.reference)
+        job = case_job(
+            detail, team=team or configured_team(), printed_by=by, printed_at=desk.now(), documents=documents
+        )
         dialog = PrintPreviewDialog(job, parent)
         dialog.log = (desk.export_log, ExportKind.CASE_PRINTOUT, {"case": detail.reference})
         return dialog

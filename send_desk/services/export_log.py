@@ -19,11 +19,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from send_desk.db.models import ExportLogRow, TeamSetting
+from send_desk.db.models import ExportLogRow
 from send_desk.domain.errors import PermissionDeniedError
 from send_desk.domain.kinds import Role
 from send_desk.services import audit
 from send_desk.services.context import ServiceContext
+from send_desk.services.desk_settings import read_setting, write_setting
 from send_desk.services.permissions import Action, allows, require, role_of
 
 PSEUDONYMISED_ONLY = "exports.pseudonymised_only"
@@ -114,8 +115,7 @@ def _entry(row: ExportLogRow) -> ExportLogEntry:
 
 def pseudonymised_only(session: Session) -> bool:
     """Tell whether the team allows officers pseudonymised exports only."""
-    value = session.scalar(select(TeamSetting.value).where(TeamSetting.key == PSEUDONYMISED_ONLY))
-    return value == "true"
+    return read_setting(session, PSEUDONYMISED_ONLY) == "true"
 
 
 class ExportLogService:
@@ -196,24 +196,9 @@ class ExportLogService:
 
     def set_pseudonymised_only(self, value: bool) -> None:
         """Set (managers and admins) whether officers may export pseudonymised data only; audited."""
-        with self.ctx.db.write() as session:
-            staff = require(session, self.ctx.actor_login(), Action.SET_EXPORT_RULE, at=self.ctx.now())
-            row = session.get(TeamSetting, PSEUDONYMISED_ONLY)
-            before = row is not None and row.value == "true"
-            if row is None:
-                row = TeamSetting(key=PSEUDONYMISED_ONLY, value="", updated_at=self.ctx.now(), updated_by="")
-                session.add(row)
-            row.value = "true" if value else "false"
-            row.updated_at = self.ctx.now()
-            row.updated_by = staff.login
-            audit.record(
-                session,
-                at=self.ctx.now(),
-                login=staff.login,
-                actor_name=staff.name,
-                action="export-rule",
-                changes={"pseudonymised_only": (before, value)},
-            )
+        write_setting(
+            self.ctx, PSEUDONYMISED_ONLY, "true" if value else "false", action=Action.SET_EXPORT_RULE
+        )
 
     def export_xlsx(self, out: Path) -> int:
         """Write the export log to a spreadsheet (managers and admins); this export is logged too."""
