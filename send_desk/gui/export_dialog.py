@@ -168,7 +168,7 @@ class ExportDialog(QDialog):
 
         self.pseudonymise = QCheckBox(
             "Pseudonymise: replace names, emails, phones and addresses by tokens, "
-            "leave out summaries (for sharing for analysis)"
+            "leave out summaries and other free text (for sharing for analysis)"
         )
         if must_pseudonymise:
             self.pseudonymise.setChecked(True)

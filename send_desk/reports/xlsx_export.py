@@ -79,7 +79,8 @@ PSEUDONYMISED_NOTICE = (
     "Pseudonymised export: names, email addresses, phone numbers and addresses are replaced by tokens "
     "(HMAC-SHA256 with a random key made for this export and then thrown away), so the same person has the "
     "same token throughout this workbook but tokens cannot be matched with any other export or reversed. "
-    "Summaries and dates of birth are left out. Pseudonymised data can still identify people when combined "
+    "Summaries, descriptions, reasons and other free text, identifiers and dates of birth are left out or "
+    "replaced. Pseudonymised data can still identify people when combined "
     "with other information: share it only for analysis and keep it secure."
 )
 

@@ -63,8 +63,8 @@ _LABELS = {
 ACTION_FOR: dict[ExportKind, Action] = {
     ExportKind.SPREADSHEET: Action.EXPORT,
     ExportKind.CSV: Action.EXPORT,
-    ExportKind.WEEKLY_REPORT: Action.RUN_REPORTS,
-    ExportKind.ANNUAL_REPORT: Action.RUN_REPORTS,
+    ExportKind.WEEKLY_REPORT: Action.PRINT_REPORTS,
+    ExportKind.ANNUAL_REPORT: Action.PRINT_REPORTS,
     ExportKind.CASE_PRINTOUT: Action.PRINT_CASE,
     ExportKind.SUBJECT_ACCESS_PACK: Action.SUBJECT_ACCESS,
     ExportKind.AUDIT_EXPORT: Action.EXPORT_AUDIT,

@@ -24,6 +24,7 @@ class Action(StrEnum):
     REASSIGN = "reassign"
     CORRECT_DATES = "correct-dates"
     RUN_REPORTS = "run-reports"
+    PRINT_REPORTS = "print-reports"
     PRINT_CASE = "print-case"
     EXPORT = "export"
     EXPORT_IDENTIFIABLE = "export-identifiable"
@@ -56,7 +57,8 @@ RULES: dict[Action, Rule] = {
     Action.WORK_CASE: Rule(Role.OFFICER, "work on cases"),
     Action.REASSIGN: Rule(Role.MANAGER, "reassign cases"),
     Action.CORRECT_DATES: Rule(Role.MANAGER, "correct recorded dates"),
-    Action.RUN_REPORTS: Rule(Role.OFFICER, "print the weekly summary and the annual figures (PDF)"),
+    Action.RUN_REPORTS: Rule(Role.MANAGER, "run reports"),
+    Action.PRINT_REPORTS: Rule(Role.OFFICER, "print the weekly summary and the annual figures (PDF)"),
     Action.PRINT_CASE: Rule(Role.OFFICER, "print a case (PDF)"),
     Action.EXPORT: Rule(Role.OFFICER, "export the case log (spreadsheet or CSV)"),
     Action.EXPORT_IDENTIFIABLE: Rule(
