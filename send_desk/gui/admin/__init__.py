@@ -110,7 +110,7 @@ ADMIN_MENU: tuple[AdminEntry, ...] = (
     AdminEntry("&Target policies…", Action.MANAGE_POLICIES, _policies),
     AdminEntry("&Closure days and holidays…", Action.MANAGE_CLOSURES, _closures),
     AdminEntry("C&ategories…", Action.MANAGE_CATEGORIES, _categories),
-    AdminEntry("Audit &trail…", Action.VIEW_AUDIT, _audit),
+    AdminEntry("A&udit trail…", Action.VIEW_AUDIT, _audit),
     AdminEntry("Subject access &finder…", Action.SUBJECT_ACCESS, _subject_access),
     AdminEntry("&Export log…", Action.VIEW_EXPORTS, _export_log),
     AdminEntry("&Retention…", Action.RETENTION, _retention),
