@@ -5,7 +5,7 @@
 (The team's pseudonymised-only rule is a row of desk_setting, key "exports.pseudonymised_only".)
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0016
 Create Date: 2026-12-02 06:10:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
