@@ -74,7 +74,7 @@ class ColumnChooser(QWidget):
         for text, slot in (
             ("Move &up", lambda: self.move_by(-1)),
             ("Move &down", lambda: self.move_by(1)),
-            ("&Usual columns", lambda: self._fill([c.header for c in DEFAULT_COLUMNS])),
+            ("Usual &columns", lambda: self._fill([c.header for c in DEFAULT_COLUMNS])),
             ("&Every field", lambda: self._fill(known)),
         ):
             button = QPushButton(text, self)

@@ -112,7 +112,7 @@ ADMIN_MENU: tuple[AdminEntry, ...] = (
     AdminEntry("C&ategories…", Action.MANAGE_CATEGORIES, _categories),
     AdminEntry("A&udit trail…", Action.VIEW_AUDIT, _audit),
     AdminEntry("Subject access &finder…", Action.SUBJECT_ACCESS, _subject_access),
-    AdminEntry("&Export log…", Action.VIEW_EXPORTS, _export_log),
+    AdminEntry("E&xport log…", Action.VIEW_EXPORTS, _export_log),
     AdminEntry("&Retention…", Action.RETENTION, _retention),
     AdminEntry("Letter te&mplates…", Action.MANAGE_LETTERS, _templates),
     AdminEntry("&Email relay…", Action.MANAGE_LETTERS, _email_relay),
