@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from send_desk.services.demo import DemoService
     from send_desk.services.documents import DocumentService
     from send_desk.services.ehc import EhcService
+    from send_desk.services.export_log import ExportLogService
     from send_desk.services.letters import LetterService
     from send_desk.services.reminders import ReminderService
     from send_desk.services.reporting import ReportingService
@@ -172,6 +173,13 @@ class Desk:
         return RetentionService(self.ctx)
 
     @cached_property
+    def export_log(self) -> ExportLogService:
+        """Return the export log and the team's export rule."""
+        from send_desk.services.export_log import ExportLogService
+
+        return ExportLogService(self.ctx)
+
+    @cached_property
     def subject_access(self) -> SubjectAccessService:
         """Return the subject access search and export."""
         from send_desk.services.subject_access import SubjectAccessService
@@ -257,6 +265,9 @@ def open_desk(
     only in the default data folder or when `create` says so (a typing mistake must not make a new desk).
     `login` is for the composition root (tests, the self-check); a person is who the OS says they are.
     """
+    from send_desk.scratch import clean_leftovers
+
+    clean_leftovers()  # what an export killed mid-way left (its private folder, a .part beside the target)
     url = resolve_database_url(database)
     path = sqlite_path(url)
     if path is not None and not allow_network_share and looks_like_network_share(path):

@@ -36,3 +36,13 @@ def typed_path(text: str | Path) -> Path:
         return path.expanduser()
     except RuntimeError:
         return path
+
+
+def user_cache_dir() -> Path:
+    """Return the per-user cache folder, or SEND_DESK_CACHE_DIR when set (callers create it on demand)."""
+    from platformdirs import user_cache_path
+
+    override = os.environ.get("SEND_DESK_CACHE_DIR")
+    if override:
+        return Path(override)
+    return user_cache_path("SEND Desk", appauthor=False)

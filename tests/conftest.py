@@ -80,6 +80,7 @@ def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep every test's settings, data and config folders, keys and database variable to itself."""
     monkeypatch.setenv("SEND_DESK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("SEND_DESK_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("SEND_DESK_CACHE_DIR", str(tmp_path.parent / f"{tmp_path.name}-cache"))
     # never the developer's own credential store: the backup signing key goes to the 0600 file instead
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     monkeypatch.delenv("SEND_DESK_DATABASE_URL", raising=False)

@@ -17,6 +17,8 @@ from send_desk.cli.common import (
     whole_number,
 )
 from send_desk.domain.wording import DEFAULT_TEAM
+from send_desk.scratch import scratch_dir
+from send_desk.services.export_log import ExportKind
 
 if TYPE_CHECKING:
     from send_desk.bootstrap import Desk
@@ -81,17 +83,21 @@ def run_weekly(args: argparse.Namespace, g: Globals) -> int:
         summary = desk.reporting.weekly_summary(args.week)
         if args.email_to:
             return _email_weekly(desk, summary, args.email_to, args.team)
+        if args.json:
+            print_json(summary.to_json())
+            return 0
+        from send_desk.app import headless_application
+        from send_desk.printing import weekly_job, write_pdf
+
+        desk.export_log.allow(ExportKind.WEEKLY_REPORT)
+        headless_application()
+        pages = write_pdf(weekly_job(summary, team=args.team), args.out)
+        desk.export_log.record(
+            ExportKind.WEEKLY_REPORT, args.out.name, rows=pages, filters={"week": summary.week}
+        )
     finally:
         desk.close()
-    if args.json:
-        print_json(summary.to_json())
-        return 0
-    from send_desk.app import headless_application
-    from send_desk.printing import weekly_job, write_pdf
-
-    headless_application()
-
-    _written(args.out, write_pdf(weekly_job(summary, team=args.team), args.out))
+    _written(args.out, pages)
     return 0
 
 
@@ -102,12 +108,17 @@ def _email_weekly(desk: Desk, summary: WeeklySummary, to: list[str], team: str) 
     from send_desk.app import headless_application
     from send_desk.printing import weekly_job, write_pdf
 
+    desk.export_log.allow(ExportKind.WEEKLY_REPORT)
     headless_application()
-    with tempfile.TemporaryDirectory(prefix="send-desk-weekly-") as folder:  # made readable by us only
+    # in the desk's private folder (cleaned at the next start if this process dies), never the system's
+    with tempfile.TemporaryDirectory(prefix="send-desk-weekly-", dir=scratch_dir()) as folder:
         path = Path(folder) / "weekly.pdf"
-        write_pdf(weekly_job(summary, team=team), path)
+        pages = write_pdf(weekly_job(summary, team=team), path)
         pdf = path.read_bytes()
     desk.scheduled_mail.email_weekly(summary, pdf, to, team=team)
+    desk.export_log.record(
+        ExportKind.WEEKLY_REPORT, f"email to {', '.join(to)}", rows=pages, filters={"week": summary.week}
+    )
     print(f"Emailed the weekly summary of {summary.week} to {', '.join(to)}.")
     return 0
 
@@ -119,17 +130,21 @@ def run_annual(args: argparse.Namespace, g: Globals) -> int:
     desk = desk_for(g)
     try:
         figures = desk.reporting.annual_figures(args.year)
+        if args.json:
+            print_json(figures.to_json())
+            return 0
+        from send_desk.app import headless_application
+        from send_desk.printing import annual_job, write_pdf
+
+        desk.export_log.allow(ExportKind.ANNUAL_REPORT)
+        headless_application()
+        pages = write_pdf(annual_job(figures, team=args.team), args.out)
+        desk.export_log.record(
+            ExportKind.ANNUAL_REPORT, args.out.name, rows=pages, filters={"year": args.year}
+        )
     finally:
         desk.close()
-    if args.json:
-        print_json(figures.to_json())
-        return 0
-    from send_desk.app import headless_application
-    from send_desk.printing import annual_job, write_pdf
-
-    headless_application()
-
-    _written(args.out, write_pdf(annual_job(figures, team=args.team), args.out))
+    _written(args.out, pages)
     return 0
 
 
@@ -138,19 +153,28 @@ def run_case(args: argparse.Namespace, g: Globals) -> int:
     _check_out(args.out)
     desk = desk_for(g)
     try:
+        desk.export_log.allow(ExportKind.CASE_PRINTOUT)
         detail = desk.cases.get_by_reference(args.reference)
         ehc = desk.ehc.get(detail.id)
         documents = desk.documents.list(detail.reference)
         printed_by, printed_at = desk.reporting.generated_by(), desk.now()
+        from send_desk.app import headless_application
+        from send_desk.printing import case_job, write_pdf
+
+        headless_application()
+        job = case_job(
+            detail,
+            team=args.team,
+            printed_by=printed_by,
+            printed_at=printed_at,
+            documents=documents,
+            ehc=ehc,
+        )
+        pages = write_pdf(job, args.out)
+        desk.export_log.record(
+            ExportKind.CASE_PRINTOUT, args.out.name, rows=1, filters={"case": detail.reference}
+        )
     finally:
         desk.close()
-    from send_desk.app import headless_application
-    from send_desk.printing import case_job, write_pdf
-
-    headless_application()
-
-    job = case_job(
-        detail, team=args.team, printed_by=printed_by, printed_at=printed_at, documents=documents, ehc=ehc
-    )
-    _written(args.out, write_pdf(job, args.out))
+    _written(args.out, pages)
     return 0

@@ -9,7 +9,7 @@ from typing import Any
 from send_desk.cli.common import CliError, Globals, desk_for, iso_date, print_json
 from send_desk.domain.kinds import CaseKind
 from send_desk.paths import typed_path
-from send_desk.reports.sheet_fields import FIELDS, IGNORE
+from send_desk.reports.sheet_fields import CASE_COLUMNS, FIELDS, IGNORE
 from send_desk.services.spreadsheets import ImportResult
 from send_desk.values.cases import CaseFilter
 
@@ -17,7 +17,18 @@ from send_desk.values.cases import CaseFilter
 def register(subparsers: Any) -> None:
     """Add the export and import commands."""
     export = subparsers.add_parser("export", help="export cases to an Excel workbook (.xlsx)")
-    export.add_argument("--out", required=True, metavar="FILE.xlsx")
+    export.add_argument("--out", required=True, metavar="FILE.xlsx|FILE.csv")
+    export.add_argument(
+        "--csv",
+        action="store_true",
+        help="write CSV (UTF-8 with a BOM) for other systems; also by a .csv --out",
+    )
+    export.add_argument(
+        "--columns",
+        metavar='"Header,Header,..."',
+        help="the columns to export, in order (default: the usual set)",
+    )
+    export.add_argument("--all-columns", action="store_true", help="export every field a case holds")
     export.add_argument(
         "--from", dest="date_from", type=iso_date, metavar="DATE", help="received on or after"
     )
@@ -73,10 +84,17 @@ def run_export(args: argparse.Namespace, g: Globals) -> int:
         received_to=args.date_to,
     )
     out = typed_path(args.out).resolve()
+    if args.csv and out.suffix.lower() != ".csv":
+        out = out.with_name(out.name + ".csv")
+    columns: list[str] | None = None
+    if args.all_columns:
+        columns = [column.header for column in CASE_COLUMNS]
+    elif args.columns:
+        columns = [part.strip() for part in args.columns.split(",") if part.strip()]
     desk = desk_for(g)
     try:
         service = desk.exports
-        steps = service.export(out, case_filter, pseudonymise=args.pseudonymise)
+        steps = service.export(out, case_filter, pseudonymise=args.pseudonymise, columns=columns)
         interactive = sys.stderr.isatty() and not args.json
         while True:
             try:
@@ -92,10 +110,22 @@ def run_export(args: argparse.Namespace, g: Globals) -> int:
         desk.close()
     if args.json:
         print_json(
-            {"file": str(outcome.path), "cases": outcome.cases, "pseudonymised": outcome.pseudonymised}
+            {
+                "file": str(outcome.path),
+                "cases": outcome.cases,
+                "pseudonymised": outcome.pseudonymised,
+                "cut_cells": outcome.cut_cells,
+            }
         )
     else:
         print(f"Exported {outcome.cases:,} cases to {outcome.path}")
+    if outcome.cut_cells:
+        print(
+            f"Note: {outcome.cut_cells} value(s) were longer than a spreadsheet cell holds (32,767 "
+            "characters) and were cut with a note saying so; the About sheet lists them. A --csv export "
+            "keeps them whole.",
+            file=sys.stderr,
+        )
     return 0
 
 

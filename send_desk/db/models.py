@@ -436,6 +436,23 @@ class EhcDateMark(Base):
     exception_note: Mapped[str] = mapped_column(Text, default="")
 
 
+class ExportLogRow(Base):
+    """One export of personal data: who, when, what kind, which file, which filters, how many rows."""
+
+    __tablename__ = "export_log"
+    __table_args__ = (Index("ix_export_log_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    login: Mapped[str] = mapped_column(String(120))
+    actor_name: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(30))
+    target: Mapped[str] = mapped_column(String(500), default="")
+    filters: Mapped[str] = mapped_column(Text, default="{}")
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    pseudonymised: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class LetterTemplate(Base):
     """One version of a letter template (a .docx with docxtpl tags); each letter keeps the version it used."""
 

@@ -34,6 +34,8 @@ class Access(Enum):
 
     OFFICERS_WRITE = "officers read and write"
     ADMINS_WRITE = "everyone reads, admins write"
+    MANAGERS_WRITE = "everyone reads, managers and admins write"
+    APPEND_ONLY = "officers add rows, managers and admins read them; nobody changes or removes one"
     READ_ONLY = "everyone reads; written only through functions or by the owner"
     MANAGERS_READ = "managers and admins read; written only through functions"
 
@@ -48,7 +50,10 @@ TABLE_ACCESS: dict[str, Access] = {
     "target_policy": Access.ADMINS_WRITE,
     "closure_day": Access.ADMINS_WRITE,
     "category": Access.ADMINS_WRITE,
-    "desk_setting": Access.ADMINS_WRITE,  # the documents size limit and other admin settings
+    # the documents size limit (admins) and the team's pseudonymised-only export rule (managers); the
+    # desk checks which key a role may set
+    "desk_setting": Access.MANAGERS_WRITE,
+    "export_log": Access.APPEND_ONLY,  # an officer's export is logged; nobody may rub it out
     "letter_template": Access.ADMINS_WRITE,  # shipped ones added by team setup / migrate (the owner)
     "smtp_settings": Access.ADMINS_WRITE,
 }
@@ -206,6 +211,12 @@ def apply_grants(conn: Connection) -> None:
         elif access is Access.ADMINS_WRITE:
             conn.execute(text(f"GRANT SELECT ON {name} TO {officer}"))
             conn.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {name} TO {admin}"))
+        elif access is Access.MANAGERS_WRITE:
+            conn.execute(text(f"GRANT SELECT ON {name} TO {officer}"))
+            conn.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {name} TO {manager}"))
+        elif access is Access.APPEND_ONLY:
+            conn.execute(text(f"GRANT INSERT ON {name} TO {officer}"))
+            conn.execute(text(f"GRANT SELECT ON {name} TO {manager}"))
         elif access is Access.READ_ONLY:
             conn.execute(text(f"GRANT SELECT ON {name} TO {officer}"))
         else:

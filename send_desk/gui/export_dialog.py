@@ -7,13 +7,15 @@ the `ExportRequest` that was started, or None when the person cancelled the dial
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QDialog,
@@ -23,6 +25,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QPushButton,
@@ -33,9 +37,11 @@ from PySide6.QtWidgets import (
 
 from send_desk.bootstrap import Desk
 from send_desk.gui.errors import show_error
+from send_desk.gui.settings import EXPORT_COLUMNS, desk_settings
 from send_desk.gui.tasks import Task, TaskRunner
 from send_desk.gui.widgets import DateField, FieldError
 from send_desk.paths import typed_path
+from send_desk.reports.sheet_fields import CASE_COLUMNS, DEFAULT_COLUMNS
 from send_desk.services.spreadsheets import ExportOutcome
 from send_desk.values.cases import CaseFilter
 from send_desk.values.progress import Progress
@@ -48,6 +54,64 @@ class ExportRequest:
     path: Path
     case_filter: CaseFilter
     pseudonymise: bool = False
+    columns: tuple[str, ...] = ()
+    """The chosen columns' headers, in order (empty: the default choice)."""
+
+
+class ColumnChooser(QWidget):
+    """The export's columns: tick to include, order with the buttons or by dragging; every column listed."""
+
+    def __init__(self, chosen: Sequence[str], parent: QWidget | None = None) -> None:
+        """List the chosen columns first (in their order, ticked), then the rest (unticked)."""
+        super().__init__(parent)
+        self.list = QListWidget(self)
+        self.list.setAccessibleName("Columns to export")
+        self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        known = [column.header for column in CASE_COLUMNS]
+        picked = [header for header in chosen if header in known] or [c.header for c in DEFAULT_COLUMNS]
+        self._fill(picked)
+        buttons = QVBoxLayout()
+        for text, slot in (
+            ("Move &up", lambda: self.move_by(-1)),
+            ("Move &down", lambda: self.move_by(1)),
+            ("Usual &columns", lambda: self._fill([c.header for c in DEFAULT_COLUMNS])),
+            ("&Every field", lambda: self._fill(known)),
+        ):
+            button = QPushButton(text, self)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.list, 1)
+        row.addLayout(buttons)
+
+    def _fill(self, picked: Sequence[str]) -> None:
+        self.list.clear()
+        rest = [c.header for c in CASE_COLUMNS if c.header not in picked]
+        for header in [*picked, *rest]:
+            item = QListWidgetItem(header, self.list)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if header in picked else Qt.CheckState.Unchecked)
+
+    def move_by(self, step: int) -> None:
+        """Move the selected column up (-1) or down (1)."""
+        row = self.list.currentRow()
+        target = row + step
+        if row < 0 or not 0 <= target < self.list.count():
+            return
+        item = self.list.takeItem(row)
+        self.list.insertItem(target, item)
+        self.list.setCurrentRow(target)
+
+    def set_chosen(self, headers: Sequence[str]) -> None:
+        """Tick exactly these columns, in this order (the rest follow, unticked)."""
+        self._fill(list(headers))
+
+    def chosen(self) -> tuple[str, ...]:
+        """Return the ticked columns' headers in the order shown."""
+        items = (self.list.item(row) for row in range(self.list.count()))
+        return tuple(item.text() for item in items if item.checkState() == Qt.CheckState.Checked)
 
 
 def default_path(today: date, folder: Path | None = None) -> Path:
@@ -66,10 +130,15 @@ class ExportDialog(QDialog):
         case_filter: CaseFilter | None,
         today: date,
         folder: Path | None = None,
+        columns: Sequence[str] = (),
+        must_pseudonymise: bool = False,
     ) -> None:
-        """Build the form; the register's current filter is the default choice when there is one."""
+        """Build the form; the register's current filter is the default choice when there is one.
+
+        `columns` are the headers chosen last time, in order; `must_pseudonymise` is the team's rule.
+        """
         super().__init__(parent)
-        self.setWindowTitle("Export to Excel")
+        self.setWindowTitle("Export to Excel or CSV")
         self.case_filter = case_filter
         self.path_edit = QLineEdit(str(default_path(today, folder)))
         self.path_edit.setAccessibleName("File to save")
@@ -99,8 +168,13 @@ class ExportDialog(QDialog):
 
         self.pseudonymise = QCheckBox(
             "Pseudonymise: replace names, emails, phones and addresses by tokens, "
-            "leave out summaries (for sharing for analysis)"
+            "leave out summaries and other free text (for sharing for analysis)"
         )
+        if must_pseudonymise:
+            self.pseudonymise.setChecked(True)
+            self.pseudonymise.setEnabled(False)
+            self.pseudonymise.setToolTip("Your team exports pseudonymised data only (set by a manager).")
+        self.columns = ColumnChooser(columns, self)
         self.error = FieldError(self)
 
         form = QFormLayout()
@@ -112,6 +186,8 @@ class ExportDialog(QDialog):
             layout.addWidget(button)
         layout.addLayout(dates)
         layout.addWidget(self.pseudonymise)
+        layout.addWidget(QLabel("Columns (tick the ones to export; drag or use the buttons to order them)"))
+        layout.addWidget(self.columns)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -124,7 +200,10 @@ class ExportDialog(QDialog):
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
-            self, "Export to Excel", self.path_edit.text(), "Excel workbook (*.xlsx)"
+            self,
+            "Export",
+            self.path_edit.text(),
+            "Excel workbook (*.xlsx);;CSV for other systems, UTF-8 (*.csv)",
         )
         if name:
             self.path_edit.setText(name)
@@ -135,8 +214,11 @@ class ExportDialog(QDialog):
         if not text:
             raise ValueError("Choose where to save the export.")
         path = typed_path(text)
-        if path.suffix.lower() != ".xlsx":
+        if path.suffix.lower() not in (".xlsx", ".csv"):
             path = path.with_name(path.name + ".xlsx")
+        columns = self.columns.chosen()
+        if not columns:
+            raise ValueError("Tick at least one column to export.")
         if not path.parent.is_dir():
             raise ValueError(f"The folder {path.parent} does not exist.")
         if self.shown.isChecked() and self.case_filter is not None:
@@ -148,7 +230,7 @@ class ExportDialog(QDialog):
             case_filter = CaseFilter(status="all", received_from=start, received_to=end)
         else:
             case_filter = CaseFilter(status="all")
-        return ExportRequest(path, case_filter, self.pseudonymise.isChecked())
+        return ExportRequest(path, case_filter, self.pseudonymise.isChecked(), columns)
 
     def accept(self) -> None:
         """Close only when the form is complete (and an existing file may be replaced)."""
@@ -176,15 +258,27 @@ class ExportDialog(QDialog):
         *,
         runner: TaskRunner | None = None,
         on_done: Callable[[ExportOutcome], None] | None = None,
+        settings: QSettings | None = None,
     ) -> ExportRequest | None:
-        """Show the dialog, start the export in the background; return the request (None if cancelled)."""
-        dialog = cls(parent, case_filter=case_filter, today=desk.today())
+        """Show the dialog, start the export in the background; return the request (None if cancelled).
+
+        The chosen columns are remembered (per person) for next time.
+        """
+        settings = settings or getattr(parent, "settings", None) or desk_settings()
+        dialog = cls(
+            parent,
+            case_filter=case_filter,
+            today=desk.today(),
+            columns=EXPORT_COLUMNS.read(settings),
+            must_pseudonymise=desk.export_log.must_pseudonymise(),
+        )
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
             request = dialog.request()
         finally:
             dialog.deleteLater()
+        EXPORT_COLUMNS.write(settings, request.columns)
         start_export(parent, desk, request, runner=runner, on_done=on_done)
         return request
 
@@ -192,7 +286,12 @@ class ExportDialog(QDialog):
 def export_steps(desk: Desk, request: ExportRequest) -> Generator[Progress, None, ExportOutcome]:
     """Run the export as steps of GUI progress (called on the worker thread)."""
     return (
-        yield from desk.exports.export(request.path, request.case_filter, pseudonymise=request.pseudonymise)
+        yield from desk.exports.export(
+            request.path,
+            request.case_filter,
+            pseudonymise=request.pseudonymise,
+            columns=request.columns or None,
+        )
     )
 
 
@@ -217,7 +316,7 @@ def start_export(
         lambda: export_steps(desk, replace(request)),
         on_done=done,
         on_error=lambda exc: show_error(parent, exc),
-        label="Exporting to Excel…",
+        label="Exporting…",
     )
 
 

@@ -20,6 +20,7 @@ from send_desk.domain.errors import SendDeskError
 from send_desk.domain.wording import DEFAULT_TEAM
 from send_desk.gui.settings import SAVE_FOLDER, desk_settings, team_name
 from send_desk.printing import PrintJob, a4_layout, annual_job, case_job, paint_job, weekly_job, write_pdf
+from send_desk.services.export_log import ExportKind, ExportLogService
 
 
 def configured_team() -> str:
@@ -72,6 +73,9 @@ class PrintPreviewDialog(QPrintPreviewDialog):
         if preview is not None:
             preview.fitToWidth()
 
+    log: tuple[ExportLogService, ExportKind, dict[str, Any]] | None = None
+    """Where a saved PDF is recorded (the export log), what kind it is and its filters."""
+
     def _paint(self, printer: QPrinter) -> None:
         self.pages = paint_job(self.job, printer)
 
@@ -81,9 +85,18 @@ class PrintPreviewDialog(QPrintPreviewDialog):
         if target is None:
             return None
         try:
-            write_pdf(self.job, target)
+            if self.log is not None:
+                self.log[0].allow(self.log[1])
+            pages = write_pdf(self.job, target)
+            if self.log is not None:
+                service, kind, filters = self.log
+                rows = 1 if kind is ExportKind.CASE_PRINTOUT else pages  # one case; a report's pages
+                service.record(kind, target.name, rows=rows, filters=filters)
         except OSError as exc:
             QMessageBox.warning(self, "Could not save the PDF", f"{target} could not be written: {exc}")
+            return None
+        except SendDeskError as exc:
+            QMessageBox.warning(self, "Could not save the PDF", str(exc))
             return None
         return target
 
@@ -97,7 +110,9 @@ class PrintPreview:
     ) -> PrintPreviewDialog:
         """Return the preview of the weekly summary of `week` (default last week), not yet shown."""
         summary = desk.reporting.weekly_summary(week)
-        return PrintPreviewDialog(weekly_job(summary, team=team or configured_team()), parent)
+        dialog = PrintPreviewDialog(weekly_job(summary, team=team or configured_team()), parent)
+        dialog.log = (desk.export_log, ExportKind.WEEKLY_REPORT, {"week": summary.week})
+        return dialog
 
     @classmethod
     def annual_dialog(
@@ -105,7 +120,9 @@ class PrintPreview:
     ) -> PrintPreviewDialog:
         """Return the preview of the annual complaints figures, not yet shown."""
         figures = desk.reporting.annual_figures(year)
-        return PrintPreviewDialog(annual_job(figures, team=team or configured_team()), parent)
+        dialog = PrintPreviewDialog(annual_job(figures, team=team or configured_team()), parent)
+        dialog.log = (desk.export_log, ExportKind.ANNUAL_REPORT, {"year": year})
+        return dialog
 
     @classmethod
     def case_dialog(
@@ -123,7 +140,9 @@ class PrintPreview:
             documents=documents,
             ehc=desk.ehc.get(case_id),
         )
-        return PrintPreviewDialog(job, parent)
+        dialog = PrintPreviewDialog(job, parent)
+        dialog.log = (desk.export_log, ExportKind.CASE_PRINTOUT, {"case": detail.reference})
+        return dialog
 
     @classmethod
     def show_weekly(cls, parent: QWidget | None, desk: Desk, week: str | None = None) -> int:

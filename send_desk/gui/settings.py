@@ -117,6 +117,22 @@ class BytesOption(Option[QByteArray]):
         raise TypeError(raw)
 
 
+class ListOption(Option[tuple[str, ...]]):
+    """An ordered list of short texts (stored as a list; one item or none read back as a list too)."""
+
+    def convert(self, raw: object) -> tuple[str, ...]:
+        """Read a list of texts; QSettings gives back a lone item as a plain string."""
+        if isinstance(raw, str):
+            return (raw,) if raw else ()
+        if isinstance(raw, list | tuple):
+            return tuple(str(item) for item in raw)
+        raise TypeError(raw)
+
+    def write(self, settings: QSettings, value: tuple[str, ...]) -> None:
+        """Store the list."""
+        settings.setValue(self.key, list(value))
+
+
 # ----- the options -------------------------------------------------------------------------------
 VERSION = IntOption("settings/version", 0)
 TEAM_NAME = TextOption("team/name", DEFAULT_TEAM)
@@ -132,6 +148,7 @@ FILTER_CATEGORY = TextOption("filters/category", "")  # "" is every category
 FILTER_MINE = BoolOption("filters/mine", False)
 FILTER_FROM = TextOption("filters/from", "")  # a date as typed, dd/mm/yyyy
 FILTER_TO = TextOption("filters/to", "")
+EXPORT_COLUMNS = ListOption("export/columns", ())  # the export's chosen columns, in order; () is the default
 
 
 # ----- upgrades ----------------------------------------------------------------------------------

@@ -16,13 +16,28 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from dataclasses import field as _field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, Literal
 
 from send_desk.domain.ehc import DATE_LABELS, EhcDateName, step_label
 from send_desk.domain.kinds import CaseKind, Channel, Outcome
+from send_desk.reports.case_history import (
+    HistoryError,
+    parse_actions,
+    parse_amount,
+    parse_clarification_for,
+    parse_closure,
+    parse_links,
+    parse_pauses,
+    parse_relationship,
+    parse_remedies,
+    parse_stage_outcome,
+)
 from send_desk.values.cases import CaseInput, PersonInput
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+MAX_TEXT = 32767
+"""The longest free text the import takes (a spreadsheet cell's limit)."""
 
 
 def normalise_header(text: str) -> str:
@@ -479,6 +494,72 @@ class CaseLine:
     amended_plan_by: date | None = None
     review_decision_by: date | None = None
     transfer_plan_by: date | None = None
+    # the rest of the case (issue 15): people, free text, dates, links and each stage's history
+    service_area: str = ""
+    contact_relationship: str = ""
+    contact_organisation: str = ""
+    representative_name: str = _field(default="", metadata={"pseudonym": "NAME"})
+    representative_organisation: str = ""
+    representative_relationship: str = ""
+    representative_email: str = _field(default="", metadata={"pseudonym": "EMAIL"})
+    representative_phone: str = _field(default="", metadata={"pseudonym": "PHONE"})
+    representative_address: str = _field(default="", metadata={"pseudonym": "ADDRESS"})
+    child_identifier: str = _field(default="", metadata={"pseudonym": "ID"})
+    description: str = _field(default="", metadata={"pseudonym": ""})
+    adjustments: str = _field(default="", metadata={"pseudonym": ""})
+    adjustments_review_on: date | None = None
+    matter_on: date | None = None
+    matter_late_reason: str = _field(default="", metadata={"pseudonym": ""})
+    ombudsman_reference: str = ""
+    ombudsman_due: date | None = None
+    closed_on: date | None = None
+    closure_reason: str = _field(default="", metadata={"pseudonym": ""})
+    linked_cases: str = ""
+    s1_started: date | None = None
+    s1_handler: str = ""
+    s1_acknowledge_by: date | None = None
+    s1_acknowledged: date | None = None
+    s1_acknowledge_late_reason: str = _field(default="", metadata={"pseudonym": ""})
+    s1_respond_by: date | None = None
+    s1_extended_by: int | None = None
+    s1_extended_to: date | None = None
+    s1_extension_reason: str = _field(default="", metadata={"pseudonym": ""})
+    s1_extension_told_on: date | None = None
+    s1_clarification_requested: date | None = None
+    s1_clarification_received: date | None = None
+    s1_clarification_for: str = ""
+    s1_pauses: str = ""
+    s1_responded: date | None = None
+    s1_respond_late_reason: str = _field(default="", metadata={"pseudonym": ""})
+    s1_outcome: str = ""
+    s1_reasons: str = _field(default="", metadata={"pseudonym": ""})
+    s1_learning: str = _field(default="", metadata={"pseudonym": ""})
+    s1_remedies: str = ""
+    s1_remedies_total: Decimal | None = None
+    s1_actions: str = ""
+    s2_started: date | None = None
+    s2_handler: str = ""
+    s2_acknowledge_by: date | None = None
+    s2_acknowledged: date | None = None
+    s2_acknowledge_late_reason: str = _field(default="", metadata={"pseudonym": ""})
+    s2_respond_by: date | None = None
+    s2_extended_by: int | None = None
+    s2_extended_to: date | None = None
+    s2_extension_reason: str = _field(default="", metadata={"pseudonym": ""})
+    s2_extension_told_on: date | None = None
+    s2_clarification_requested: date | None = None
+    s2_clarification_received: date | None = None
+    s2_clarification_for: str = ""
+    s2_pauses: str = ""
+    s2_responded: date | None = None
+    s2_respond_late_reason: str = _field(default="", metadata={"pseudonym": ""})
+    s2_outcome: str = ""
+    s2_reasons: str = _field(default="", metadata={"pseudonym": ""})
+    s2_learning: str = _field(default="", metadata={"pseudonym": ""})
+    s2_remedies: str = ""
+    s2_remedies_total: Decimal | None = None
+    s2_actions: str = ""
+    s2_escalation_late_reason: str = _field(default="", metadata={"pseudonym": ""})
 
 
 PSEUDONYMS: dict[str, str] = {
@@ -522,6 +603,8 @@ class SheetColumn:
     show: Callable[[Any], Any] | None = None
     rag: Callable[[CaseLine], str | None] | None = None
     field: ImportField | None = None
+    chosen: bool = True
+    """Whether the column is in the export's default choice (the officer may choose any)."""
 
     def value(self, line: CaseLine) -> Any:
         """Return what this column holds for a line."""
@@ -539,6 +622,126 @@ EHC_COLUMNS: tuple[SheetColumn, ...] = (
     *(SheetColumn(DATE_LABELS[name], 12, name.value, "date") for name in EhcDateName),
 )
 """The EHC process's columns (issue 18): the current step, when it began, and its statutory dates."""
+
+
+HISTORY = "history."
+"""The `ImportField.into` prefix of a column the import replays as an event after logging the case."""
+
+
+def _more(
+    header: str,
+    width: float,
+    name: str,
+    into: str,
+    parse: Callable[[Any, date], Any] = _plain_text,
+    kind: CellKind = "text",
+    *,
+    max_length: int | None = None,
+    chosen: bool = False,
+    field_id: str = "",
+) -> SheetColumn:
+    """Return a column of the whole-case export that the import reads back under its own header."""
+    field = ImportField(field_id or name, parse, into, (header,), max_length=max_length)
+    return SheetColumn(header, width, name, kind, field=field, chosen=chosen)
+
+
+def _history(
+    header: str,
+    width: float,
+    name: str,
+    parse: Callable[[Any, date], Any] = _plain_text,
+    kind: CellKind = "text",
+    *,
+    chosen: bool = False,
+    max_length: int | None = None,
+) -> SheetColumn:
+    """Return a column the import replays as an event (an extension, a pause, a response...)."""
+    return _more(header, width, name, HISTORY + name, parse, kind, max_length=max_length, chosen=chosen)
+
+
+def _recomputed(header: str, name: str) -> SheetColumn:
+    """Return a due date the desk works out (exported; recomputed, not read, on import)."""
+    return SheetColumn(header, 12, name, "date", chosen=False)
+
+
+WHOLE_CASE_COLUMNS: tuple[SheetColumn, ...] = (
+    _more("Service area", 18, "service_area", "service_area", max_length=120),
+    _more("Contact relationship", 14, "contact_relationship", "contact.relationship", parse_relationship),
+    _more("Contact organisation", 20, "contact_organisation", "contact.organisation", max_length=200),
+    _more("Representative or MP", 24, "representative_name", "representative.name", max_length=200),
+    _more(
+        "Representative organisation",
+        20,
+        "representative_organisation",
+        "representative.organisation",
+        max_length=200,
+    ),
+    _more(
+        "Representative relationship",
+        14,
+        "representative_relationship",
+        "representative.relationship",
+        parse_relationship,
+    ),
+    _more("Representative email", 28, "representative_email", "representative.email", max_length=254),
+    _more("Representative phone", 16, "representative_phone", "representative.phone", _phone, max_length=40),
+    _more("Representative address", 30, "representative_address", "representative.address", _long_text),
+    _more("EHC/UPN reference", 16, "child_identifier", "child.identifier", max_length=60),
+    _more(
+        "Case description",
+        60,
+        "description",
+        "description",
+        _long_text,
+        max_length=MAX_TEXT,
+        field_id="case_description",  # a tracker's "Description" column stays the summary
+    ),
+    _more("Adjustments", 40, "adjustments", "adjustments", _long_text, max_length=MAX_TEXT),
+    _more("Adjustments review", 12, "adjustments_review_on", "adjustments_review_on", parse_date, "date"),
+    _more("Matter happened on", 12, "matter_on", "matter_on", parse_date, "date"),
+    _more("Why it came late", 30, "matter_late_reason", "matter_late_reason", _long_text),
+    _more("Ombudsman reference", 16, "ombudsman_reference", "ombudsman_reference", max_length=60),
+    _more("Ombudsman deadline", 12, "ombudsman_due", "ombudsman_due", parse_date, "date"),
+    _history("Closed on", 12, "closed_on", parse_date, "date"),
+    _history("Closure reason", 30, "closure_reason", _long_text),
+    _history("Linked cases", 24, "linked_cases", parse_links),
+)
+"""Everything else a case holds, as columns the officer may add to an export (issue 15)."""
+
+
+def stage_columns(stage: int) -> tuple[SheetColumn, ...]:
+    """Return the columns of one stage, so stage 1 and stage 2 of an escalated complaint sit side by side."""
+    s, p = f"Stage {stage} ", f"s{stage}_"
+    columns = [
+        _history(s + "started", 12, p + "started", parse_date, "date"),
+        _history(s + "handler", 20, p + "handler"),
+        _recomputed(s + "acknowledge by", p + "acknowledge_by"),
+        _history(s + "acknowledged", 12, p + "acknowledged", parse_date, "date"),
+        _history(s + "acknowledgement late reason", 30, p + "acknowledge_late_reason", _long_text),
+        _recomputed(s + "respond by", p + "respond_by"),
+        _history(s + "extended by (days or months)", 10, p + "extended_by", parse_amount, "number"),
+        _history(s + "extended to", 12, p + "extended_to", parse_date, "date"),
+        _history(s + "extension reason", 30, p + "extension_reason", _long_text),
+        _history(s + "extension told on", 12, p + "extension_told_on", parse_date, "date"),
+        _history(s + "clarification requested", 12, p + "clarification_requested", parse_date, "date"),
+        _history(s + "clarification received", 12, p + "clarification_received", parse_date, "date"),
+        _history(s + "clarification asked for", 16, p + "clarification_for", parse_clarification_for),
+        _history(s + "pauses", 30, p + "pauses", parse_pauses),
+        _history(s + "responded", 12, p + "responded", parse_date, "date", chosen=stage == 1),
+        _history(s + "response late reason", 30, p + "respond_late_reason", _long_text),
+        _history(s + "outcome", 14, p + "outcome", parse_stage_outcome, chosen=stage == 1),
+        _history(s + "reasons", 40, p + "reasons", _long_text),
+        _history(s + "learning", 40, p + "learning", _long_text),
+        _history(s + "remedies", 30, p + "remedies", parse_remedies),
+        SheetColumn(s + "remedies total (£)", 10, p + "remedies_total", "number", chosen=False),
+        _history(s + "outstanding actions", 40, p + "actions", parse_actions),
+    ]
+    if stage == 2:
+        columns.append(
+            _history("Stage 2 escalation late reason", 30, "s2_escalation_late_reason", _long_text)
+        )
+    return tuple(columns)
+
 
 CASE_COLUMNS: tuple[SheetColumn, ...] = (
     SheetColumn(
@@ -889,7 +1092,12 @@ CASE_COLUMNS: tuple[SheetColumn, ...] = (
             ("outcome", "finding", "result", "decision", "complaint outcome", "upheld"),
         ),
     ),
-    SheetColumn("Closure code", 18, "closure_code"),
+    SheetColumn(
+        "Closure code",
+        18,
+        "closure_code",
+        field=ImportField("closure_code", parse_closure, HISTORY + "closure_code", ("closure code",)),
+    ),
     SheetColumn(
         "Summary",
         60,
@@ -915,12 +1123,136 @@ CASE_COLUMNS: tuple[SheetColumn, ...] = (
     ),
     SheetColumn("State", 10, "state"),
     *EHC_COLUMNS,
+    *WHOLE_CASE_COLUMNS,
+    *stage_columns(1),
+    *stage_columns(2),
 )
 """The Cases sheet, left to right, each column defined once: what the export writes and the import reads.
 
 To add a column, add it here (and, when it shows a new value, a `CaseLine` field named after the case
 table's column, or one the export service works out).
 """
+
+DEFAULT_COLUMNS: tuple[SheetColumn, ...] = tuple(column for column in CASE_COLUMNS if column.chosen)
+"""The columns of an export when nobody has chosen: the case log as it has always been, plus stage 1's
+response beside the current stage for an escalated complaint."""
+
+COLUMNS_BY_HEADER: dict[str, SheetColumn] = {column.header: column for column in CASE_COLUMNS}
+
+
+def choose_columns(headers: Iterable[str]) -> tuple[SheetColumn, ...]:
+    """Return the columns named by their headers, in that order; raise ValueError naming an unknown one."""
+    chosen: list[SheetColumn] = []
+    for header in headers:
+        column = COLUMNS_BY_HEADER.get(header.strip())
+        if column is None:
+            by_key = {normalise_header(h): c for h, c in COLUMNS_BY_HEADER.items()}
+            column = by_key.get(normalise_header(header))
+        if column is None:
+            raise ValueError(f"'{header.strip()}' is not a column of the export.")
+        if column not in chosen:
+            chosen.append(column)
+    return tuple(chosen)
+
+
+@dataclass(frozen=True, slots=True)
+class StageLine:
+    """One stage of one case: a row of the Stages sheet (for pivot tables)."""
+
+    reference: str
+    kind: str
+    stage: int
+    category: str
+    officer: str
+    started: date | None
+    handler: str
+    acknowledge_by: date | None
+    acknowledged: date | None
+    respond_by: date | None
+    extended_to: date | None
+    responded: date | None
+    within_target: bool | None
+    outcome: str
+    remedies: str
+    remedies_total: Decimal | None
+
+
+def stage_lines(line: CaseLine) -> list[StageLine]:
+    """Return the Stages-sheet rows of one case line (a stage that never started has none)."""
+    rows = []
+    for stage in (1, 2):
+
+        def get(name: str, prefix: str = f"s{stage}_") -> Any:
+            return getattr(line, prefix + name)
+
+        if get("started") is None:
+            continue
+        due = get("extended_to") or get("respond_by")
+        responded = get("responded")
+        rows.append(
+            StageLine(
+                line.reference,
+                line.kind,
+                stage,
+                line.category,
+                line.officer,
+                get("started"),
+                get("handler"),
+                get("acknowledge_by"),
+                get("acknowledged"),
+                get("respond_by"),
+                get("extended_to"),
+                responded,
+                None if due is None or responded is None else responded <= due,
+                get("outcome"),
+                get("remedies"),
+                get("remedies_total"),
+            )
+        )
+    return rows
+
+
+STAGE_COLUMNS: tuple[SheetColumn, ...] = (
+    SheetColumn("Reference", 16, "reference"),
+    SheetColumn("Kind", 22, "kind"),
+    SheetColumn("Stage", 7, "stage", "number"),
+    SheetColumn("Category", 30, "category"),
+    SheetColumn("Officer", 20, "officer"),
+    SheetColumn("Started", 12, "started", "date"),
+    SheetColumn("Handler", 20, "handler"),
+    SheetColumn("Acknowledge by", 12, "acknowledge_by", "date"),
+    SheetColumn("Acknowledged", 12, "acknowledged", "date"),
+    SheetColumn("Respond by", 12, "respond_by", "date"),
+    SheetColumn("Extended to", 12, "extended_to", "date"),
+    SheetColumn("Responded", 12, "responded", "date"),
+    SheetColumn("Within target", 9, "within_target", show=_yes_no),
+    SheetColumn("Outcome", 14, "outcome"),
+    SheetColumn("Remedies", 30, "remedies"),
+    SheetColumn("Remedies total (£)", 10, "remedies_total", "number"),
+)
+"""The Stages sheet: one row per stage of each exported case."""
+
+STAGE_SHEET_FIELDS: frozenset[str] = frozenset(
+    {"reference", "kind", "category", "officer"}
+    | {
+        f"s{n}_{name}"
+        for n in (1, 2)
+        for name in (
+            "started",
+            "handler",
+            "acknowledge_by",
+            "acknowledged",
+            "respond_by",
+            "extended_to",
+            "responded",
+            "outcome",
+            "remedies",
+            "remedies_total",
+        )
+    }
+)
+"""The `CaseLine` fields the Stages sheet reads (`stage_lines`)."""
+
 
 IMPORT_FIELDS: dict[str, tuple[str, ImportField]] = {
     column.field.id: (column.header, column.field) for column in CASE_COLUMNS if column.field is not None
@@ -1000,7 +1332,7 @@ def parse_row(row_number: int, cells: Mapping[str, Any], today: date) -> ParsedR
             if field_id == "kind" and value is not None:
                 value, implied = value[0], value[1]  # "Stage 2 complaint" names the stage too
             values[field_id] = value
-        except CellError as exc:
+        except (CellError, HistoryError) as exc:
             errors.append(f"{label}: {exc}" if not str(exc).startswith(label) else str(exc))
     if implied is not None:
         if values.get("stage") is None:
@@ -1026,7 +1358,7 @@ def case_input(values: Mapping[str, Any]) -> CaseInput:
     people: dict[str, dict[str, Any]] = {}
     for field_id, (_label, spec) in IMPORT_FIELDS.items():
         value = values.get(field_id)
-        if value is None or value == "":
+        if value is None or value == "" or spec.into.startswith(HISTORY):
             continue
         person, _, attribute = spec.into.rpartition(".")
         if person:
@@ -1036,3 +1368,12 @@ def case_input(values: Mapping[str, Any]) -> CaseInput:
     for person, given in people.items():
         top[person] = PersonInput(**given)
     return CaseInput(**top)
+
+
+def case_history(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the events a row's parsed values hold (field id → value, blanks left out) for the replay."""
+    return {
+        field_id: values[field_id]
+        for field_id, (_label, spec) in IMPORT_FIELDS.items()
+        if spec.into.startswith(HISTORY) and values.get(field_id) not in (None, "", ())
+    }

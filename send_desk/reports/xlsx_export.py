@@ -16,10 +16,11 @@ nothing behind.
 from __future__ import annotations
 
 import contextlib
+import csv
 import os
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import attrgetter
@@ -33,7 +34,17 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from send_desk.domain.errors import SendDeskError
-from send_desk.reports.sheet_fields import CASE_COLUMNS, CaseLine, SheetColumn
+from send_desk.reports.sheet_fields import (
+    CASE_COLUMNS,
+    DEFAULT_COLUMNS,
+    MAX_CELL,
+    STAGE_COLUMNS,
+    CaseLine,
+    SheetColumn,
+    stage_lines,
+)
+from send_desk.reports.workbook import print_setup, size_header, stream_privately
+from send_desk.scratch import pending
 
 DATE_FORMAT = "dd/mm/yyyy"
 PERCENT_FORMAT = "0%"
@@ -50,6 +61,12 @@ RAG_FILLS = {
 }
 """Fills of the due-date cells by RAG state (done targets are left plain)."""
 
+CUT_NOTE = (
+    " [… {missing:,} more characters not shown: a spreadsheet cell holds at most 32,767. The whole text is "
+    "on the case in SEND Desk.]"
+)
+"""The note that ends a value cut to fit a cell (see `flag_long`)."""
+
 HEADER_FILL = PatternFill("solid", start_color="FFD9D9D9", end_color="FFD9D9D9")
 
 PERSONAL_DATA_NOTICE = (
@@ -62,7 +79,8 @@ PSEUDONYMISED_NOTICE = (
     "Pseudonymised export: names, email addresses, phone numbers and addresses are replaced by tokens "
     "(HMAC-SHA256 with a random key made for this export and then thrown away), so the same person has the "
     "same token throughout this workbook but tokens cannot be matched with any other export or reversed. "
-    "Summaries and dates of birth are left out. Pseudonymised data can still identify people when combined "
+    "Summaries, descriptions, reasons and other free text, identifiers and dates of birth are left out or "
+    "replaced. Pseudonymised data can still identify people when combined "
     "with other information: share it only for analysis and keep it secure."
 )
 
@@ -104,7 +122,10 @@ class ExportSummary:
 
     path: Path
     cases: int = 0
+    stages: int = 0
     tallies: dict[tuple[str, int], _Tally] = field(default_factory=dict)
+    cut: list[CutCell] = field(default_factory=list)
+    """Values longer than a cell holds, cut with a note in the cell and listed on the About sheet."""
 
 
 def clean_text(value: str) -> str:
@@ -134,17 +155,20 @@ def _date_cell(sheet: Any, fill: PatternFill | None) -> Cell:
     return cell
 
 
-def _cell_maker(sheet: Any, column: SheetColumn) -> Callable[[CaseLine], Any]:
-    """Return how one column turns a line into its cell (styled cells are templates reused row after row)."""
+def _cell_maker(sheet: Any, column: SheetColumn, cut: list[CutCell] | None = None) -> Callable[[Any], Any]:
+    """Return how one column turns a line into its cell (styled cells are templates reused row after row).
+
+    Text longer than a cell holds is cut with a note saying so, and recorded in `cut`, never silently.
+    """
     get = attrgetter(column.name)
     show = column.show
-    read: Callable[[CaseLine], Any] = get if show is None else (lambda line: show(get(line)))
+    read: Callable[[Any], Any] = get if show is None else (lambda line: show(get(line)))
     if column.kind == "date":
         plain = _date_cell(sheet, None)
         rag = column.rag
         if rag is None:
 
-            def dated(line: CaseLine) -> Cell | None:
+            def dated(line: Any) -> Cell | None:
                 value = read(line)
                 if value is None:
                     return None
@@ -154,7 +178,7 @@ def _cell_maker(sheet: Any, column: SheetColumn) -> Callable[[CaseLine], Any]:
             return dated
         fills = {state: _date_cell(sheet, fill) for state, fill in RAG_FILLS.items()}
 
-        def shaded(line: CaseLine) -> Cell | None:
+        def shaded(line: Any) -> Cell | None:
             value = read(line)
             if value is None:
                 return None
@@ -168,18 +192,38 @@ def _cell_maker(sheet: Any, column: SheetColumn) -> Callable[[CaseLine], Any]:
 
     seen: set[str] = set()  # values already found safe (labels, categories, officers repeat)
 
-    def text(line: CaseLine) -> Any:
+    def text(line: Any) -> Any:
         value = read(line)
         if not value:
             return None
         if value in seen:
             return value
+        if len(value) > MAX_CELL:
+            value = flag_long(value)
+            if cut is not None:
+                cut.append(CutCell(getattr(line, "reference", ""), column.header, len(read(line))))
         cell = text_cell(sheet, value)
         if cell is value and len(seen) < SAFE_TEXT_CACHE:
             seen.add(value)
         return cell
 
     return text
+
+
+@dataclass(frozen=True)
+class CutCell:
+    """A value longer than a spreadsheet cell holds: where it is and how long it was."""
+
+    reference: str
+    header: str
+    length: int
+
+
+def flag_long(value: str) -> str:
+    """Return a value cut to fit a cell, ending with a note that says how much is missing and where it is."""
+    keep = MAX_CELL - len(CUT_NOTE.format(missing=len(value)))
+    keep = MAX_CELL - len(CUT_NOTE.format(missing=len(value) - keep))  # the note may be a digit shorter
+    return value[:keep] + CUT_NOTE.format(missing=len(value) - keep)
 
 
 def _header_cells(sheet: Any, headers: Sequence[str]) -> list[Cell]:
@@ -209,55 +253,142 @@ def _temporary_beside(out: Path) -> Path:
 
 
 def write_cases_xlsx(
-    out: Path, lines: Iterable[CaseLine], about: ExportAbout, *, progress_every: int = PROGRESS_EVERY
+    out: Path,
+    lines: Iterable[CaseLine],
+    about: ExportAbout,
+    *,
+    progress_every: int = PROGRESS_EVERY,
+    columns: Sequence[SheetColumn] = DEFAULT_COLUMNS,
 ) -> Generator[int, None, ExportSummary]:
     """Write the workbook to `out`, yielding the cases written so far; return what was written.
 
-    Nothing appears at `out` until the whole workbook is saved; closing the generator early (cancel) or an
-    error removes the temporary file.
+    Sheets: Cases (the chosen `columns`, in order), Stages (one row per stage of each case, for pivot
+    tables), Summary and About, each set up to print. Nothing appears at `out` until the whole workbook is
+    saved; closing the generator early (cancel) or an error removes the temporary files.
     """
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise ExportError(f"{out.name} does not end in .xlsx; an export is an Excel workbook (.xlsx).")
-    temporary = _temporary_beside(out)
+    columns = tuple(columns) or DEFAULT_COLUMNS
     workbook = Workbook(write_only=True)
     summary = ExportSummary(path=out)
     tallies: dict[tuple[str, int], _Tally] = defaultdict(_Tally)
     saved = False
-    try:
-        sheet = workbook.create_sheet("Cases")
-        sheet.freeze_panes = "A2"
-        for index, column in enumerate(CASE_COLUMNS, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = column.width
-        sheet.append(_header_cells(sheet, [c.header for c in CASE_COLUMNS]))
-        makers = [_cell_maker(sheet, column) for column in CASE_COLUMNS]
-        written = 0
-        for line in lines:
-            row = [make(line) for make in makers]
-            sheet.append(row)
-            _tally(tallies[(line.kind, line.stage)], line)
-            written += 1
-            if written % progress_every == 0:
-                yield written
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(CASE_COLUMNS))}{written + 1}"
-        summary.cases = written
-        summary.tallies = dict(tallies)
-        _write_summary(workbook, summary, about)
-        _write_about(workbook, summary, about)
+    with _beside(out) as temporary:
         try:
-            workbook.save(temporary)
+            sheet = workbook.create_sheet("Cases")
+            sheet.freeze_panes = "A2"
+            size_header(sheet, [c.header for c in columns], [c.width for c in columns])
+            print_setup(sheet)
+            stream_privately(sheet)
+            sheet.append(_header_cells(sheet, [c.header for c in columns]))
+            stages = workbook.create_sheet("Stages")
+            stages.freeze_panes = "A2"
+            size_header(stages, [c.header for c in STAGE_COLUMNS], [c.width for c in STAGE_COLUMNS])
+            print_setup(stages)
+            stream_privately(stages)
+            stages.append(_header_cells(stages, [c.header for c in STAGE_COLUMNS]))
+            makers = [_cell_maker(sheet, column, summary.cut) for column in columns]
+            stage_makers = [_cell_maker(stages, column, summary.cut) for column in STAGE_COLUMNS]
+            written = stage_rows = 0
+            for line in lines:
+                sheet.append([make(line) for make in makers])
+                for stage_line in stage_lines(line):
+                    stages.append([make(stage_line) for make in stage_makers])
+                    stage_rows += 1
+                _tally(tallies[(line.kind, line.stage)], line)
+                written += 1
+                if written % progress_every == 0:
+                    yield written
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{written + 1}"
+            stages.auto_filter.ref = f"A1:{get_column_letter(len(STAGE_COLUMNS))}{stage_rows + 1}"
+            summary.cases = written
+            summary.stages = stage_rows
+            summary.tallies = dict(tallies)
+            _write_summary(workbook, summary, about)
+            _write_about(workbook, summary, about)
+            try:
+                workbook.save(temporary)
+                os.replace(temporary, out)
+            except OSError as exc:
+                raise ExportError(
+                    f"The export could not be saved as {out} ({exc.strerror or exc}). If the file is open "
+                    "in Excel, close it and try again."
+                ) from None
+            saved = True
+            yield written
+            return summary
+        finally:
+            if not saved:
+                _discard(workbook, temporary)
+
+
+@contextlib.contextmanager
+def _beside(out: Path) -> Iterator[Path]:
+    """Yield a hidden `.part` file beside `out`, noted in the private folder until the block ends."""
+    temporary = _temporary_beside(out)
+    with pending(temporary):
+        try:
+            yield temporary
+        finally:
+            with contextlib.suppress(OSError):
+                if temporary.exists():
+                    temporary.unlink()
+
+
+def write_cases_csv(
+    out: Path,
+    lines: Iterable[CaseLine],
+    *,
+    progress_every: int = PROGRESS_EVERY,
+    columns: Sequence[SheetColumn] = DEFAULT_COLUMNS,
+) -> Generator[int, None, ExportSummary]:
+    """Write the chosen columns as CSV for other systems: UTF-8 with a BOM (Excel reads accents), ISO dates.
+
+    Text that a spreadsheet would run as a formula (starting with = + - @) gets a leading apostrophe. A CSV
+    cell has no length limit, so nothing is cut. Written beside the target and renamed when whole.
+    """
+    out = Path(out)
+    if out.suffix.lower() != ".csv":
+        raise ExportError(f"{out.name} does not end in .csv.")
+    columns = tuple(columns) or DEFAULT_COLUMNS
+    summary = ExportSummary(path=out)
+    getters = [_csv_getter(column) for column in columns]
+    with _beside(out) as temporary:
+        try:
+            with open(temporary, "w", encoding="utf-8-sig", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow([column.header for column in columns])
+                written = 0
+                for line in lines:
+                    writer.writerow([get(line) for get in getters])
+                    written += 1
+                    if written % progress_every == 0:
+                        yield written
             os.replace(temporary, out)
         except OSError as exc:
             raise ExportError(
-                f"The export could not be saved as {out} ({exc.strerror or exc}). If the file is open in "
-                "Excel, close it and try again."
+                f"The export could not be saved as {out} ({exc.strerror or exc}). If the file is open, "
+                "close it and try again."
             ) from None
-        saved = True
-        yield written
-        return summary
-    finally:
-        if not saved:
-            _discard(workbook, temporary)
+    summary.cases = written
+    yield written
+    return summary
+
+
+def _csv_getter(column: SheetColumn) -> Callable[[CaseLine], Any]:
+    def get(line: CaseLine) -> Any:
+        value = column.value(line)
+        if value is None:
+            return ""
+        if isinstance(value, datetime | date):
+            return value.isoformat()
+        if isinstance(value, str):
+            value = clean_text(value)
+            return "'" + value if value.startswith(FORMULA_STARTS) else value
+        return value
+
+    return get
 
 
 def _discard(workbook: Workbook, temporary: Path) -> None:
@@ -328,8 +459,9 @@ SUMMARY_HEADERS = (
 def _write_summary(workbook: Workbook, summary: ExportSummary, about: ExportAbout) -> None:
     sheet = workbook.create_sheet("Summary")
     sheet.freeze_panes = "A2"
-    for index, width in enumerate((24, 7, 9, 9, 11, 13, 14, 14, 16, 11, 14, 14, 16), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    size_header(sheet, SUMMARY_HEADERS, (24, 7, 9, 9, 11, 13, 14, 14, 16, 11, 14, 14, 16))
+    print_setup(sheet)
+    stream_privately(sheet)
     sheet.append(_header_cells(sheet, SUMMARY_HEADERS))
     total = _Tally()
     for (kind, stage), t in sorted(summary.tallies.items()):
@@ -383,6 +515,8 @@ def _write_about(workbook: Workbook, summary: ExportSummary, about: ExportAbout)
     sheet = workbook.create_sheet("About")
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 100
+    print_setup(sheet, header_rows=0)
+    stream_privately(sheet)
     bold = Font(bold=True)
 
     def line(label: str, value: Any, number_format: str | None = None) -> None:
@@ -399,7 +533,11 @@ def _write_about(workbook: Workbook, summary: ExportSummary, about: ExportAbout)
                 cell.number_format = number_format
         sheet.append([key, cell])
 
-    line("SEND Desk export", "The case log, one row per case (sheet Cases), with a summary (sheet Summary).")
+    line(
+        "SEND Desk export",
+        "The case log, one row per case (sheet Cases), one row per stage of each case (sheet Stages, for "
+        "pivot tables), with a summary (sheet Summary).",
+    )
     line("Exported on", about.exported_at.replace(tzinfo=None), "dd/mm/yyyy hh:mm")
     line("Exported by", about.exported_by)
     line("Database", about.database)
@@ -410,6 +548,15 @@ def _write_about(workbook: Workbook, summary: ExportSummary, about: ExportAbout)
     else:
         line("Filters", "None: every case.")
     line("Pseudonymised", "Yes" if about.pseudonymised else "No")
+    if summary.cut:
+        line(
+            "Cells cut",
+            f"{len(summary.cut)} value(s) were longer than the 32,767 characters a spreadsheet cell holds. "
+            "Each is cut with a note at its end saying how many characters are missing; the whole text "
+            "is on the case in SEND Desk (a CSV export keeps it whole).",
+        )
+        for cut in summary.cut[:1000]:
+            line(f"Cut: {cut.reference}", f"{cut.header}: {cut.length:,} characters")
     line("Personal data", PSEUDONYMISED_NOTICE if about.pseudonymised else PERSONAL_DATA_NOTICE)
     line(
         "Colours",
@@ -417,3 +564,57 @@ def _write_about(workbook: Workbook, summary: ExportSummary, about: ExportAbout)
         "the working days its kind's target policy sets, two unless changed), green on track, blue waiting "
         "for the requester (the clock is stopped); the State column says the same in words.",
     )
+
+
+def save_beside(workbook: Workbook, out: Path) -> None:
+    """Save a workbook as `out` through a `.part` file beside it (noted for the next start's clean-up)."""
+    out = Path(out)
+    saved = False
+    with _beside(out) as temporary:
+        try:
+            workbook.save(temporary)
+            os.replace(temporary, out)
+            saved = True
+        except OSError as exc:
+            raise ExportError(
+                f"The file could not be saved as {out} ({exc.strerror or exc}). If it is open in Excel, "
+                "close it and try again."
+            ) from None
+        finally:
+            if not saved:
+                _discard(workbook, temporary)
+
+
+def private_sheet(
+    workbook: Workbook, title: str, headers: Sequence[str], widths: Sequence[float] = ()
+) -> Any:
+    """Return a new write-only sheet streamed privately, set up to print, with its bold header row."""
+    sheet = workbook.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    size_header(sheet, headers, list(widths) or [20] * len(headers))
+    print_setup(sheet)
+    stream_privately(sheet)
+    sheet.append(_header_cells(sheet, headers))
+    return sheet
+
+
+def write_rows_xlsx(out: Path, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Write one sheet of rows (formula-safe text) to `out`; return how many rows were written."""
+    workbook = Workbook(write_only=True)
+    sheet = private_sheet(workbook, title, headers, [20] * len(headers))
+    count = 0
+    for row in rows:
+        sheet.append([text_cell(sheet, v) if isinstance(v, str) else v for v in row])
+        count += 1
+    save_beside(workbook, out)
+    return count
+
+
+__all__ = [
+    "CASE_COLUMNS",
+    "DEFAULT_COLUMNS",
+    "ExportAbout",
+    "ExportError",
+    "write_cases_csv",
+    "write_cases_xlsx",
+]

@@ -173,11 +173,13 @@ class AuditService:
         """Write matching entries to a spreadsheet, one row per changed field; yield rows written so far."""
         from openpyxl import Workbook
 
-        with self.ctx.db.read() as session:
-            require(session, self.ctx.actor_login(), Action.VIEW_AUDIT, at=self.ctx.now())
+        from send_desk.reports.xlsx_export import private_sheet, save_beside
+        from send_desk.services.export_log import ExportKind, ExportLogService
+
+        log = ExportLogService(self.ctx)
+        log.allow(ExportKind.AUDIT_EXPORT)
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("Audit trail")
-        sheet.append(list(EXPORT_COLUMNS))
+        sheet = private_sheet(workbook, "Audit trail", list(EXPORT_COLUMNS))
         written = 0
         for view in self.iter_entries(query):
             for row in audit_rows(view):
@@ -187,9 +189,8 @@ class AuditService:
                 yield written
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".part")
-        workbook.save(tmp)
-        tmp.replace(out)
+        save_beside(workbook, out)
+        log.record(ExportKind.AUDIT_EXPORT, out.name, rows=written, filters=_query_filters(query))
         yield written
 
     def _filtered(self, statement: Select[Any], query: AuditQuery) -> Select[Any]:
@@ -223,3 +224,10 @@ def audit_rows(view: AuditView) -> list[list[Any]]:
     if not view.changes:
         return [[*head, "", "", "", details]]
     return [[*head, c.field, _text(c.old), _text(c.new), details] for c in view.changes]
+
+
+def _query_filters(query: AuditQuery | None) -> dict[str, Any]:
+    """Return the audit query's filters that were set, for the export log."""
+    if query is None:
+        return {}
+    return {name: value for name, value in vars(query).items() if value not in (None, "")}

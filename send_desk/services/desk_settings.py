@@ -16,10 +16,12 @@ def read_setting(session: Session, key: str) -> str | None:
     return session.scalars(select(DeskSetting.value).where(DeskSetting.key == key)).first()
 
 
-def write_setting(ctx: ServiceContext, key: str, value: str) -> None:
-    """Store a setting (admins only), auditing the old and new value as "setting-changed"."""
+def write_setting(
+    ctx: ServiceContext, key: str, value: str, *, action: Action = Action.MANAGE_SETTINGS
+) -> None:
+    """Store a setting (admins only, or who may do `action`), auditing old and new as "setting-changed"."""
     with ctx.db.write() as session:
-        actor = require(session, ctx.actor_login(), Action.MANAGE_SETTINGS, at=ctx.now())
+        actor = require(session, ctx.actor_login(), action, at=ctx.now())
         row = session.get(DeskSetting, key)
         old = row.value if row is not None else None
         if row is None:

@@ -24,8 +24,14 @@ class Action(StrEnum):
     REASSIGN = "reassign"
     CORRECT_DATES = "correct-dates"
     RUN_REPORTS = "run-reports"
+    PRINT_REPORTS = "print-reports"
+    PRINT_CASE = "print-case"
     EXPORT = "export"
+    EXPORT_IDENTIFIABLE = "export-identifiable"
+    VIEW_EXPORTS = "view-exports"
+    SET_EXPORT_RULE = "set-export-rule"
     VIEW_AUDIT = "view-audit"
+    EXPORT_AUDIT = "export-audit"
     SUBJECT_ACCESS = "subject-access"
     MANAGE_STAFF = "manage-staff"
     MANAGE_POLICIES = "manage-policies"
@@ -52,9 +58,21 @@ RULES: dict[Action, Rule] = {
     Action.REASSIGN: Rule(Role.MANAGER, "reassign cases"),
     Action.CORRECT_DATES: Rule(Role.MANAGER, "correct recorded dates"),
     Action.RUN_REPORTS: Rule(Role.MANAGER, "run reports"),
-    Action.EXPORT: Rule(Role.MANAGER, "export cases"),
+    Action.PRINT_REPORTS: Rule(Role.OFFICER, "print the weekly summary and the annual figures (PDF)"),
+    Action.PRINT_CASE: Rule(Role.OFFICER, "print a case (PDF)"),
+    Action.EXPORT: Rule(Role.OFFICER, "export the case log (spreadsheet or CSV)"),
+    Action.EXPORT_IDENTIFIABLE: Rule(
+        Role.MANAGER,
+        "export the case log with names and contact details while the team allows officers only "
+        "pseudonymised exports",
+    ),
+    Action.VIEW_EXPORTS: Rule(Role.MANAGER, "see the export log (who exported what, when)"),
+    Action.SET_EXPORT_RULE: Rule(Role.MANAGER, "set the team to pseudonymised-only exports for officers"),
     Action.VIEW_AUDIT: Rule(Role.MANAGER, "look at the audit trail"),
-    Action.SUBJECT_ACCESS: Rule(Role.MANAGER, "search every case for a person"),
+    Action.EXPORT_AUDIT: Rule(Role.MANAGER, "export the audit trail"),
+    Action.SUBJECT_ACCESS: Rule(
+        Role.MANAGER, "search every case for a person and export the subject-access pack"
+    ),
     Action.MANAGE_STAFF: Rule(Role.ADMIN, "manage staff and roles"),
     Action.MANAGE_POLICIES: Rule(Role.ADMIN, "change target policies"),
     Action.MANAGE_CLOSURES: Rule(Role.ADMIN, "change closure days and holidays"),
@@ -111,3 +129,21 @@ def require(session: Session, login: str, action: Action, *, at: datetime | None
     staff = staff_for_login(session, login, at=at or datetime.now(UTC))
     check(staff, action)
     return staff
+
+
+_ROLE_WORDS = {Role.OFFICER: "officer, manager, admin", Role.MANAGER: "manager, admin", Role.ADMIN: "admin"}
+
+
+def permission_table() -> str:
+    """Return the permission table as Markdown (the README shows exactly this; a test keeps them equal)."""
+    lines = ["| Action | Who may | What it allows |", "|---|---|---|"]
+    for action, rule in RULES.items():
+        lines.append(f"| `{action.value}` | {_ROLE_WORDS[rule.minimum]} | {rule.doing} |")
+    lines.append("")
+    lines.append(
+        "Every export and print-out of personal data (spreadsheet, CSV, report PDFs, case print-outs, the "
+        "subject-access pack, the audit export) is recorded in the export log: who, when, which filters, how "
+        "many rows, pseudonymised or not. While a manager has set the team to pseudonymised-only exports, "
+        "an officer's spreadsheet and CSV exports are pseudonymised and nothing else is allowed."
+    )
+    return "\n".join(lines)

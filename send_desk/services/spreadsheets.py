@@ -24,7 +24,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from operator import itemgetter
@@ -39,22 +39,30 @@ from send_desk.domain.ehc import EhcDateName
 from send_desk.domain.errors import ValidationError
 from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, ClosureCode, Outcome, PersonRole, Rag
 from send_desk.domain.policy import TargetPolicy
+from send_desk.reports.case_history import relationship_label
 from send_desk.reports.sheet_fields import (
+    DEFAULT_COLUMNS,
     FIELD_LABELS,
     FIELDS,
     IGNORE,
     PSEUDONYMS,
     REQUIRED_FIELDS,
+    STAGE_SHEET_FIELDS,
     CaseLine,
     ParsedRow,
+    case_history,
     case_input,
     check_mapping_overrides,
+    choose_columns,
     label_for,
 )
-from send_desk.reports.xlsx_export import ExportAbout, ExportSummary, write_cases_xlsx
+from send_desk.reports.xlsx_export import ExportAbout, ExportSummary, write_cases_csv, write_cases_xlsx
 from send_desk.reports.xlsx_import import MAX_ROWS, SheetLayout, TrackerReader, read_layout
+from send_desk.services.case_replay import FULL_HISTORY, for_replay, replay_history, replayable
 from send_desk.services.cases import CaseService, validate_case_input
 from send_desk.services.context import UK, ServiceContext
+from send_desk.services.export_extras import EXTRA_FIELDS, stage_extras
+from send_desk.services.export_log import ExportKind, ExportLogService
 from send_desk.services.policies import policy_from_row
 from send_desk.services.register import RegisterService
 from send_desk.services.views import RagWindow, rag_window
@@ -63,6 +71,8 @@ from send_desk.values.progress import Progress
 
 EXPORT_BATCH = 5000
 FETCH_CHUNK = 250
+EXTRAS_CHUNK = 1000
+"""Cases whose stages' history is read in one round of queries (see `export_extras.stage_extras`)."""
 PROGRESS_EVERY = 1000
 SAVE_CHUNK = 2000
 """Cases inserted per bulk round of a real import (every round is in the import's one transaction)."""
@@ -76,6 +86,8 @@ class ExportOutcome:
     path: Path
     cases: int
     pseudonymised: bool
+    cut_cells: int = 0
+    """Values longer than a spreadsheet cell holds, cut with a note (listed on the About sheet)."""
 
 
 class Pseudonymiser:
@@ -161,9 +173,30 @@ class ExportService:
         return RegisterService(self.ctx).count(case_filter or CaseFilter(status="all"))
 
     def export(
-        self, out: Path, case_filter: CaseFilter | None = None, *, pseudonymise: bool = False
+        self,
+        out: Path,
+        case_filter: CaseFilter | None = None,
+        *,
+        pseudonymise: bool = False,
+        columns: Sequence[str] | None = None,
     ) -> Generator[Progress, None, ExportOutcome]:
-        """Write the workbook, yielding progress; close the generator to cancel (no file is left)."""
+        """Write the workbook (or CSV, by the file's extension), yielding progress; close to cancel.
+
+        `columns` are the headers to export, in order (None: the default choice). The export is checked
+        against the permission table and the team's export rule before anything is written, and recorded
+        in the export log once the file is whole.
+        """
+        out = Path(out)
+        as_csv = out.suffix.lower() == ".csv"
+        kind = ExportKind.CSV if as_csv else ExportKind.SPREADSHEET
+        log = ExportLogService(self.ctx)
+        log.allow(kind, pseudonymise=pseudonymise)
+        try:
+            chosen = choose_columns(columns) if columns else DEFAULT_COLUMNS
+        except ValueError as exc:
+            raise ValidationError(
+                f"{exc} Choose columns from the export dialog's list.", field="columns"
+            ) from None
         case_filter = case_filter or CaseFilter(status="all")
         total = self.count(case_filter)
         about = ExportAbout(
@@ -174,8 +207,15 @@ class ExportService:
             pseudonymised=pseudonymise,
             as_of=self.ctx.today(),
         )
-        lines = self.lines(case_filter, pseudonymiser=Pseudonymiser() if pseudonymise else None)
-        steps = write_cases_xlsx(Path(out), lines, about, progress_every=PROGRESS_EVERY)
+        needed = frozenset(column.name for column in chosen) | (frozenset() if as_csv else STAGE_SHEET_FIELDS)
+        lines = self.lines(
+            case_filter, pseudonymiser=Pseudonymiser() if pseudonymise else None, needed=needed
+        )
+        steps = (
+            write_cases_csv(out, lines, progress_every=PROGRESS_EVERY, columns=chosen)
+            if as_csv
+            else write_cases_xlsx(out, lines, about, progress_every=PROGRESS_EVERY, columns=chosen)
+        )
         try:
             while True:
                 done = next(steps)
@@ -184,13 +224,21 @@ class ExportService:
             summary: ExportSummary = stop.value
         finally:
             steps.close()
-        return ExportOutcome(summary.path, summary.cases, pseudonymise)
+        filters: dict[str, Any] = dict(about.filters)
+        filters["Columns"] = len(chosen)
+        log.record(kind, out.name, rows=summary.cases, filters=filters, pseudonymised=pseudonymise)
+        return ExportOutcome(summary.path, summary.cases, pseudonymise, len(summary.cut))
 
     def export_all(
-        self, out: Path, case_filter: CaseFilter | None = None, *, pseudonymise: bool = False
+        self,
+        out: Path,
+        case_filter: CaseFilter | None = None,
+        *,
+        pseudonymise: bool = False,
+        columns: Sequence[str] | None = None,
     ) -> ExportOutcome:
         """Write the workbook at once and return the outcome."""
-        steps = self.export(out, case_filter, pseudonymise=pseudonymise)
+        steps = self.export(out, case_filter, pseudonymise=pseudonymise, columns=columns)
         while True:
             try:
                 next(steps)
@@ -213,15 +261,22 @@ class ExportService:
         *,
         pseudonymiser: Pseudonymiser | None = None,
         batch: int = EXPORT_BATCH,
+        needed: frozenset[str] | None = None,
     ) -> Iterator[CaseLine]:
-        """Yield the export lines of the filtered cases in received order, a keyset batch at a time."""
+        """Yield the export lines of the filtered cases in received order, a keyset batch at a time.
+
+        `needed` names the line fields the chosen columns show (None: all); the stages' history is read
+        only when one of them needs it.
+        """
         register = RegisterService(self.ctx)
         contact = aliased(Person)
         child = aliased(Person)
+        representative = aliased(Person)
+        with_extras = needed is None or not EXTRA_FIELDS.isdisjoint(needed)
         with self.ctx.db.read() as session:
             window = rag_window(session, self.ctx.today())
             policies = {row.id: policy_from_row(row) for row in session.scalars(select(TargetPolicyRow))}
-        sources = _sources(contact, child)
+        sources = _sources(contact, child, representative)
         names = tuple(sources)
         columns = [expression.label(name) for name, expression in sources.items()]
         last: tuple[date, int] | None = None
@@ -231,6 +286,11 @@ class ExportService:
                 select(*columns)
                 .outerjoin(contact, (contact.case_id == Case.id) & (contact.role == PersonRole.CONTACT.value))
                 .outerjoin(child, (child.case_id == Case.id) & (child.role == PersonRole.CHILD.value))
+                .outerjoin(
+                    representative,
+                    (representative.case_id == Case.id)
+                    & (representative.role == PersonRole.REPRESENTATIVE.value),
+                )
                 .outerjoin(Category, Category.id == Case.category_id)
                 .outerjoin(Staff, Staff.id == Case.officer_id)
                 .outerjoin(CaseStage, (CaseStage.case_id == Case.id) & (CaseStage.stage == Case.stage))
@@ -238,6 +298,19 @@ class ExportService:
             )
             base = register.filtered(session, base, case_filter, window)
             connection = session.connection()
+
+            def release(rows: list[Any]) -> Iterator[CaseLine]:
+                """Yield the lines of some rows, their stages' history read in one round of queries."""
+                extras = (
+                    stage_extras(session, [r.id for r in rows], details=pseudonymiser is None, needed=needed)
+                    if with_extras
+                    else None
+                )
+                for held_row in rows:
+                    yield _line(
+                        dict(zip(names, held_row, strict=True)), window, policies, pseudonymiser, extras
+                    )
+
             while True:
                 query = base
                 if last is not None:
@@ -246,11 +319,16 @@ class ExportService:
                 count = 0
                 row: Any = None
                 # fetch in small chunks: a long fetch holds the GIL and would stall the GUI thread
+                held: list[Any] = []  # rows waiting for their stages' history, read EXTRAS_CHUNK at a time
                 for chunk in result.partitions(FETCH_CHUNK):
-                    for row in chunk:
-                        values = dict(zip(names, row, strict=True))
-                        yield _line(values, window, policies, pseudonymiser)
+                    held.extend(chunk)
+                    row = chunk[-1]
                     count += len(chunk)
+                    if len(held) >= EXTRAS_CHUNK:
+                        yield from release(held)
+                        held = []
+                if held:
+                    yield from release(held)
                 if count < batch or row is None:
                     return
                 last = (row.received, row.id)
@@ -263,7 +341,7 @@ _BLANKS = {f.name: f.default for f in fields(CaseLine) if f.default == ""}
 """Text fields of a line, blank rather than None when the row has no value."""
 
 
-def _sources(contact: Any, child: Any) -> dict[str, Any]:
+def _sources(contact: Any, child: Any, representative: Any) -> dict[str, Any]:
     """Return, by name, the columns an export line is made from.
 
     Every `CaseLine` field the line does not work out (see `_line`) is read from the row by its own name;
@@ -301,6 +379,16 @@ def _sources(contact: Any, child: Any) -> dict[str, Any]:
         "due_soon_from": Case.due_soon_from,
         "paused": Case.paused,
         **ehc_sources(),
+        "contact_relationship": contact.relationship_to_child,
+        "contact_organisation": contact.organisation,
+        "representative_name": representative.name,
+        "representative_organisation": representative.organisation,
+        "representative_relationship": representative.relationship_to_child,
+        "representative_email": representative.email,
+        "representative_phone": representative.phone,
+        "representative_address": representative.address,
+        "child_identifier": child.identifier,
+        "ombudsman_due": CaseStage.manual_due,
     }
     for name in _LINE_FIELDS:
         if name not in named and name not in _WORKED_OUT:
@@ -329,12 +417,23 @@ _WORKED_OUT = frozenset(
         "respond_rag",
         "kind_id",
     }
+    | EXTRA_FIELDS
 )
 """The line fields `_line` works out (the rest are read from the row by name)."""
 
 
+_NO_EXTRAS = {
+    name: ("" if default == "" else None)
+    for name, default in ((f.name, f.default) for f in fields(CaseLine) if f.name in EXTRA_FIELDS)
+}
+
+
 def _line(
-    v: dict[str, Any], window: RagWindow, policies: Mapping[int, TargetPolicy], p: Pseudonymiser | None
+    v: dict[str, Any],
+    window: RagWindow,
+    policies: Mapping[int, TargetPolicy],
+    p: Pseudonymiser | None,
+    extras: Mapping[int, dict[str, Any]] | None = None,
 ) -> CaseLine:
     """Return the export line of a row's values `v` (by name), working out the `_WORKED_OUT` fields.
 
@@ -371,6 +470,9 @@ def _line(
     v["state"] = state.label
     v["acknowledge_rag"] = None if ack_rag is Rag.DONE else ack_rag.value
     v["respond_rag"] = None if respond_rag is Rag.DONE else respond_rag.value
+    v["contact_relationship"] = relationship_label(v["contact_relationship"] or "")
+    v["representative_relationship"] = relationship_label(v["representative_relationship"] or "")
+    v.update((extras or {}).get(v["id"]) or _NO_EXTRAS)
     for name, blank in _BLANKS.items():
         if v[name] is None:
             v[name] = blank  # no contact, no category, no officer: an empty cell
@@ -523,8 +625,14 @@ class ImportService:
         total = layout.estimated_rows
         candidates: list[tuple[int, CaseInput]] = []
         seen: dict[str, int] = {}
+        histories: dict[int, dict[str, Any]] = {}  # candidate index → events to replay (our own export)
         for parsed in reader.rows():
             data, errors = self._check(parsed, lookups, today)
+            history = replayable(case_history(parsed.values))
+            if data is not None and history:
+                if FULL_HISTORY in history:
+                    data = for_replay(data, history, lookups.staff)
+                histories[len(candidates)] = history
             reference = (data.reference or "") if data is not None else ""
             if data is not None and reference and reference in seen:
                 errors.append(
@@ -543,10 +651,13 @@ class ImportService:
         result.warnings.extend(reader.warnings)
         existing = self._existing(list(seen))
         accepted: list[CaseInput] = []
-        for row, data in candidates:
+        replays: dict[int, dict[str, Any]] = {}
+        for index, (row, data) in enumerate(candidates):
             if data.reference and data.reference in existing:
                 result.skipped_existing.append(SkippedRow(row, data.reference))
             else:
+                if index in histories:
+                    replays[len(accepted)] = histories[index]
                 accepted.append(data)
         result.accepted = len(accepted)
         if dry_run or not accepted:
@@ -563,6 +674,8 @@ class ImportService:
         finally:
             saving.close()  # closing before the end (a cancel) rolls the whole import back
         result.imported = len(result.references)
+        if replays:
+            yield from replay_history(self.ctx, result.references, replays)
         yield Progress(result.imported, result.imported, f"Imported {result.imported:,} cases.")
         return result
 

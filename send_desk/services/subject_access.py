@@ -11,7 +11,6 @@ from sqlalchemy import func, or_, select
 from send_desk.db.models import Case, Person, TimelineEntry
 from send_desk.domain.errors import NotFoundError, ValidationError
 from send_desk.domain.kinds import PersonRole
-from send_desk.services import audit
 from send_desk.services.case_rows import digits, name_key
 from send_desk.services.cases import CaseService
 from send_desk.services.context import ServiceContext
@@ -128,30 +127,28 @@ class SubjectAccessService:
         references = list(dict.fromkeys(r.strip().upper() for r in references if r.strip()))
         if not references:
             raise ValidationError("Choose at least one case to put in the pack.")
-        with self.ctx.db.write() as session:
-            actor = require(session, self.ctx.actor_login(), Action.SUBJECT_ACCESS, at=self.ctx.now())
+        from send_desk.reports.xlsx_export import private_sheet, save_beside
+        from send_desk.services.export_log import ExportKind, ExportLogService
+
+        log = ExportLogService(self.ctx)
+        log.allow(ExportKind.SUBJECT_ACCESS_PACK)
+        with self.ctx.db.read() as session:
+            require(session, self.ctx.actor_login(), Action.SUBJECT_ACCESS, at=self.ctx.now())
             found = set(session.scalars(select(Case.reference).where(Case.reference.in_(references))))
             missing = [r for r in references if r not in found]
             if missing:
                 raise NotFoundError(f"There is no case with the reference {', '.join(missing)}.")
-            audit.record(
-                session,
-                at=self.ctx.now(),
-                login=actor.login,
-                actor_name=actor.name,
-                action="subject-access-export",
-                details={"count": len(references), "references": references},
-            )
         cases = CaseService(self.ctx)
         documents = DocumentService(self.ctx)
         out = Path(out)
         folder = documents_folder(out)
         workbook = Workbook(write_only=True)
         titles = ("Cases", "People", "Stages", "Timeline", "Documents")
-        sheets = {title: workbook.create_sheet(title) for title in titles}
         columns_of = (CASE_COLUMNS, PEOPLE_COLUMNS, STAGE_COLUMNS, TIMELINE_COLUMNS, DOCUMENT_COLUMNS)
-        for title, columns in zip(sheets, columns_of, strict=True):
-            sheets[title].append(list(columns))
+        sheets = {
+            title: private_sheet(workbook, title, list(columns))
+            for title, columns in zip(titles, columns_of, strict=True)
+        }
         for done, reference in enumerate(references, start=1):
             detail = cases.get_by_reference(reference)
             for title, rows in pack_rows(detail).items():
@@ -170,9 +167,10 @@ class SubjectAccessService:
             if done % 50 == 0:
                 yield done
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".part")
-        workbook.save(tmp)
-        tmp.replace(out)
+        save_beside(workbook, out)
+        log.record(
+            ExportKind.SUBJECT_ACCESS_PACK, out.name, rows=len(references), filters={"cases": references}
+        )
         yield len(references)
 
 

@@ -8,7 +8,8 @@ else builds the database with the demo generator. Export and floor run alternate
   export            the whole `ExportService.export` (database read in keyset batches, styled cells, RAG
                     fills, Summary and About sheets, temp file + rename), rows/s;
   floor             a bare openpyxl write-only loop appending the same rows (same values, already in
-                    memory, no styles) and saving, rows/s; ratio = export s / floor s (goal ≤ 1.2);
+                    memory, no styles: the Cases sheet's and the Stages sheet's, one per stage) and
+                    saving, rows/s; ratio = export s / floor s (goal ≤ 1.2);
   writer only       the styled writer over in-memory lines (export minus the database read);
   peak memory       the process's peak resident set size after the export (before the floor's rows are
                     held in memory);
@@ -41,7 +42,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from openpyxl import Workbook, load_workbook
 
 from send_desk.bootstrap import Desk, open_desk
-from send_desk.reports.sheet_fields import CASE_COLUMNS
+from send_desk.reports.sheet_fields import DEFAULT_COLUMNS, STAGE_COLUMNS, STAGE_SHEET_FIELDS, stage_lines
 from send_desk.reports.xlsx_export import ExportAbout, write_cases_xlsx
 from send_desk.services.demo import DemoService
 from send_desk.services.spreadsheets import ExportService, ImportService
@@ -81,13 +82,27 @@ def drain(items: Any) -> list[Any]:
     return list(items)
 
 
-def floor_loop(rows: list[list[Any]], out: Path) -> None:
-    """Write the rows with a bare write-only openpyxl loop and save."""
+def floor_loop(rows: list[list[Any]], out: Path, stage_rows: list[list[Any]] | None = None) -> None:
+    """Write the rows (and the Stages sheet's rows) with a bare write-only openpyxl loop and save."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Cases")
     for row in rows:
         sheet.append(row)
+    stages = workbook.create_sheet("Stages")
+    for row in stage_rows or ():
+        stages.append(row)
     workbook.save(out)
+
+
+def plain_stage_rows(line: Any) -> list[list[Any]]:
+    """Return the Stages sheet's rows of one export line as the floor writes them (no styles)."""
+    return [
+        [
+            (value or None) if isinstance(value, str) else value
+            for value in (c.value(s) for c in STAGE_COLUMNS)
+        ]
+        for s in stage_lines(line)
+    ]
 
 
 def read_floor(path: Path) -> int:
@@ -155,7 +170,7 @@ def measure_import(folder: Path, workbook: Path, runs: int) -> dict[str, Any]:
 def plain_row(line: Any) -> list[Any]:
     """Return the values of one export line as the floor writes them (same columns, no styles)."""
     row: list[Any] = []
-    for column in CASE_COLUMNS:
+    for column in DEFAULT_COLUMNS:
         value = column.value(line)
         row.append((value or None) if isinstance(value, str) else value)
     return row
@@ -248,15 +263,17 @@ def main(argv: list[str] | None = None) -> int:
             if run == 0:
                 figures["rows"] = outcome.cases
                 figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-                read_seconds, lines = timed(partial(drain, service.lines(ALL)))
+                needed = frozenset(c.name for c in DEFAULT_COLUMNS) | STAGE_SHEET_FIELDS
+                read_seconds, lines = timed(partial(drain, service.lines(ALL, needed=needed)))
                 about = ExportAbout(exported_at=NOW, exported_by="benchmark", database=str(path))
                 writer_seconds, _ = timed(
                     partial(drain, write_cases_xlsx(args.out / "writer.xlsx", lines, about))
                 )
                 rows = [plain_row(line) for line in lines]
+                stage_rows = [row for line in lines for row in plain_stage_rows(line)]
                 lines = []
-            floors.append(timed(partial(floor_loop, rows, args.out / "floor.xlsx"))[0])
-        rows = []
+            floors.append(timed(partial(floor_loop, rows, args.out / "floor.xlsx", stage_rows))[0])
+        rows = stage_rows = []
         export_seconds, floor_seconds = min(exports), min(floors)
         figures["export_runs"] = [round(x, 2) for x in exports]
         figures["floor_runs"] = [round(x, 2) for x in floors]

@@ -61,7 +61,12 @@ def test_export_json_and_file(
         "--json",
     )
     assert (code, stderr) == (0, "")
-    assert json.loads(stdout) == {"file": str(out.resolve()), "cases": 2, "pseudonymised": False}
+    assert json.loads(stdout) == {
+        "file": str(out.resolve()),
+        "cases": 2,
+        "pseudonymised": False,
+        "cut_cells": 0,
+    }
     ws = openpyxl.load_workbook(out)["Cases"]
     assert ws.max_row == 3
 
@@ -174,3 +179,88 @@ def test_import_errors_are_one_line(
     code, _, stderr = run(capsys, "--database", database_url, "import", str(bogus), "--map", "A=wrong")
     assert code == 2
     assert "'wrong' is not a field" in stderr
+
+
+def test_export_csv_with_every_column_is_utf8_with_a_bom_and_logged(
+    capsys: pytest.CaptureFixture[str], database_url: str, desk: Desk, tmp_path: Path
+) -> None:
+    from send_desk.reports.sheet_fields import CASE_COLUMNS
+    from send_desk.services.export_log import ExportKind
+    from send_desk.values.cases import PersonInput
+
+    reference = desk.cases.log_case(
+        complaint_input(contact=PersonInput(name="Zoë Brontë", email="zoe@example.org"), summary="=SUM(A1)")
+    ).reference
+    out = tmp_path / "for-the-crm"
+    code, stdout, stderr = run(
+        capsys, "--database", database_url, "export", "--out", str(out), "--csv", "--all-columns", "--json"
+    )
+    assert (code, stderr) == (0, "")
+    assert json.loads(stdout)["file"] == str(out.resolve()) + ".csv"
+    data = (tmp_path / "for-the-crm.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfReference,Kind,Stage,")
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == [column.header for column in CASE_COLUMNS]
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert (row["Reference"], row["Contact name"], row["Received"], row["Summary"]) == (
+        reference,
+        "Zoë Brontë",
+        "2026-11-20",
+        "'=SUM(A1)",
+    )
+    (entry,) = desk.export_log.entries()
+    assert (entry.kind, entry.target, entry.rows, entry.pseudonymised) == (
+        ExportKind.CSV,
+        "for-the-crm.csv",
+        1,
+        False,
+    )
+    assert entry.filters["Columns"] == len(CASE_COLUMNS)
+
+
+def test_export_columns_by_header_and_an_unknown_one_in_plain_words(
+    capsys: pytest.CaptureFixture[str], database_url: str, logged: list[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "few.xlsx"
+    code, _out, stderr = run(
+        capsys,
+        "--database",
+        database_url,
+        "export",
+        "--out",
+        str(out),
+        "--columns",
+        "Summary, Reference,Kind",
+    )
+    assert (code, stderr) == (0, "")
+    book = openpyxl.load_workbook(out, read_only=True)
+    assert next(book["Cases"].iter_rows(values_only=True)) == ("Summary", "Reference", "Kind")
+    book.close()
+    code, _out, stderr = run(
+        capsys, "--database", database_url, "export", "--out", str(out), "--columns", "Reference,Shoe size"
+    )
+    assert code != 0
+    assert "'Shoe size' is not a column of the export." in stderr
+
+
+def test_report_pdfs_are_in_the_export_log(
+    capsys: pytest.CaptureFixture[str], database_url: str, desk: Desk, logged: list[str], tmp_path: Path
+) -> None:
+    from send_desk.services.export_log import ExportKind
+
+    for argv in (
+        ("report", "weekly", "--week", "2026-W47", "--out", str(tmp_path / "week.pdf")),
+        ("report", "annual", "--year", "2025", "--out", str(tmp_path / "year.pdf")),
+        ("report", "case", logged[0], "--out", str(tmp_path / "case.pdf")),
+    ):
+        code, _out, stderr = run(capsys, "--database", database_url, *argv)
+        assert code == 0, stderr
+    entries = sorted((e.kind, e.target, e.filters) for e in desk.export_log.entries())
+    assert entries == [
+        (ExportKind.ANNUAL_REPORT, "year.pdf", {"year": 2025}),
+        (ExportKind.CASE_PRINTOUT, "case.pdf", {"case": logged[0]}),
+        (ExportKind.WEEKLY_REPORT, "week.pdf", {"week": "2026-W47"}),
+    ]

@@ -472,3 +472,24 @@ def test_an_officer_uses_the_shipped_templates_that_only_admins_may_change(team:
     assert titles, "team setup adds the shipped letter templates as the owner"
     assert "permission denied" in refused(team, Role.OFFICER, "DELETE FROM letter_template")
     assert "permission denied" in refused(team, Role.MANAGER, "UPDATE smtp_settings SET host = 'evil'")
+
+
+# ----- the export log -------------------------------------------------------------------------------
+def test_an_officers_export_is_logged_and_audited_and_nobody_rubs_it_out(team: Team) -> None:
+    from send_desk.services.export_log import ExportKind
+
+    officer, manager = team.desks[Role.OFFICER], team.desks[Role.MANAGER]
+    officer.export_log.record(ExportKind.SPREADSHEET, "cases.xlsx", rows=3, filters={"status": "open"})
+    manager.export_log.set_pseudonymised_only(True)  # a manager's rule, written on the server
+
+    assert [(e.login, e.kind, e.rows) for e in manager.export_log.entries()] == [(OFFICER, "spreadsheet", 3)]
+    assert officer.export_log.pseudonymised_only() is True
+    for role in (Role.OFFICER, Role.MANAGER):
+        assert "permission denied" in refused(team, role, "DELETE FROM export_log")
+        assert "permission denied" in refused(team, role, "UPDATE export_log SET rows = 0")
+    assert "permission denied" in refused(team, Role.OFFICER, "SELECT count(*) FROM export_log")
+    owner = make_engine(team.url)
+    with owner.connect() as conn:
+        assert conn.execute(text("SELECT login FROM audit_entry WHERE action = 'exported'")).scalar() == OFFICER
+        assert conn.execute(text("SELECT count(*) FROM export_log")).scalar() == 1
+    owner.dispose()

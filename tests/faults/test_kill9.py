@@ -165,7 +165,8 @@ class Campaign:
 
     def line(self) -> str:
         found = ", ".join(f"{n} {what}" for what, n in sorted(self.outcomes.items()))
-        return f"{self.operation}: {RUNS} runs (seed {SEED}, {self.duration:.2f} s uninterrupted): {found}"
+        runs = sum(self.outcomes.values())
+        return f"{self.operation}: {runs} runs (seed {SEED}, {self.duration:.2f} s uninterrupted): {found}"
 
 
 def campaign(
@@ -174,8 +175,9 @@ def campaign(
     folder: Path,
     check: Callable[[Path, str], str],
     *extra: Callable[[Path], str],
+    runs: int = RUNS,
 ) -> Campaign:
-    """Measure the operation once, then kill it RUNS times at random moments and check every result."""
+    """Measure the operation once, then kill it `runs` times at random moments and check every result."""
     rng = random.Random(f"{SEED}-{operation}")
     references = [fresh_copy(template, folder / f"measure-{i}") for i in range(PARALLEL)]
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:  # timed under the same load as the kills
@@ -185,7 +187,7 @@ def campaign(
     duration = statistics.mean(durations)
     for reference in references:
         assert check(reference, "finished") == "after"
-    delays = [rng.uniform(0, duration) for _ in range(RUNS)]
+    delays = [rng.uniform(0, duration) for _ in range(runs)]
     outcomes: Counter[str] = Counter()
     checking = threading.Lock()  # Alembic's op/context proxies are global: one reopen at a time
 
@@ -201,7 +203,7 @@ def campaign(
         shutil.rmtree(database.parent)
 
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-        for future in [pool.submit(one, run) for run in range(RUNS)]:
+        for future in [pool.submit(one, run) for run in range(runs)]:
             future.result()
     result = Campaign(operation, duration, outcomes)
     print(result.line())
@@ -325,6 +327,73 @@ def test_kill_during_a_case_export_leaves_a_whole_file_or_none(
 
     campaign("export", source, tmp_path / "runs", check, lambda database: str(database.parent / "cases.xlsx"))
     assert expected_rows[0] == EXPORT_SIZE + 1  # a header row and one row per case
+
+
+TEMP_RUNS = 10
+
+
+def test_kill_during_an_export_leaves_no_personal_data_behind_after_the_next_start(
+    templates: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TMPDIR points at a folder of the test's: after a kill and the next start it is empty, and the
+    target's folder holds the database and a whole export or nothing (no .part, no openpyxl sheet file)."""
+    system_temp = tmp_path / "system-temp"
+    system_temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(system_temp))
+    monkeypatch.setenv("SEND_DESK_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "temp-source.sqlite3"
+    shutil.copy(templates["empty"], source)
+    desk = open_desk(str(source), clock=lambda: worker.NOW, login=worker.LOGIN)
+    for _ in DemoService(desk.ctx).generate(EXPORT_SIZE, seed=5):
+        pass
+    desk.close()
+    checkpoint(source)
+    names = [
+        str(row[0])
+        for row in query(source, "SELECT name FROM person WHERE role = 'contact' AND name != '' LIMIT 5")
+    ]
+    assert len(names) == 5
+    expected_rows: list[int] = []
+    scratch = tmp_path / "cache" / "scratch"
+
+    def personal(folder: Path) -> list[str]:
+        """Return the files under `folder` holding one of the names (openpyxl writes plain XML)."""
+        found = []
+        for path in folder.rglob("*"):
+            if path.is_file():
+                data = path.read_bytes()
+                if any(name.encode() in data for name in names):
+                    found.append(str(path))
+        return found
+
+    def check(path: Path, how: str) -> str:
+        assert_intact(path)
+        open_desk(str(path), clock=lambda: worker.NOW, login=worker.LOGIN).close()  # the next start
+        assert sorted(p.name for p in system_temp.iterdir()) == []
+        beside = sorted(p.name for p in path.parent.iterdir() if not p.name.startswith("desk.sqlite3"))
+        assert beside in ([], ["cases.xlsx"], ["backups"], ["backups", "cases.xlsx"]), beside
+        leftovers = [p for p in scratch.glob("p*") if p.is_dir() and not _running(int(p.name[1:]))]
+        assert leftovers == [], "a killed export's private folder was not cleaned"
+        assert personal(system_temp) == []
+        return whole_or_absent(path.parent / "cases.xlsx", "Cases", expected_rows)
+
+    def _running(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    result = campaign(
+        "export",
+        source,
+        tmp_path / "runs",
+        check,
+        lambda database: str(database.parent / "cases.xlsx"),
+        runs=TEMP_RUNS,
+    )
+    assert sum(result.outcomes.values()) == TEMP_RUNS
+    assert expected_rows[0] == EXPORT_SIZE + 1
 
 
 def test_kill_during_an_audit_export_leaves_a_whole_file_or_none(

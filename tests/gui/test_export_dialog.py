@@ -9,11 +9,13 @@ from typing import Any
 
 import openpyxl
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from send_desk.bootstrap import Desk
 from send_desk.gui.export_dialog import ExportDialog, ExportRequest, start_export
 from send_desk.gui.tasks import TaskRunner
+from send_desk.reports.sheet_fields import DEFAULT_COLUMNS
 from send_desk.services.spreadsheets import ExportService
 from send_desk.values.cases import CaseFilter
 from tests.conftest import complaint_input
@@ -56,7 +58,10 @@ def test_ask_exports_the_shown_cases_pseudonymised(
         on_done=done.append,
     )
     assert request == ExportRequest(
-        tmp_path / "shown.xlsx", CaseFilter(status="open", received_from=date(2026, 11, 1)), True
+        tmp_path / "shown.xlsx",
+        CaseFilter(status="open", received_from=date(2026, 11, 1)),
+        True,
+        tuple(c.header for c in DEFAULT_COLUMNS),
     )
     assert done[0].cases == 2
     names = [
@@ -200,3 +205,85 @@ def test_main_window_export_menu_uses_the_dialog(
     window.export_action.trigger()
     assert (tmp_path / "menu.xlsx").exists()
     assert "Exported 3 cases" in window.statusBar().currentMessage()  # the open cases the register shows
+
+
+def test_the_officer_chooses_and_orders_the_columns_and_the_choice_is_remembered(
+    qtbot: Any, desk: Desk, three: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from send_desk.gui.settings import EXPORT_COLUMNS, settings_file
+
+    settings = settings_file(tmp_path / "person.ini")
+    chosen = (
+        "Case description",
+        "Reference",
+        "Stage 1 responded",
+        "Stage 2 responded",
+        "Representative or MP",
+    )
+
+    def choose(self: ExportDialog) -> int:
+        self.path_edit.setText(str(tmp_path / "chosen.csv"))
+        self.columns.set_chosen(chosen[1:])
+        self.columns.list.setCurrentRow(self.columns.chosen().index("Stage 2 responded"))
+        self.columns.move_by(1)  # below "Representative or MP"
+        self.columns.list.insertItem(0, self.columns.list.takeItem(self._row("Case description")))
+        self.columns.list.item(0).setCheckState(Qt.CheckState.Checked)
+        self.accept()
+        return int(self.result())
+
+    def row(self: ExportDialog, header: str) -> int:
+        return next(i for i in range(self.columns.list.count()) if self.columns.list.item(i).text() == header)
+
+    monkeypatch.setattr(ExportDialog, "_row", row, raising=False)
+    monkeypatch.setattr(ExportDialog, "exec", choose)
+    done: list[Any] = []
+    request = ExportDialog.ask(
+        None, desk, runner=TaskRunner(inline=True), on_done=done.append, settings=settings
+    )
+    order = (
+        "Case description",
+        "Reference",
+        "Stage 1 responded",
+        "Representative or MP",
+        "Stage 2 responded",
+    )
+    assert request is not None
+    assert request.columns == order
+    assert EXPORT_COLUMNS.read(settings) == order
+    text = (tmp_path / "chosen.csv").read_bytes()
+    assert text.startswith(
+        b"\xef\xbb\xbf" + b"Case description,Reference,Stage 1 responded,Representative or MP,"
+    )
+    assert done[0].cases == 3
+
+    seen: list[tuple[str, ...]] = []
+
+    def look(self: ExportDialog) -> int:
+        seen.append(self.columns.chosen())
+        return int(QDialog.DialogCode.Rejected)
+
+    monkeypatch.setattr(ExportDialog, "exec", look)
+    assert ExportDialog.ask(None, desk, settings=settings) is None
+    assert seen == [order]
+
+
+def test_the_team_rule_ticks_pseudonymise_for_an_officer(
+    qtbot: Any, desk: Desk, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from send_desk.bootstrap import open_desk
+
+    desk.export_log.set_pseudonymised_only(True)
+    officer = open_desk(database_url, clock=desk.ctx.clock, login="alex.jones")  # an officer
+    try:
+        seen: list[tuple[bool, bool]] = []
+
+        def look(self: ExportDialog) -> int:
+            seen.append((self.pseudonymise.isChecked(), self.pseudonymise.isEnabled()))
+            return int(QDialog.DialogCode.Rejected)
+
+        monkeypatch.setattr(ExportDialog, "exec", look)
+        ExportDialog.ask(None, officer)
+        ExportDialog.ask(None, desk)  # sam.patel is an admin: not bound by the rule
+    finally:
+        officer.close()
+    assert seen == [(True, False), (False, True)]

@@ -65,7 +65,7 @@ def test_the_field_ids_and_labels_come_from_the_columns() -> None:
 def test_every_column_reads_a_line_field_by_name() -> None:
     names = {f.name for f in fields(CaseLine)}
     assert [c.name for c in CASE_COLUMNS if c.name not in names] == []
-    assert PSEUDONYMS == {
+    assert {
         "contact_name": "NAME",
         "contact_email": "EMAIL",
         "contact_phone": "PHONE",
@@ -73,7 +73,28 @@ def test_every_column_reads_a_line_field_by_name() -> None:
         "child_name": "NAME",
         "child_dob": "",
         "summary": "",
-    }
+        "representative_name": "NAME",
+        "representative_email": "EMAIL",
+        "representative_phone": "PHONE",
+        "representative_address": "ADDRESS",
+        "child_identifier": "ID",
+        "description": "",
+        "adjustments": "",
+        "matter_late_reason": "",
+        "closure_reason": "",
+        **{
+            f"s{n}_{name}": ""
+            for n in (1, 2)
+            for name in (
+                "acknowledge_late_reason",
+                "extension_reason",
+                "respond_late_reason",
+                "reasons",
+                "learning",
+            )
+        },
+        "s2_escalation_late_reason": "",
+    } == PSEUDONYMS
 
 
 def test_a_parsed_row_becomes_the_case_it_describes() -> None:

@@ -11,8 +11,8 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from send_desk.reports.xlsx_export import (
-    CASE_COLUMNS,
     DATE_FORMAT,
+    DEFAULT_COLUMNS,
     CaseLine,
     ExportAbout,
     ExportError,
@@ -20,7 +20,7 @@ from send_desk.reports.xlsx_export import (
     write_cases_xlsx,
 )
 
-HEADERS = [c.header for c in CASE_COLUMNS]
+HEADERS = [c.header for c in DEFAULT_COLUMNS]
 COLUMN = {header: index for index, header in enumerate(HEADERS, start=1)}
 """Sheet column number by header: tests find cells by name, so a new column moves nothing here."""
 
@@ -79,7 +79,7 @@ def test_sheets_header_and_layout(tmp_path: Path) -> None:
     out = tmp_path / "log.xlsx"
     assert write(out, [line(), line(reference="SD-2026-00002")]) == 2
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Cases", "Summary", "About"]
+    assert wb.sheetnames == ["Cases", "Stages", "Summary", "About"]
     ws = wb["Cases"]
     assert [c.value for c in ws[1]] == HEADERS
     assert all(c.font.b for c in ws[1])
@@ -247,3 +247,55 @@ def test_plain_errors_for_bad_targets(tmp_path: Path) -> None:
         list(write_cases_xlsx(tmp_path / "missing" / "log.xlsx", [line()], ABOUT))
     with pytest.raises(ExportError, match=r"\.xlsx"):
         list(write_cases_xlsx(tmp_path / "log.csv", [line()], ABOUT))
+
+
+def test_a_value_longer_than_a_cell_is_cut_with_a_note_never_silently(tmp_path: Path) -> None:
+    from send_desk.reports.sheet_fields import COLUMNS_BY_HEADER
+    from send_desk.reports.xlsx_export import write_cases_csv
+
+    long = "The family's account. " * 2000  # 44,000 characters
+    columns = [COLUMNS_BY_HEADER["Reference"], COLUMNS_BY_HEADER["Case description"]]
+    out = tmp_path / "long.xlsx"
+    steps = write_cases_xlsx(out, [line(description=long), line(reference="SD-2")], ABOUT, columns=columns)
+    *_, done = steps_and_summary(steps)
+    assert [(c.reference, c.header, c.length) for c in done.cut] == [
+        ("SD-2026-00001", "Case description", 44000)
+    ]
+    book = openpyxl.load_workbook(out)
+    cell = book["Cases"]["B2"].value
+    assert len(cell) == 32767
+    assert cell.endswith(
+        " [… 11,356 more characters not shown: a spreadsheet cell holds at most 32,767. The whole text is "
+        "on the case in SEND Desk.]"
+    )
+    assert long.startswith(cell[: 32767 - 130])
+    about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True)}
+    assert about["Cut: SD-2026-00001"] == "Case description: 44,000 characters"
+    assert about["Cells cut"].startswith("1 value(s) were longer than the 32,767 characters")
+    csv_out = tmp_path / "long.csv"
+    list(write_cases_csv(csv_out, [line(description=long)], columns=columns))
+    assert long.strip() in csv_out.read_text(encoding="utf-8-sig")  # CSV keeps it whole
+
+
+def steps_and_summary(steps):  # type: ignore[no-untyped-def]
+    """Run a writer to the end; return its yields and, last, its summary."""
+    yielded = []
+    while True:
+        try:
+            yielded.append(next(steps))
+        except StopIteration as stop:
+            return [*yielded, stop.value]
+
+
+def test_every_sheet_is_set_up_to_print(tmp_path: Path) -> None:
+    out = tmp_path / "log.xlsx"
+    write(out, [line()])
+    book = openpyxl.load_workbook(out)
+    for name in ("Cases", "Stages", "Summary", "About"):
+        sheet = book[name]
+        assert sheet.page_setup.orientation == "landscape"
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+        assert sheet.oddFooter.center.text == "Page &P of &N"
+    assert book["Cases"].print_title_rows == "$1:$1"
+    assert book["Stages"].print_title_rows == "$1:$1"

@@ -64,7 +64,7 @@ def test_role_table_is_ordered() -> None:
     assert not allows(Role.OFFICER, Action.REASSIGN)
     assert allows("manager", Action.REASSIGN)
     assert not allows("manager", Action.MANAGE_STAFF)
-    assert not allows("nonsense", Action.EXPORT)
+    assert not allows("nonsense", Action.EXPORT_AUDIT)
 
 
 def test_refusal_messages_are_plain() -> None:
@@ -131,3 +131,15 @@ def test_admin_may_do_everything(desk: Desk, complaint: CaseDetail, tmp_path: Pa
             pytest.fail("an admin was refused")
         except Exception:  # validation of the sample values is not what this test is about
             pass
+
+
+def test_the_readme_shows_exactly_the_permission_table() -> None:
+    from send_desk.services.permissions import permission_table
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("<!-- permission-table -->\n", 1)[1].split("\n<!-- /permission-table -->", 1)[0]
+    assert shown == permission_table()
+    assert "| `export` | officer, manager, admin | export the case log (spreadsheet or CSV) |" in shown
+    assert "| `export-audit` | manager, admin | export the audit trail |" in shown
+    pack = "search every case for a person and export the subject-access pack"
+    assert f"| `subject-access` | manager, admin | {pack} |" in shown

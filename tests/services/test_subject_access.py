@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
 
 from send_desk.bootstrap import Desk
-from send_desk.db.models import AuditEntry
 from send_desk.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from send_desk.domain.kinds import CaseKind
+from send_desk.services.export_log import ExportKind, ExportLogService
 from send_desk.services.subject_access import SubjectAccessService
 from send_desk.values.cases import CaseDetail, CaseInput, PersonInput
 from tests.conftest import complaint_input
@@ -74,13 +72,15 @@ def test_export_pack_holds_the_whole_of_each_case(
     assert {"Jo Bloggs", "Amy Bloggs"} <= {r[2] for r in people}
     timeline = [r[5] for r in book["Timeline"].iter_rows(values_only=True)]
     assert "Jo BLOGGS rang about her neighbour's case" in timeline
-    with manager_desk.ctx.db.read() as session:
-        body = session.scalars(
-            select(AuditEntry.changes).where(AuditEntry.action == "subject-access-export")
-        ).one()
-    details = json.loads(body)["details"]
-    assert details == {"count": 2, "references": found}
-    assert "Bloggs" not in body  # the audit trail records what was exported, not who was searched for
+    (entry,) = ExportLogService(manager_desk.ctx).entries()
+    assert (entry.kind, entry.target, entry.rows, entry.filters) == (
+        ExportKind.SUBJECT_ACCESS_PACK,
+        "pack.xlsx",
+        2,
+        {"cases": found},
+    )
+    assert entry.login == manager_desk.ctx.actor_login()
+    assert "Bloggs" not in repr(entry)  # the log records what was exported, not who was searched for
 
 
 def test_export_pack_refuses_unknown_references(manager_desk: Desk, tmp_path: Path) -> None:

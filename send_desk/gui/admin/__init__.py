@@ -81,6 +81,12 @@ def _retention() -> type[AdminDialog]:
     return RetentionDialog
 
 
+def _export_log() -> type[AdminDialog]:
+    from send_desk.gui.admin.data_protection import ExportLogDialog
+
+    return ExportLogDialog
+
+
 def _templates() -> type[AdminDialog]:
     from send_desk.gui.admin.templates import TemplatesDialog
 
@@ -106,6 +112,7 @@ ADMIN_MENU: tuple[AdminEntry, ...] = (
     AdminEntry("C&ategories…", Action.MANAGE_CATEGORIES, _categories),
     AdminEntry("A&udit trail…", Action.VIEW_AUDIT, _audit),
     AdminEntry("Subject access &finder…", Action.SUBJECT_ACCESS, _subject_access),
+    AdminEntry("E&xport log…", Action.VIEW_EXPORTS, _export_log),
     AdminEntry("&Retention…", Action.RETENTION, _retention),
     AdminEntry("Letter te&mplates…", Action.MANAGE_LETTERS, _templates),
     AdminEntry("&Email relay…", Action.MANAGE_LETTERS, _email_relay),

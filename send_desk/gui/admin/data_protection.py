@@ -6,6 +6,7 @@ from collections.abc import Generator
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -19,10 +20,11 @@ from PySide6.QtWidgets import (
 
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import ValidationError
-from send_desk.domain.wording import uk_date
+from send_desk.domain.wording import uk_date, uk_datetime
 from send_desk.gui.admin.common import AdminDialog, Column, RowsModel, make_table
 from send_desk.gui.tasks import Progress, TaskRunner
 from send_desk.gui.widgets import DateField
+from send_desk.services.export_log import ExportLogEntry
 from send_desk.services.permissions import Action
 from send_desk.services.retention import RetentionItem, RetentionResult
 from send_desk.services.subject_access import documents_folder
@@ -245,3 +247,77 @@ class SubjectAccessDialog(AdminDialog):
             on_error=self.message.error,
             label="Writing the pack…",
         )
+
+
+def export_log_columns() -> list[Column[ExportLogEntry]]:
+    """Return the columns of the export log."""
+    return [
+        Column("When", lambda e: uk_datetime(e.at)),
+        Column("Who", lambda e: f"{e.actor_name} ({e.login})"),
+        Column("What", lambda e: e.kind.label),
+        Column("File", lambda e: e.target),
+        Column("Filters", lambda e: e.filters_text()),
+        Column("Rows", lambda e: f"{e.rows:,}"),
+        Column("Pseudonymised", lambda e: "Yes" if e.pseudonymised else "No"),
+    ]
+
+
+class ExportLogDialog(AdminDialog):
+    """Every export and print-out of personal data (who, when, what, filters, rows), and the team's rule."""
+
+    action = Action.VIEW_EXPORTS
+    title = "Export log"
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        """Build the rule's tick box, the log and its export button."""
+        super().__init__(desk, parent)
+        self.service = desk.export_log
+        self.rule = QCheckBox(
+            "Officers may export &pseudonymised data only (names, contacts, free text out)", self
+        )
+        self.rule.setChecked(self.service.pseudonymised_only())
+        self.rule.toggled.connect(self.set_rule)
+        self.model: RowsModel[ExportLogEntry] = RowsModel(export_log_columns(), self)
+        self.table = make_table(self.model, "Exports", self)
+        self.export_button = QPushButton("E&xport the log…", self)
+        self.export_button.clicked.connect(self.export)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.rule)
+        layout.addWidget(self.table)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        buttons.addWidget(self.export_button)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addWidget(close)
+        self.resize(960, 560)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Load the log, newest first."""
+        entries = self.attempt(lambda: self.service.entries(), lambda found: f"{len(found)} export(s).")
+        if entries is not None:
+            self.model.set_rows(entries)
+
+    def set_rule(self, value: bool) -> None:
+        """Set the team's export rule (audited)."""
+        words = (
+            "Officers now export pseudonymised data only." if value else "Officers may export names again."
+        )
+        self.attempt(lambda: self.service.set_pseudonymised_only(value), words)
+
+    def choose_export_path(self) -> Path | None:
+        """Ask where to save the log (tests replace this)."""
+        name, _filter = QFileDialog.getSaveFileName(
+            self, "Save the export log", "export-log.xlsx", "Excel (*.xlsx)"
+        )
+        return Path(name) if name else None
+
+    def export(self) -> None:
+        """Write the log to a spreadsheet."""
+        path = self.choose_export_path()
+        if path is not None:
+            self.attempt(lambda: self.service.export_xlsx(path), lambda n: f"Wrote {n} export(s) to {path}.")
+            self.refresh()

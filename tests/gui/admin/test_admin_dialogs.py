@@ -56,6 +56,7 @@ def test_menu_entries_follow_the_role(desk: Desk, officer_desk: Desk, manager_de
     assert {d.__name__ for d in dialogs if d.allowed(manager_desk)} == {
         "AuditDialog",
         "SubjectAccessDialog",
+        "ExportLogDialog",
     }
     assert can(desk, Action.RETENTION)
     assert not can(manager_desk, Action.RETENTION)
