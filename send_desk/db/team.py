@@ -216,6 +216,8 @@ def apply_grants(conn: Connection) -> None:
             conn.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {name} TO {manager}"))
         elif access is Access.APPEND_ONLY:
             conn.execute(text(f"GRANT INSERT ON {name} TO {officer}"))
+            # INSERT ... RETURNING id needs SELECT on the id: officers see ids, nothing else
+            conn.execute(text(f"GRANT SELECT (id) ON {name} TO {officer}"))
             conn.execute(text(f"GRANT SELECT ON {name} TO {manager}"))
         elif access is Access.READ_ONLY:
             conn.execute(text(f"GRANT SELECT ON {name} TO {officer}"))
