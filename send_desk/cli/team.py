@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from send_desk.cli.common import CliError, Globals, desk_for, print_json
+from send_desk.cli.common import CliError, Globals, desk_for, one_line, print_json
+from send_desk.domain.errors import DatabaseUnavailableError
 
 
 def register(subparsers: Any) -> None:
@@ -54,8 +55,15 @@ def server_engine(g: Globals, command: str) -> Engine:
             f"send-desk {command} is for a team's PostgreSQL database; give --database postgresql://… "
             "(a SQLite desk migrates itself when it starts)."
         )
-    engine = make_engine(url)
-    check_server_database(engine, url.render_as_string(hide_password=True))
+    where = url.render_as_string(hide_password=True)
+    try:
+        engine = make_engine(url)
+    except Exception as exc:  # an unknown kind of database (foo://), a driver that is not installed
+        raise DatabaseUnavailableError(
+            f"The database at {where} could not be opened: {one_line(str(exc)) or type(exc).__name__}. "
+            "Give a PostgreSQL URL such as postgresql://dba@server/send_desk."
+        ) from exc
+    check_server_database(engine, where)
     return engine
 
 

@@ -165,7 +165,7 @@ def test_export_has_the_current_steps_dates_as_columns(desk: Desk, tmp_path: Pat
     list(ExportService(desk.ctx).export(out))
     ws = openpyxl.load_workbook(out)["Cases"]
     headers = [c.value for c in ws[1]]
-    ehc_headers = headers[headers.index("EHC step") :]
+    ehc_headers = headers[headers.index("EHC step") : headers.index("Transfer plan by") + 1]
     assert ehc_headers == [
         "EHC step",
         "EHC step began",

@@ -43,7 +43,7 @@ def test_every_kind_of_export_is_in_the_export_log_view(
         [
             ("Spreadsheet (cases)", "cases.xlsx", "1", "No"),
             ("CSV (cases)", "cases.csv", "1", "Yes"),
-            ("Weekly summary (PDF)", shown_target(shown, "Weekly summary (PDF)"), "2", "No"),  # pages
+            ("Weekly summary (PDF)", shown_target(shown, "Weekly summary (PDF)"), "3", "No"),  # pages
             ("Annual figures (PDF)", shown_target(shown, "Annual figures (PDF)"), "1", "No"),
             ("Case print-out (PDF)", shown_target(shown, "Case print-out (PDF)"), "1", "No"),
             ("Subject-access pack", "pack.xlsx", "1", "No"),
