@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from send_desk.services.admin import PolicyAdminService
     from send_desk.services.audit_view import AuditService
     from send_desk.services.backup import BackupService
+    from send_desk.services.case_edit import CaseEditService
     from send_desk.services.cases import CaseService
     from send_desk.services.changes import ChangeWatcher
     from send_desk.services.corrections import RecordedDateService
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from send_desk.services.retention import RetentionService
     from send_desk.services.spreadsheets import ExportService, ImportService
     from send_desk.services.subject_access import SubjectAccessService
+    from send_desk.services.timeline import TimelineService
 
 
 SEEDED = (TargetPolicyRow, Category)
@@ -80,6 +82,20 @@ class Desk:
         from send_desk.services.cases import CaseService
 
         return CaseService(self.ctx)
+
+    @cached_property
+    def case_edits(self) -> CaseEditService:
+        """Return the editing of a logged case's details."""
+        from send_desk.services.case_edit import CaseEditService
+
+        return CaseEditService(self.ctx)
+
+    @cached_property
+    def timeline(self) -> TimelineService:
+        """Return the case's story in plain words."""
+        from send_desk.services.timeline import TimelineService
+
+        return TimelineService(self.ctx)
 
     @cached_property
     def corrections(self) -> RecordedDateService:
