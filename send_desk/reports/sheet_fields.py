@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from send_desk.domain.kinds import CaseKind, Channel, Outcome
+from send_desk.domain.limits import SPREADSHEET_CELL, most
 from send_desk.values.cases import CaseInput, PersonInput
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -669,7 +670,7 @@ CASE_COLUMNS: tuple[SheetColumn, ...] = (
                 "family contact",
                 "correspondent",
             ),
-            max_length=200,
+            max_length=most("name"),
         ),
     ),
     SheetColumn(
@@ -681,7 +682,7 @@ CASE_COLUMNS: tuple[SheetColumn, ...] = (
             _plain_text,
             "contact.email",
             ("email", "e mail", "contact email", "email address", "contact e mail", "complainant email"),
-            max_length=254,
+            max_length=most("email"),
         ),
     ),
     SheetColumn(
@@ -703,7 +704,7 @@ CASE_COLUMNS: tuple[SheetColumn, ...] = (
                 "mobile",
                 "contact number",
             ),
-            max_length=40,
+            max_length=most("phone"),
         ),
     ),
     SheetColumn("Contact address", 30, "contact_address"),
@@ -730,7 +731,7 @@ CASE_COLUMNS: tuple[SheetColumn, ...] = (
                 "learner",
                 "student",
             ),
-            max_length=200,
+            max_length=most("name"),
         ),
     ),
     SheetColumn(
@@ -892,7 +893,7 @@ CASE_COLUMNS: tuple[SheetColumn, ...] = (
                 "enquiry details",
                 "issue summary",
             ),
-            max_length=32767,
+            max_length=most("summary"),
         ),
     ),
     SheetColumn("State", 10, "state"),
@@ -920,7 +921,7 @@ REQUIRED_FIELDS: tuple[str, ...] = tuple(f for f, (_label, spec) in IMPORT_FIELD
 IGNORE = "ignore"
 """The mapping value that leaves a column out of the import."""
 
-MAX_CELL = 32767
+MAX_CELL = SPREADSHEET_CELL
 """The most characters a spreadsheet cell holds."""
 
 HEADER_LOOKUP: dict[str, str] = {

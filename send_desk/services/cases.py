@@ -632,7 +632,7 @@ class CaseService:
             case.closed_on = on
             return new
 
-        return self._change(case_id, expected_version, "close", change)
+        return self._change(case_id, expected_version, "close", change, {"reason": reason})
 
     def reopen(self, case_id: int, *, reason: str, expected_version: int) -> CaseDetail:
         """Reopen a closed case; recorded dates stay, outstanding clocks run again."""

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from send_desk.db.models import AuditEntry, Case, Staff, TimelineEntry
 from send_desk.domain.errors import NotFoundError
-from send_desk.domain.kinds import CaseKind, Channel, ClosureCode, LinkKind, Outcome, Relationship
+from send_desk.domain.kinds import CaseKind, Channel, ClosureCode, LinkKind, Outcome, Relationship, kind_facts
 from send_desk.domain.wording import uk_date, uk_datetime
 from send_desk.services.context import ServiceContext
 from send_desk.values.case_edit import EDIT_LABELS, GOVERNED_LABELS
@@ -92,23 +92,25 @@ def _moved(said: Said, key: str, what: str) -> list[str]:
     if key not in said.changes:
         return []
     old, new = said.changes[key]
+    if new is None:
+        return [f"No {what.lower()} due now (it was due by {day(old)})."]
     if old is None:
-        return [f"{what} {day(new)}."]
-    return [f"{what} moved from {day(old)} to {day(new)}."]
+        return [f"{what} due by {day(new)}."]
+    return [f"{what} due date moved from {day(old)} to {day(new)}."]
 
 
 def _targets(said: Said) -> list[str]:
-    return _moved(said, "acknowledge_by", "Acknowledge by") + _moved(said, "respond_by", "Respond by")
+    return _moved(said, "acknowledge_by", "Acknowledgement") + _moved(said, "respond_by", "Response")
 
 
 def _logged(said: Said, how: str) -> tuple[str, list[str]]:
-    kind = _words(said.details.get("kind"), lambda v: CaseKind(v).label.lower())
+    kind = _words(said.details.get("kind"), lambda v: kind_facts(CaseKind(v)).noun)
     stage = f" at stage {said.details['stage']}" if said.details.get("stage", 1) != 1 else ""
     lines = []
     if said.details.get("acknowledge_by"):
-        lines.append(f"Acknowledge by {day(said.details['acknowledge_by'])}.")
+        lines.append(f"Acknowledgement due by {day(said.details['acknowledge_by'])}.")
     if said.details.get("respond_by"):
-        lines.append(f"Respond by {day(said.details['respond_by'])}.")
+        lines.append(f"Response due by {day(said.details['respond_by'])}.")
     if said.details.get("officer"):
         lines.append(f"Assigned to {said.person(said.details['officer'])}.")
     return f"{how} as {kind}{stage}, received {day(said.details.get('received_on'))}", lines
@@ -215,9 +217,9 @@ def _change_value(key: str, value: Any, said: Said) -> str:
 def _edited(said: Said) -> tuple[str, list[str]]:
     labels = {**EDIT_LABELS, **GOVERNED_LABELS}
     lines = [
-        f"{labels[key]}: {_change_value(key, old, said)} → {_change_value(key, new, said)}"
-        for key, (old, new) in said.changes.items()
-        if key in labels
+        f"{label}: {_change_value(key, said.old(key), said)} → {_change_value(key, said.new(key), said)}"
+        for key, label in labels.items()
+        if key in said.changes
     ]
     return "Details edited", lines
 
@@ -306,6 +308,13 @@ FROM_NOTES = frozenset({"note", "contact"})
 """Audit actions whose story is told by the note or contact they saved (so it is not told twice)."""
 
 DIRECTIONS = {"in": "from the family", "out": "to the family"}
+CONTACT_WORDS = {
+    "phone": "Phone call",
+    "in-person": "Meeting in person",
+    "social-media": "Social media message",
+    "web-form": "Web form",
+}
+"""How a contact is named on the timeline where the channel's own label does not read as a contact."""
 
 
 def _said(entry: AuditEntry, names: Mapping[str, str], known: dict[str, Any]) -> Said:
@@ -354,7 +363,9 @@ def note_story(entry: TimelineEntry) -> StoryEntry | None:
     if entry.entry_type == "note":
         return StoryEntry(entry.at, StoryType.NOTES, "Note", (entry.text,), entry.author, later)
     if entry.entry_type == "contact":
-        how = _words(entry.channel, lambda v: Channel(v).label) if entry.channel else "Contact"
+        how = CONTACT_WORDS.get(entry.channel) or (
+            _words(entry.channel, lambda v: Channel(v).label) if entry.channel else "Contact"
+        )
         direction = DIRECTIONS.get(entry.direction, "")
         headline = f"{how} {direction}".strip()
         return StoryEntry(entry.at, StoryType.CONTACTS, headline, (entry.text,), entry.author, later)
