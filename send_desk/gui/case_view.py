@@ -30,8 +30,10 @@ from send_desk.domain.lifecycle import CaseAction
 from send_desk.domain.lifecycle import CaseAction as A
 from send_desk.domain.wording import uk_date
 from send_desk.gui import actions
+from send_desk.gui.case_edit import EditCaseDialog
 from send_desk.gui.errors import show_error
 from send_desk.gui.style import RAG_STYLES, app_icon, kind_stage, rag_icon
+from send_desk.gui.timeline import TimelinePanel
 from send_desk.gui.widgets import fit_to_screen
 from send_desk.gui.widgets import shortcut as add_shortcut
 from send_desk.values.cases import CaseDetail, ClockView, PersonView, StaffView, StageView
@@ -167,8 +169,7 @@ class CaseView(QDialog):
         self.details = QTextBrowser()
         self.details.setAccessibleName("Case details")
         self.details.setOpenLinks(False)
-        self.timeline = QTextBrowser()
-        self.timeline.setAccessibleName("Timeline")
+        self.timeline = TimelinePanel()
         self.stages_info = QTextBrowser()
         self.stages_info.setAccessibleName("Stages: outcomes, extensions, pauses and actions")
         self.tabs.addTab(self.details, "&Details")
@@ -208,6 +209,7 @@ class CaseView(QDialog):
             ("close", "Clo&se case…", "Ctrl+Shift+S", lambda: self.run(actions.CloseDialog)),
             ("reopen", "Reope&n case…", "Ctrl+Shift+O", lambda: self.run(actions.ReopenDialog)),
             ("link", "Lin&k case…", "Ctrl+Shift+K", lambda: self.run(actions.LinkDialog)),
+            ("edit", "C&hange details…", "F2", lambda: self.run(EditCaseDialog)),
         )
         for name, text, key, slot in specs:
             button = QPushButton(text)
@@ -287,7 +289,7 @@ class CaseView(QDialog):
         )
         self._fill_targets(case)
         self.details.setHtml(self._details_html(case))
-        self.timeline.setHtml(self._timeline_html(case))
+        self.timeline.show_story(case.story)
         self.stages_info.setHtml(self._stages_html(case))
         self._update_buttons(case)
 
@@ -379,24 +381,6 @@ class CaseView(QDialog):
         ]
         return "".join(parts)
 
-    def _timeline_html(self, case: CaseDetail) -> str:
-        if not case.timeline:
-            return "<p>No notes or contacts yet.</p>"
-        entries = []
-        for entry in sorted(case.timeline, key=lambda t: t.at, reverse=True):
-            when = to_display_time(entry.at)
-            what = {"note": "Note", "contact": "Contact", "change": "Change"}.get(
-                entry.entry_type, entry.entry_type
-            )
-            if entry.entry_type == "contact":
-                direction = "to the family" if entry.direction == "out" else "from the family"
-                what = f"{entry.channel.replace('-', ' ').capitalize()} {direction}"
-            entries.append(
-                f"<p><b>{when:%d/%m/%Y %H:%M}</b> · {html.escape(what)} · {html.escape(entry.author)}<br>"
-                f"{html.escape(entry.text).replace(chr(10), '<br>')}</p>"
-            )
-        return "".join(entries)
-
     def _stages_html(self, case: CaseDetail) -> str:
         parts = []
         for stage in case.stages:
@@ -459,6 +443,7 @@ class CaseView(QDialog):
             "close": A.CLOSE,
             "reopen": A.REOPEN,
             "link": None,
+            "edit": None,
         }
         for key, action in verdicts.items():
             button = self.buttons[key]

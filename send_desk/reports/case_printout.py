@@ -12,6 +12,7 @@ from send_desk.reports.htmlkit import (
     yes_no,
 )
 from send_desk.values.cases import CaseDetail, ClockView, PersonView, StageView
+from send_desk.values.timeline import StoryEntry
 
 ROLE_TITLES = {"child": "Child or young person", "contact": "Contact", "representative": "Representative"}
 
@@ -122,6 +123,10 @@ def _stage(stage: StageView) -> str:
     return "".join(parts)
 
 
+def _story_text(item: StoryEntry) -> str:
+    return "\n".join((item.headline, *item.lines))
+
+
 def case_printout_html(detail: CaseDetail, *, team: str, printed_by: str = "", printed_at: str = "") -> str:
     """Return the whole case as an HTML document: details, people, stages with clocks, links, timeline."""
     d = detail
@@ -176,22 +181,12 @@ def case_printout_html(detail: CaseDetail, *, team: str, printed_by: str = "", p
             widths=(18, 14, 12, 56),
             empty="No linked cases.",
         ),
-        f"<h2>Timeline ({len(d.timeline)} entries)</h2>",
+        f"<h2>Timeline ({len(d.story)} entries, oldest first)</h2>",
         table(
-            ["When", "Entry", "Channel", "Direction", "By", "Text"],
-            [
-                [
-                    uk_datetime(t.at, DASH),
-                    _label(t.entry_type),
-                    _label(t.channel),
-                    _label(t.direction),
-                    t.author,
-                    t.text,
-                ]
-                for t in d.timeline
-            ],
-            widths=(14, 9, 10, 9, 13, 45),
-            empty="No timeline entries.",
+            ["When", "What happened", "By"],
+            [[item.when, _story_text(item), item.author or "–"] for item in d.story],
+            widths=(20, 62, 18),
+            empty="Nothing has happened yet.",
         ),
     ]
     if printed_by or printed_at:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from send_desk.db.models import AuditEntry, Case, Staff, TimelineEntry
 from send_desk.domain.errors import NotFoundError
 from send_desk.domain.kinds import CaseKind, Channel, ClosureCode, LinkKind, Outcome, Relationship, kind_facts
-from send_desk.domain.wording import uk_date, uk_datetime
+from send_desk.domain.wording import uk_date
 from send_desk.services.context import ServiceContext
 from send_desk.values.case_edit import EDIT_LABELS, GOVERNED_LABELS
 from send_desk.values.timeline import StoryEntry, StoryType
@@ -391,14 +391,6 @@ def arrange(
     kept = [item for item in story if item.type in chosen]
     ordered = sorted(kept, key=lambda item: item.at)
     return ordered[::-1] if newest_first else ordered
-
-
-def when_text(item: StoryEntry) -> str:
-    """Return when an entry happened, and when it was written down if that was later."""
-    text = uk_datetime(item.at)
-    if item.recorded_at is not None:
-        text += f" (recorded {uk_datetime(item.recorded_at)})"
-    return text
 
 
 class TimelineService:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from send_desk.domain.wording import uk_datetime
+
 
 class StoryType(StrEnum):
     """What sort of thing happened; the timeline can be filtered by it."""
@@ -46,3 +48,11 @@ class StoryEntry:
     lines: tuple[str, ...] = ()
     author: str = ""
     recorded_at: datetime | None = None
+
+    @property
+    def when(self) -> str:
+        """Return when it happened (27/11/2026 09:30), and when it was recorded if that was later."""
+        text = uk_datetime(self.at)
+        if self.recorded_at is not None:
+            text += f" (recorded {uk_datetime(self.recorded_at)})"
+        return text

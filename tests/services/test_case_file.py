@@ -1,4 +1,4 @@
-"""The case file: editing a logged case, governed kind changes, the plain-words timeline, contacts written up later."""
+"""The case file: editing a case, governed kind changes, the plain-words timeline, contacts noted later."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from send_desk.db.models import Case
 from send_desk.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from send_desk.domain.kinds import CaseKind, Channel, ClosureCode, Outcome
 from send_desk.services.case_edit import stored_edit
-from send_desk.services.timeline import when_text
 from send_desk.values.case_edit import CaseEdit
 from send_desk.values.cases import CaseDetail, CaseFilter
 from send_desk.values.timeline import StoryType
@@ -44,9 +43,12 @@ def test_editing_the_contact_shows_old_and_new_on_the_timeline(desk: Desk, compl
     )
     saved = desk.case_edits.edit(complaint.id, edit, expected_version=complaint.version)
     assert saved.version == complaint.version + 1
-    assert saved.contact is not None and saved.contact.name == "Jo Smith"
-    assert saved.child is not None and saved.child.identifier == "EHC-4411"
-    assert saved.officer is not None and saved.officer.name == "Priya Shah"
+    assert saved.contact is not None
+    assert saved.contact.name == "Jo Smith"
+    assert saved.child is not None
+    assert saved.child.identifier == "EHC-4411"
+    assert saved.officer is not None
+    assert saved.officer.name == "Priya Shah"
     assert saved.channel == "phone"
     assert lines_of(saved, "Details edited") == (
         "Contact name: Jo Bloggs → Jo Smith",
@@ -181,9 +183,7 @@ def test_the_timeline_tells_the_whole_story_in_plain_words(desk: Desk, clock: Fa
     clock.set_date(date(2026, 12, 8), time(9, 0))
     case = desk.cases.reopen(case.id, reason="The parent asked about a remedy", expected_version=case.version)
 
-    oldest_first = [
-        (when_text(i), i.headline, i.lines) for i in desk.timeline.story(case.id, newest_first=False)
-    ]
+    oldest_first = [(i.when, i.headline, i.lines) for i in desk.timeline.story(case.id, newest_first=False)]
     assert oldest_first == [
         (
             "20/11/2026 09:00",
@@ -261,10 +261,10 @@ def test_a_contact_written_up_later_shows_when_it_happened_and_when_it_was_recor
     entry = next(i for i in case.story if i.type is StoryType.CONTACTS)
     assert entry.headline == "Phone call from the family"
     assert entry.lines == ("Mum rang about the assessment",)
-    assert when_text(entry) == "27/11/2026 09:30 (recorded 27/11/2026 16:05)"
+    assert entry.when == "27/11/2026 09:30 (recorded 27/11/2026 16:05)"
     assert case.timeline[-1].recorded_at == datetime(2026, 11, 27, 16, 5, tzinfo=UTC)
     case = desk.cases.record_contact(complaint.id, text="Emailed the plan", channel=Channel.EMAIL)
-    assert when_text(case.story[-1]) == "27/11/2026 16:05"
+    assert case.story[-1].when == "27/11/2026 16:05"
     assert case.story[-1].headline == "Email to the family"
     with pytest.raises(ValidationError, match=r"^The time given, 27/11/2026 17:00, is in the future"):
         desk.cases.record_contact(
