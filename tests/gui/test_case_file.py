@@ -188,7 +188,8 @@ def test_a_contact_written_up_later_shows_both_times(qtbot, view: CaseView, cloc
     assert late.errors["at"].text() == "25:00 is not a time. Type it as hours:minutes, for example 14:30."
 
 
-def test_the_forms_say_when_text_is_too_long_and_never_cut_it(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
+def test_the_forms_say_when_text_is_too_long_and_never_cut_it(qtbot, desk: Desk, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(NewCaseDialog, "confirm_discard", classmethod(lambda cls, parent: True))
     form = NewCaseDialog(None, desk)
     qtbot.addWidget(form)
     form.show()
