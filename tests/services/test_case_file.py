@@ -270,3 +270,25 @@ def test_a_contact_written_up_later_shows_when_it_happened_and_when_it_was_recor
         desk.cases.record_contact(
             complaint.id, text="x", channel=Channel.PHONE, at=datetime(2026, 11, 27, 17, 0, tzinfo=UTC)
         )
+
+
+def test_a_corrected_received_date_is_told_with_its_reason_and_moved_targets(
+    desk: Desk, complaint: CaseDetail, manager_desk: Desk
+) -> None:
+    corrected = manager_desk.corrections.correct_date(
+        complaint.id, "received_on", date(2026, 11, 19), "The email arrived the day before", complaint.version
+    )
+    entry = corrected.story[-1]
+    assert (entry.type, entry.headline, entry.author) == (
+        StoryType.EDITS,
+        "The received date was corrected from 20/11/2026 to 19/11/2026",
+        "Priya Shah",
+    )
+    assert entry.lines == (
+        "Why: The email arrived the day before.",
+        "Acknowledgement due date moved from 27/11/2026 to 26/11/2026.",
+        "Response due date moved from 11/12/2026 to 10/12/2026.",
+    )
+    assert not any(
+        "received_on" in line or "2026-11" in line for item in corrected.story for line in item.lines
+    )
