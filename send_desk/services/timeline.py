@@ -270,7 +270,6 @@ def _simple(text: str) -> Sentence:
 SENTENCES: dict[str, tuple[StoryType, Sentence]] = {
     "log": (StoryType.PROGRESS, lambda s: _logged(s, "Logged")),
     "import": (StoryType.PROGRESS, lambda s: _logged(s, "Imported from a spreadsheet")),
-    "demo": (StoryType.PROGRESS, lambda s: _logged(s, "Logged (sample case)")),
     "assign": (StoryType.ASSIGNED, _assigned),
     "acknowledge": (StoryType.TARGETS, _acknowledged),
     "extend": (StoryType.TARGETS, _extended),
@@ -379,6 +378,14 @@ def case_story(session: Session, case: Case) -> tuple[StoryEntry, ...]:
         select(AuditEntry).where(AuditEntry.case_id == case.id).order_by(AuditEntry.at, AuditEntry.id)
     )
     story = audit_story(entries, names)
+    if not any(item.type is StoryType.PROGRESS for item in story[:1]):  # made without an audit row (demo)
+        noun = kind_facts(CaseKind(case.kind)).noun
+        story.insert(
+            0,
+            StoryEntry(
+                case.created_at, StoryType.PROGRESS, f"Logged as {noun}, received {day(case.received_on)}"
+            ),
+        )
     story.extend(item for item in (note_story(t) for t in case.timeline) if item is not None)
     return tuple(sorted(story, key=lambda item: item.at))
 

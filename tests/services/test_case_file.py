@@ -292,3 +292,13 @@ def test_a_corrected_received_date_is_told_with_its_reason_and_moved_targets(
     assert not any(
         "received_on" in line or "2026-11" in line for item in corrected.story for line in item.lines
     )
+
+
+def test_a_case_made_without_an_audit_row_still_starts_with_its_logging(desk: Desk) -> None:
+    for _ in desk.demo.generate(1, seed=7):
+        pass
+    case = desk.cases.get(1)
+    first = case.story[0]
+    assert first.type is StoryType.PROGRESS
+    assert first.headline.startswith("Logged as ")
+    assert first.headline.endswith(f", received {case.received_on:%d/%m/%Y}")
