@@ -322,11 +322,11 @@ class ContactDialog(ActionDialog):
     def build(self) -> None:
         """Add when it happened (now, or earlier for one written up afterwards), method, direction, text."""
         self.when = ContactTime(self.desk.now())
-        self.channel = combo(((c.label, c.value) for c in Channel), name="How")
+        self.channel = combo(((c.label, c.value) for c in Channel), name="Method")
         self.channel.setCurrentIndex(self.channel.findData(Channel.PHONE.value))
         self.direction = combo([("To the family", "out"), ("From the family", "in")], name="Direction")
         self.text = self.text_box("What was said or sent")
-        self.field("&How:", self.channel, "channel")
+        self.field("&Method:", self.channel, "channel")
         self.field("&Direction:", self.direction, "direction")
         self.field("&What:", self.text, "text")
         watch_length(self.text, "note")
