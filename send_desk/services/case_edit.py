@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from send_desk.db.models import Case, Person
 from send_desk.domain import lifecycle
@@ -126,6 +127,7 @@ class CaseEditService(CaseService):
                 case.updated_at = self.ctx.now()
                 case.updated_by = actor.name
                 case.search_text = build_search_text(case, case.people)
+                flag_modified(case, "updated_at")  # the case row is saved, so its version moves, always
             audit.record(
                 session,
                 at=self.ctx.now(),

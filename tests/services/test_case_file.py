@@ -302,3 +302,14 @@ def test_a_case_made_without_an_audit_row_still_starts_with_its_logging(desk: De
     assert first.type is StoryType.PROGRESS
     assert first.headline.startswith("Logged as ")
     assert first.headline.endswith(f", received {case.received_on:%d/%m/%Y}")
+
+
+def test_an_edit_of_a_person_alone_still_moves_the_version(desk: Desk, complaint: CaseDetail) -> None:
+    edit = current_edit(desk, complaint.id)
+    saved = desk.case_edits.edit(
+        complaint.id,
+        dataclasses.replace(edit, child=dataclasses.replace(edit.child, date_of_birth=date(2015, 3, 10))),
+        expected_version=complaint.version,
+    )
+    assert saved.version == complaint.version + 1
+    assert lines_of(saved, "Details edited") == ("Child's date of birth: 09/03/2015 → 10/03/2015",)
