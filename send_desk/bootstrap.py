@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from send_desk.services.changes import ChangeWatcher
     from send_desk.services.corrections import RecordedDateService
     from send_desk.services.demo import DemoService
+    from send_desk.services.documents import DocumentService
+    from send_desk.services.letters import LetterService
     from send_desk.services.reminders import ReminderService
     from send_desk.services.reporting import ReportingService
     from send_desk.services.retention import RetentionService
@@ -171,11 +173,25 @@ class Desk:
         )
 
     @cached_property
+    def documents(self) -> DocumentService:
+        """Return the files kept against cases (bytes in the database, every change audited)."""
+        from send_desk.services.documents import DocumentService
+
+        return DocumentService(self.ctx)
+
+    @cached_property
     def demo(self) -> DemoService:
         """Return the demo data builder."""
         from send_desk.services.demo import DemoService
 
         return DemoService(self.ctx)
+
+    @cached_property
+    def letters(self) -> LetterService:
+        """Return letters and emails from templates, each kept with its case's documents."""
+        from send_desk.services.letters import LetterService
+
+        return LetterService(self.ctx, documents=self.documents)
 
     # ----- the small facts callers need without reaching into the context ------------------------
     @property

@@ -30,6 +30,8 @@ COMMAND_MODULES = (
     "send_desk.cli.report",
     "send_desk.cli.backup",
     "send_desk.cli.admin",
+    "send_desk.cli.letters",
+    "send_desk.cli.documents",
 )
 """Each module has `register(subparsers)`, which adds its commands with a `handler` default."""
 

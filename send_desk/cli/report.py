@@ -109,6 +109,7 @@ def run_case(args: argparse.Namespace, g: Globals) -> int:
     desk = desk_for(g)
     try:
         detail = desk.cases.get_by_reference(args.reference)
+        documents = desk.documents.list(detail.reference)
         printed_by, printed_at = desk.reporting.generated_by(), desk.now()
     finally:
         desk.close()
@@ -117,6 +118,6 @@ def run_case(args: argparse.Namespace, g: Globals) -> int:
 
     headless_application()
 
-    job = case_job(detail, team=args.team, printed_by=printed_by, printed_at=printed_at)
+    job = case_job(detail, team=args.team, printed_by=printed_by, printed_at=printed_at, documents=documents)
     _written(args.out, write_pdf(job, args.out))
     return 0

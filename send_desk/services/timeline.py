@@ -251,7 +251,8 @@ def _recalculated(said: Said) -> tuple[str, list[str]]:
 def _document(verb: str) -> Sentence:
     def sentence(said: Said) -> tuple[str, list[str]]:
         name = said.detail("name", "filename", "file", "title", "document")
-        return f"Document {verb}" + (f": {name}" if name else ""), []
+        why = [f"Why: {said.detail('reason')}."] if said.detail("reason") else []
+        return f"Document {verb}" + (f": {name}" if name else ""), why
 
     return sentence
 
@@ -295,6 +296,7 @@ SENTENCES: dict[str, tuple[StoryType, Sentence]] = {
     # documents and letters (the documents and letters features write these actions)
     "document-added": (StoryType.DOCUMENTS, _document("added")),
     "document-removed": (StoryType.DOCUMENTS, _document("removed")),
+    "document-exported": (StoryType.DOCUMENTS, _document("copied out of the desk")),
     "letter-made": (StoryType.DOCUMENTS, _letter),
     "email-made": (
         StoryType.DOCUMENTS,
