@@ -70,6 +70,9 @@ class EditCaseDialog(ActionDialog):
         self.field("E&mail:", self.contact_email, "contact_email")
         self.contact_phone = self._line(contact.phone)
         self.field("&Phone:", self.contact_phone, "contact_phone")
+        self.contact_address = self.text_box("For letters: house, street, town, postcode", 60)
+        self.contact_address.setPlainText(contact.address)
+        self.field("Addr&ess:", self.contact_address, "contact_address")
         self.form.addRow(_section("Child or young person"))
         self.child_name = self._line(child.name)
         self.field("Ch&ild's name:", self.child_name, "child_name")
@@ -169,6 +172,7 @@ class EditCaseDialog(ActionDialog):
                 relationship=str(self.relationship.currentData() or ""),
                 email=self.contact_email.text(),
                 phone=self.contact_phone.text(),
+                address=self.contact_address.toPlainText(),
             ),
             child=PersonInput(
                 name=self.child_name.text(),

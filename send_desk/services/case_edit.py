@@ -31,6 +31,7 @@ PERSON_FIELDS: dict[str, tuple[PersonRole, str]] = {
     "contact_relationship": (PersonRole.CONTACT, "relationship"),
     "contact_email": (PersonRole.CONTACT, "email"),
     "contact_phone": (PersonRole.CONTACT, "phone"),
+    "contact_address": (PersonRole.CONTACT, "address"),
     "child_name": (PersonRole.CHILD, "name"),
     "child_dob": (PersonRole.CHILD, "date_of_birth"),
     "child_identifier": (PersonRole.CHILD, "identifier"),

@@ -13,6 +13,7 @@ EDIT_LABELS: dict[str, str] = {
     "contact_relationship": "Contact's relationship to the child",
     "contact_email": "Contact email",
     "contact_phone": "Contact phone",
+    "contact_address": "Contact's address",
     "child_name": "Child's name",
     "child_dob": "Child's date of birth",
     "child_identifier": "EHC/UPN reference",

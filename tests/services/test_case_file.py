@@ -36,7 +36,9 @@ def test_editing_the_contact_shows_old_and_new_on_the_timeline(desk: Desk, compl
     edit = current_edit(desk, complaint.id)
     edit = dataclasses.replace(
         edit,
-        contact=dataclasses.replace(edit.contact, name="Jo Smith", email="jo.smith@example.org"),
+        contact=dataclasses.replace(
+            edit.contact, name="Jo Smith", email="jo.smith@example.org", address="12 Mill Lane, DL6 1AA"
+        ),
         child=dataclasses.replace(edit.child, identifier="EHC-4411"),
         channel=Channel.PHONE,
         officer_login="priya.shah",
@@ -45,6 +47,7 @@ def test_editing_the_contact_shows_old_and_new_on_the_timeline(desk: Desk, compl
     assert saved.version == complaint.version + 1
     assert saved.contact is not None
     assert saved.contact.name == "Jo Smith"
+    assert saved.contact.address == "12 Mill Lane, DL6 1AA"
     assert saved.child is not None
     assert saved.child.identifier == "EHC-4411"
     assert saved.officer is not None
@@ -53,6 +56,7 @@ def test_editing_the_contact_shows_old_and_new_on_the_timeline(desk: Desk, compl
     assert lines_of(saved, "Details edited") == (
         "Contact name: Jo Bloggs → Jo Smith",
         "Contact email: jo.bloggs@example.org → jo.smith@example.org",
+        "Contact's address: (blank) → 12 Mill Lane, DL6 1AA",
         "EHC/UPN reference: (blank) → EHC-4411",
         "Officer: Alex Jones → Priya Shah",
         "Channel: Email → Phone",
