@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from send_desk.domain.kinds import channel_label
 from send_desk.domain.wording import DASH, uk_date, uk_datetime
 from send_desk.reports.htmlkit import (
     document,
@@ -151,7 +152,7 @@ def case_printout_html(
                 ("Current stage", d.stage),
                 ("Status", _label(d.status.value)),
                 ("State of the next target", d.rag.label),
-                ("Channel", _label(d.channel)),
+                ("Channel", channel_label(d.channel) or "–"),
                 ("Received", uk_date(d.received_on, DASH)),
                 ("Received at", uk_datetime(d.received_at, DASH)),
                 ("Logged by", d.logged_by or "–"),
@@ -170,8 +171,6 @@ def case_printout_html(
                 ("Closed on", uk_date(d.closed_on, DASH)),
                 ("Ombudsman reference", d.ombudsman_reference or "–"),
                 ("Ombudsman decision", d.ombudsman_decision or "–"),
-                ("Anonymised", yes_no(d.anonymised)),
-                ("Record version", d.version),
                 ("Last changed", f"{uk_datetime(d.updated_at, DASH)} by {d.updated_by or '–'}"),
             ]
         ),
