@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from send_desk.services.corrections import RecordedDateService
     from send_desk.services.demo import DemoService
     from send_desk.services.documents import DocumentService
+    from send_desk.services.ehc import EhcService
     from send_desk.services.letters import LetterService
     from send_desk.services.reminders import ReminderService
     from send_desk.services.reporting import ReportingService
@@ -101,6 +102,13 @@ class Desk:
         from send_desk.services.timeline import TimelineService
 
         return TimelineService(self.ctx)
+
+    @cached_property
+    def ehc(self) -> EhcService:
+        """Return the EHC process a case is about: its steps and statutory dates (issue 18)."""
+        from send_desk.services.ehc import EhcService
+
+        return EhcService(self.ctx)
 
     @cached_property
     def bulk(self) -> BulkService:

@@ -264,6 +264,17 @@ def _letter(said: Said) -> tuple[str, list[str]]:
     return "Letter made" + (f": {template}" if template else ""), lines
 
 
+def _ehc(said: Said) -> tuple[str, list[str]]:
+    lines = []
+    if "ehc_step" in said.changes:
+        old, new = said.changes["ehc_step"]
+        was = f" (was {str(old).replace('-', ' ')})" if old else ""
+        lines.append(f"Step: {str(new or 'none').replace('-', ' ')}{was}.")
+    if "ehc_started" in said.changes:
+        lines.append(f"Step started on {day(said.new('ehc_started'))}.")
+    return "EHC step recorded", lines
+
+
 def _simple(text: str) -> Sentence:
     return lambda said: (text, _targets(said))
 
@@ -294,6 +305,7 @@ SENTENCES: dict[str, tuple[StoryType, Sentence]] = {
         _simple("Personal details anonymised under the retention policy"),
     ),
     # documents and letters (the documents and letters features write these actions)
+    "ehc": (StoryType.PROGRESS, _ehc),
     "document-added": (StoryType.DOCUMENTS, _document("added")),
     "document-removed": (StoryType.DOCUMENTS, _document("removed")),
     "document-exported": (StoryType.DOCUMENTS, _document("copied out of the desk")),

@@ -83,7 +83,7 @@ def test_export_writes_the_longest_summary_whole(desk: Desk, tmp_path: Path) -> 
     desk.cases.log_case(complaint_input(summary=summary, description="d" * SPREADSHEET_CELL))
     out = tmp_path / "cases.xlsx"
     ExportService(desk.ctx).export_all(out, CaseFilter(status="all"))
-    sheet = openpyxl.load_workbook(out, read_only=True)["Cases"]
-    rows = list(sheet.iter_rows(values_only=True))
-    record = dict(zip(rows[0], rows[1], strict=True))
+    sheet = openpyxl.load_workbook(out)["Cases"]
+    headers = [cell.value for cell in sheet[1]]
+    record = dict(zip(headers, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True))
     assert record["Summary"] == summary
