@@ -217,7 +217,7 @@ class CaseView(QDialog):
             ("close", "Clo&se case…", "Ctrl+Shift+S", lambda: self.run(actions.CloseDialog)),
             ("reopen", "Reopen case…", "Ctrl+Shift+O", lambda: self.run(actions.ReopenDialog)),
             ("link", "Lin&k case…", "Ctrl+Shift+K", lambda: self.run(actions.LinkDialog)),
-            ("edit", "C&hange details…", "F2", lambda: self.run(EditCaseDialog)),
+            ("edit", "Change details…", "F2", lambda: self.run(EditCaseDialog)),
             ("letter", "&Write letter…", "Ctrl+Shift+L", lambda: self.run(letters.WriteLetterDialog)),
             ("email", "Write email…", "Ctrl+Shift+M", lambda: self.run(letters.WriteEmailDialog)),
         )
