@@ -6,7 +6,7 @@
   SQLite (see send_desk/db/limits.py); new writes only, so older rows stay readable.
 
 Revision ID: 0015
-Revises: 0009
+Revises: 0014
 Create Date: 2026-12-02 05:40:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from send_desk.db.limits import drop_statements, limit_statements
 
 revision = "0015"
-down_revision = "0009"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
