@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from send_desk.services.audit_view import AuditService
     from send_desk.services.backup import BackupService
     from send_desk.services.bulk import BulkService
+    from send_desk.services.case_edit import CaseEditService
     from send_desk.services.cases import CaseService
     from send_desk.services.changes import ChangeWatcher
     from send_desk.services.corrections import RecordedDateService
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from send_desk.services.scheduled_mail import ScheduledMailService
     from send_desk.services.spreadsheets import ExportService, ImportService
     from send_desk.services.subject_access import SubjectAccessService
+    from send_desk.services.timeline import TimelineService
 
 
 SEEDED = (TargetPolicyRow, Category)
@@ -94,6 +96,20 @@ class Desk:
         from send_desk.services.cases import CaseService
 
         return CaseService(self.ctx)
+
+    @cached_property
+    def case_edits(self) -> CaseEditService:
+        """Return the editing of a logged case's details."""
+        from send_desk.services.case_edit import CaseEditService
+
+        return CaseEditService(self.ctx)
+
+    @cached_property
+    def timeline(self) -> TimelineService:
+        """Return the case's story in plain words."""
+        from send_desk.services.timeline import TimelineService
+
+        return TimelineService(self.ctx)
 
     @cached_property
     def ehc(self) -> EhcService:

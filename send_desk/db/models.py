@@ -353,6 +353,8 @@ class TimelineEntry(Base):
     direction: Mapped[str] = mapped_column(String(10), default="")
     text: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[str] = mapped_column(String(200), default="")
+    recorded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When it was written down; `at` is when it happened (a call written up afterwards differs)."""
 
     case: Mapped[Case] = relationship(back_populates="timeline")
 

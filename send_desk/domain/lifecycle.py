@@ -728,6 +728,55 @@ def reopen(state: CaseState, *, reason: str) -> CaseState:
     return replace(state, status=CaseStatus.OPEN)
 
 
+LOGGED_IN_ERROR_WAY = "Close it as logged in error and log a new case, linked to this one."
+"""What to do instead once a case's kind can no longer change."""
+
+
+def kind_change_refusal(state: CaseState, kind: CaseKind) -> str | None:
+    """Return why the case's kind cannot become `kind` now (plain words), or None when it can.
+
+    The kind decides the targets, so it changes only before anything was done against them: no
+    acknowledgement, no response, no extension, no stopped clock. After that the record stays as it was
+    and the way on is `LOGGED_IN_ERROR_WAY`.
+    """
+    first = state.stages[0]
+    facts = kind_facts(kind)
+    if kind is state.kind:
+        return f"The case is already {facts.noun}."
+    if not state.is_open:
+        return "The case is closed. Reopen it first if its kind is wrong."
+    if first.acknowledged_on is not None:
+        return (
+            f"The case was acknowledged on {uk_date(first.acknowledged_on)}, so its kind can no longer "
+            f"change. {LOGGED_IN_ERROR_WAY}"
+        )
+    responded = next((s.responded_on for s in state.stages if s.responded_on is not None), None)
+    if responded is not None or len(state.stages) > 1:
+        when = f" on {uk_date(responded)}" if responded else ""
+        return f"The response was sent{when}, so the kind can no longer change. {LOGGED_IN_ERROR_WAY}"
+    if first.extended or first.pauses or first.clarification_requested_on is not None:
+        return (
+            "The target has been extended or its clock stopped, so the kind can no longer change. "
+            f"{LOGGED_IN_ERROR_WAY}"
+        )
+    if facts.manual_deadline:
+        return f"{facts.plural} take their deadline from a letter. {LOGGED_IN_ERROR_WAY}"
+    return None
+
+
+def change_kind(
+    state: CaseState, *, kind: CaseKind, policy: TargetPolicy, calendar: WorkingCalendar
+) -> CaseState:
+    """Return the case as `kind` with its first stage's targets counted again under `policy` (stage 1)."""
+    reason = kind_change_refusal(state, kind)
+    if reason is not None:
+        raise ValidationError(reason, field="kind")
+    first = state.stages[0]
+    stage = start_stage(policy, calendar, started_on=first.started_on, handler=first.handler)
+    stage = replace(stage, handlers=first.handlers | stage.handlers)
+    return replace(state, kind=kind, stages=(stage,))
+
+
 def set_ombudsman_deadline(state: CaseState, *, due: date) -> CaseState:
     """Record the deadline in the Ombudsman's letter (the defining event of that date)."""
     stage = _require(state, CaseAction.OMBUDSMAN_DEADLINE)

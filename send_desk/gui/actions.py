@@ -32,6 +32,8 @@ from send_desk.bootstrap import Desk
 from send_desk.domain.errors import ConflictError, DatabaseUnavailableError, SendDeskError, ValidationError
 from send_desk.domain.kinds import CaseKind, Channel, ClosureCode, LinkKind, Outcome, RemedyKind
 from send_desk.domain.wording import uk_date
+from send_desk.gui.contact_time import ContactTime
+from send_desk.gui.field_limits import watch_length
 from send_desk.gui.style import app_icon
 from send_desk.gui.widgets import DateField, FieldError, MessageBanner, add_row, combo, save_keys, show_beside
 from send_desk.services.cases import ActionInput, RemedyInput
@@ -332,14 +334,20 @@ class ContactDialog(ActionDialog):
     title = "Record contact"
 
     def build(self) -> None:
-        """Add channel, direction and text."""
-        self.channel = combo(((c.label, c.value) for c in Channel), name="How")
+        """Add when it happened (now, or earlier for one written up afterwards), method, direction, text."""
+        self.when = ContactTime(self.desk.now())
+        self.channel = combo(((c.label, c.value) for c in Channel), name="Method")
         self.channel.setCurrentIndex(self.channel.findData(Channel.PHONE.value))
         self.direction = combo([("To the family", "out"), ("From the family", "in")], name="Direction")
         self.text = self.text_box("What was said or sent")
-        self.field("&How:", self.channel, "channel")
+        self.field("&Method:", self.channel, "channel")
         self.field("&Direction:", self.direction, "direction")
         self.field("&What:", self.text, "text")
+        watch_length(self.text, "note")
+        self.field("Whe&n:", self.when, "at")
+        hint = QLabel("Change the date and time when writing up a contact afterwards.")
+        hint.setObjectName("muted")
+        self.form.addRow("", hint)
 
     def perform(self, case: CaseDetail) -> CaseDetail:
         """Record the contact."""
@@ -348,6 +356,7 @@ class ContactDialog(ActionDialog):
             text=self.text.toPlainText(),
             channel=Channel(self.channel.currentData()),
             direction=str(self.direction.currentData()),
+            at=self.when.chosen(),
         )
 
 
@@ -360,6 +369,7 @@ class NoteDialog(ActionDialog):
         """Add the note box."""
         self.text = self.text_box("The note", 120)
         self.field("&Note:", self.text, "text")
+        watch_length(self.text, "note")
 
     def perform(self, case: CaseDetail) -> CaseDetail:
         """Add the note."""

@@ -30,10 +30,12 @@ from send_desk.domain.lifecycle import CaseAction
 from send_desk.domain.lifecycle import CaseAction as A
 from send_desk.domain.wording import uk_date
 from send_desk.gui import actions, letters
+from send_desk.gui.case_edit import EditCaseDialog
 from send_desk.gui.documents_panel import DocumentsPanel
 from send_desk.gui.ehc_panel import EhcPanel
 from send_desk.gui.errors import show_error
 from send_desk.gui.style import RAG_STYLES, app_icon, kind_stage, rag_icon
+from send_desk.gui.timeline import TimelinePanel
 from send_desk.gui.widgets import fit_to_screen
 from send_desk.gui.widgets import shortcut as add_shortcut
 from send_desk.values.cases import CaseDetail, ClockView, PersonView, StaffView, StageView
@@ -169,8 +171,7 @@ class CaseView(QDialog):
         self.details = QTextBrowser()
         self.details.setAccessibleName("Case details")
         self.details.setOpenLinks(False)
-        self.timeline = QTextBrowser()
-        self.timeline.setAccessibleName("Timeline")
+        self.timeline = TimelinePanel()
         self.stages_info = QTextBrowser()
         self.stages_info.setAccessibleName("Stages: outcomes, extensions, pauses and actions")
         self.tabs.addTab(self.details, "&Details")
@@ -216,6 +217,7 @@ class CaseView(QDialog):
             ("close", "Clo&se case…", "Ctrl+Shift+S", lambda: self.run(actions.CloseDialog)),
             ("reopen", "Reopen case…", "Ctrl+Shift+O", lambda: self.run(actions.ReopenDialog)),
             ("link", "Lin&k case…", "Ctrl+Shift+K", lambda: self.run(actions.LinkDialog)),
+            ("edit", "Change details…", "F2", lambda: self.run(EditCaseDialog)),
             ("letter", "&Write letter…", "Ctrl+Shift+L", lambda: self.run(letters.WriteLetterDialog)),
             ("email", "Write email…", "Ctrl+Shift+M", lambda: self.run(letters.WriteEmailDialog)),
         )
@@ -297,7 +299,7 @@ class CaseView(QDialog):
         )
         self._fill_targets(case)
         self.details.setHtml(self._details_html(case))
-        self.timeline.setHtml(self._timeline_html(case))
+        self.timeline.show_story(case.story)
         self.stages_info.setHtml(self._stages_html(case))
         self.ehc.show_case(case)
         self.documents.refresh()
@@ -391,24 +393,6 @@ class CaseView(QDialog):
         ]
         return "".join(parts)
 
-    def _timeline_html(self, case: CaseDetail) -> str:
-        if not case.timeline:
-            return "<p>No notes or contacts yet.</p>"
-        entries = []
-        for entry in sorted(case.timeline, key=lambda t: t.at, reverse=True):
-            when = to_display_time(entry.at)
-            what = {"note": "Note", "contact": "Contact", "change": "Change"}.get(
-                entry.entry_type, entry.entry_type
-            )
-            if entry.entry_type == "contact":
-                direction = "to the family" if entry.direction == "out" else "from the family"
-                what = f"{channel_label(entry.channel)} {direction}"
-            entries.append(
-                f"<p><b>{when:%d/%m/%Y %H:%M}</b> · {html.escape(what)} · {html.escape(entry.author)}<br>"
-                f"{html.escape(entry.text).replace(chr(10), '<br>')}</p>"
-            )
-        return "".join(entries)
-
     def _stages_html(self, case: CaseDetail) -> str:
         parts = []
         for stage in case.stages:
@@ -471,6 +455,7 @@ class CaseView(QDialog):
             "close": A.CLOSE,
             "reopen": A.REOPEN,
             "link": None,
+            "edit": None,
             "letter": None,
             "email": None,
         }

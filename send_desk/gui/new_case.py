@@ -31,6 +31,7 @@ from send_desk.bootstrap import Desk
 from send_desk.domain.errors import DatabaseUnavailableError, SendDeskError, ValidationError, to_display_time
 from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, Relationship, kind_facts
 from send_desk.domain.wording import uk_date, uk_day
+from send_desk.gui.field_limits import watch_length
 from send_desk.gui.style import app_icon, kind_stage
 from send_desk.gui.widgets import (
     SAVE_HINT,
@@ -47,6 +48,16 @@ from send_desk.services.cases import case_input_problems
 from send_desk.services.drafts import DraftStore, DraftValue, default_drafts_folder
 from send_desk.values.cases import CaseDetail, CaseInput, CaseRow, PersonInput
 
+FIELD_LIMITS = {
+    "contact_name": "name",
+    "contact_email": "email",
+    "contact_phone": "phone",
+    "child_name": "name",
+    "child_identifier": "identifier",
+    "summary": "summary",
+    "description": "description",
+}
+"""Each limited box of the form and its field in domain/limits.py."""
 LOOKUP_DELAY_MS = 300
 DRAFT_DELAY_MS = 800
 
@@ -223,7 +234,6 @@ class NewCaseDialog(QDialog):
             [("Unassigned", None), *((s.name, s.login) for s in self.desk.staff.list_staff())], name="Officer"
         )
         self.summary = QLineEdit()
-        self.summary.setMaxLength(300)
         self.description = QPlainTextEdit()
         self.description.setTabChangesFocus(True)
         self.description.setFixedHeight(64)
@@ -254,7 +264,7 @@ class NewCaseDialog(QDialog):
         right.addRow(_section("Child or young person"))
         add_row(right, "Ch&ild's name:", self.child_name, err("child_name"))
         add_row(right, "Date of &birth:", self.child_dob, err("child_dob"))
-        add_row(right, "EHC/&UPN ref:", self.child_identifier)
+        add_row(right, "EHC/&UPN ref:", self.child_identifier, err("child_identifier"))
         self.rep_title = _section("Representative")
         right.addRow(self.rep_title)
         self.rep_name_row = add_row(right, "Representati&ve:", self.rep_name)
@@ -263,7 +273,7 @@ class NewCaseDialog(QDialog):
         add_row(right, "Categor&y:", self.category, err("category"))
         add_row(right, "&Officer:", self.officer, err("officer"))
         add_row(right, "&Summary:", self.summary, err("summary"))
-        add_row(right, "&Description:", self.description)
+        add_row(right, "&Description:", self.description, err("description"))
         add_row(right, "Ad&justments:", self.adjustments)
         add_row(right, "Review adjustments on:", self.adjustments_review_on, err("adjustments_review_on"))
         self.matter_row = add_row(right, "Date of the matter:", self.matter_on, err("matter_on"))
@@ -271,6 +281,8 @@ class NewCaseDialog(QDialog):
             right, "Accepted late because:", self.matter_late_reason, err("matter_late_reason")
         )
         self.left_form, self.right_form = left, right
+        for box, limit in FIELD_LIMITS.items():  # a count near each limit, a message over it (never cut)
+            watch_length(getattr(self, box), limit)
 
         body = QWidget()
         grid = QGridLayout(body)

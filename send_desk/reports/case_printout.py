@@ -18,6 +18,7 @@ from send_desk.reports.htmlkit import (
 from send_desk.values.cases import CaseDetail, ClockView, PersonView, StageView
 from send_desk.values.documents import DocumentInfo
 from send_desk.values.ehc import EhcRecord
+from send_desk.values.timeline import StoryEntry
 
 ROLE_TITLES = {"child": "Child or young person", "contact": "Contact", "representative": "Representative"}
 
@@ -128,6 +129,10 @@ def _stage(stage: StageView) -> str:
     return "".join(parts)
 
 
+def _story_text(item: StoryEntry) -> str:
+    return "\n".join((item.headline, *item.lines))
+
+
 def case_printout_html(
     detail: CaseDetail,
     *,
@@ -200,22 +205,12 @@ def case_printout_html(
             widths=(40, 22, 10, 15, 13),
             empty="No documents.",
         ),
-        f"<h2>Timeline ({len(d.timeline)} entries)</h2>",
+        f"<h2>Timeline ({len(d.story)} entries, oldest first)</h2>",
         table(
-            ["When", "Entry", "Channel", "Direction", "By", "Text"],
-            [
-                [
-                    uk_datetime(t.at, DASH),
-                    _label(t.entry_type),
-                    channel_label(t.channel) or "–",
-                    _label(t.direction),
-                    t.author,
-                    t.text,
-                ]
-                for t in d.timeline
-            ],
-            widths=(14, 9, 10, 9, 13, 45),
-            empty="No timeline entries.",
+            ["When", "What happened", "By"],
+            [[item.when, _story_text(item), item.author or "–"] for item in d.story],
+            widths=(20, 62, 18),
+            empty="Nothing has happened yet.",
         ),
     ]
     if printed_by or printed_at:

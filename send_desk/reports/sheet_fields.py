@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from send_desk.domain.ehc import DATE_LABELS, EhcDateName, step_label
 from send_desk.domain.kinds import CaseKind, Channel, Outcome
+from send_desk.domain.limits import SPREADSHEET_CELL, most
 from send_desk.reports.case_history import (
     HistoryError,
     parse_actions,
@@ -36,7 +37,7 @@ from send_desk.reports.case_history import (
 from send_desk.values.cases import CaseInput, PersonInput
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-MAX_TEXT = 32767
+MAX_TEXT = SPREADSHEET_CELL
 """The longest free text the import takes (a spreadsheet cell's limit)."""
 
 
@@ -890,7 +891,7 @@ CASE_COLUMNS: tuple[SheetColumn, ...] = (
                 "family contact",
                 "correspondent",
             ),
-            max_length=200,
+            max_length=most("name"),
         ),
     ),
     SheetColumn(
@@ -902,7 +903,7 @@ CASE_COLUMNS: tuple[SheetColumn, ...] = (
             _plain_text,
             "contact.email",
             ("email", "e mail", "contact email", "email address", "contact e mail", "complainant email"),
-            max_length=254,
+            max_length=most("email"),
         ),
     ),
     SheetColumn(
@@ -924,7 +925,7 @@ CASE_COLUMNS: tuple[SheetColumn, ...] = (
                 "mobile",
                 "contact number",
             ),
-            max_length=40,
+            max_length=most("phone"),
         ),
     ),
     SheetColumn("Contact address", 30, "contact_address"),
@@ -951,7 +952,7 @@ CASE_COLUMNS: tuple[SheetColumn, ...] = (
                 "learner",
                 "student",
             ),
-            max_length=200,
+            max_length=most("name"),
         ),
     ),
     SheetColumn(
@@ -1118,7 +1119,7 @@ CASE_COLUMNS: tuple[SheetColumn, ...] = (
                 "enquiry details",
                 "issue summary",
             ),
-            max_length=32767,
+            max_length=most("summary"),
         ),
     ),
     SheetColumn("State", 10, "state"),
@@ -1271,7 +1272,7 @@ REQUIRED_FIELDS: tuple[str, ...] = tuple(f for f, (_label, spec) in IMPORT_FIELD
 IGNORE = "ignore"
 """The mapping value that leaves a column out of the import."""
 
-MAX_CELL = 32767
+MAX_CELL = SPREADSHEET_CELL
 """The most characters a spreadsheet cell holds."""
 
 HEADER_LOOKUP: dict[str, str] = {

@@ -42,9 +42,10 @@ from send_desk.domain.kinds import (
     kind_facts,
 )
 from send_desk.domain.lifecycle import CaseState
+from send_desk.domain.limits import check_length, too_long
 from send_desk.domain.policy import TargetPolicy, kind_noun
 from send_desk.domain.reference import make_reference
-from send_desk.domain.wording import uk_date
+from send_desk.domain.wording import uk_date, uk_datetime
 from send_desk.services import audit
 from send_desk.services.case_rows import (
     CaseRows,
@@ -371,12 +372,16 @@ class CaseService:
     ) -> CaseDetail:
         if not text.strip():
             raise ValidationError("Write something in the note before saving it.", field="text")
+        check_length("note", text.strip(), what="note" if entry_type == "note" else "text", key="text")
         with self.ctx.db.write() as session:
             case = self._case(session, case_id)
             actor = require(session, self.ctx.actor_login(), Action.WORK_CASE, at=self.ctx.now())
             when = at or self.ctx.now()
             if when > self.ctx.now():
-                raise ValidationError("A contact cannot be recorded in the future.", field="at")
+                raise ValidationError(
+                    f"The time given, {uk_datetime(when)}, is in the future. Enter when it happened.",
+                    field="at",
+                )
             case.timeline.append(
                 TimelineEntry(
                     at=when,
@@ -385,6 +390,7 @@ class CaseService:
                     direction=direction,
                     text=text.strip(),
                     author=actor.name,
+                    recorded_at=self.ctx.now(),
                 )
             )
             before = snapshot(case)
@@ -656,7 +662,7 @@ class CaseService:
             case.closed_on = on
             return new
 
-        return self._change(case_id, expected_version, "close", change)
+        return self._change(case_id, expected_version, "close", change, {"reason": reason})
 
     def reopen(self, case_id: int, *, reason: str, expected_version: int) -> CaseDetail:
         """Reopen a closed case; recorded dates stay, outstanding clocks run again."""
@@ -915,6 +921,7 @@ def case_input_problems(data: CaseInput, today: date) -> Iterator[ValidationErro
         yield ValidationError(f"{noun[0].upper()}{noun[1:]} has a single stage.", field="stage")
     elif data.stage not in (1, 2):
         yield ValidationError("A complaint can only be at stage 1 or stage 2.", field="stage")
+    yield from length_problems(data)
     dob = data.child.date_of_birth
     if dob is not None and dob > data.received_on:
         yield ValidationError(
@@ -950,6 +957,32 @@ def case_input_problems(data: CaseInput, today: date) -> Iterator[ValidationErro
         )
     if data.outcome is not None and data.outcome not in {o.value for o in Outcome}:
         yield ValidationError(f"{data.outcome} is not an outcome.", field="outcome")
+
+
+LENGTH_CHECKS: tuple[tuple[str, str, str, Callable[[CaseInput], str]], ...] = (
+    ("name", "contact's name", "contact_name", lambda d: d.contact.name),
+    ("email", "contact's email address", "contact_email", lambda d: d.contact.email),
+    ("phone", "contact's phone number", "contact_phone", lambda d: d.contact.phone),
+    ("name", "child's name", "child_name", lambda d: d.child.name),
+    ("identifier", "", "child_identifier", lambda d: d.child.identifier),
+    (
+        "name",
+        "representative's name",
+        "rep_name",
+        lambda d: d.representative.name if d.representative else "",
+    ),
+    ("summary", "", "summary", lambda d: d.summary),
+    ("description", "", "description", lambda d: d.description),
+)
+"""(limit, what it is called, form field, value) for each limited field of a case (domain/limits.py)."""
+
+
+def length_problems(data: CaseInput) -> Iterator[ValidationError]:
+    """Yield each text of a case that does not fit its field, naming the field and how much to cut."""
+    for limit, what, key, value in LENGTH_CHECKS:
+        message = too_long(limit, value(data).strip(), what)
+        if message is not None:
+            yield ValidationError(message, field=key)
 
 
 def next_reference(session: Session, year: int) -> str:

@@ -8,15 +8,17 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from send_desk.db.models import Case, CaseStage, TimelineEntry
+from send_desk.domain import lifecycle
 from send_desk.domain.errors import ConflictError, NotFoundError, ValidationError
+from send_desk.domain.kinds import CaseKind
 from send_desk.domain.wording import uk_date
 from send_desk.services import audit
 from send_desk.services.case_rows import build_search_text
 from send_desk.services.cases import snapshot
-from send_desk.services.clocks import refresh
+from send_desk.services.clocks import apply_state, case_state, refresh
 from send_desk.services.context import ServiceContext
 from send_desk.services.permissions import Action, require
-from send_desk.services.policies import load_closures
+from send_desk.services.policies import current_policy_row, load_closures, policy_from_row
 from send_desk.services.views import case_detail, rag_window
 from send_desk.values.cases import CaseDetail
 
@@ -124,6 +126,61 @@ class RecordedDateService:
             )
             session.flush()
             return self._detail(session, case)
+
+    def change_kind(self, case_id: int, kind: CaseKind, reason: str, expected_version: int) -> CaseDetail:
+        """Change what kind of case this is, before its first acknowledgement or response, with a reason.
+
+        Managers and admins only, like a date correction; the targets are counted again under the new
+        kind's current policy (an audited recalculation). Afterwards the lifecycle refuses, and the way
+        is to close the case as logged in error and log a new one, linked.
+        """
+        if not reason.strip():
+            raise ValidationError(
+                "Give the reason for changing the kind; it is kept in the audit trail.", field="reason"
+            )
+        with self.ctx.db.write() as session:
+            actor = require(session, self.ctx.actor_login(), Action.CORRECT_DATES, at=self.ctx.now())
+            case = self._open(session, case_id, expected_version)
+            closures = load_closures(session)
+            row = current_policy_row(session, kind, 1)
+            policy = policy_from_row(row)
+            state = lifecycle.change_kind(
+                case_state(case), kind=kind, policy=policy, calendar=closures.calendar_for(policy)
+            )
+            with session.no_autoflush:
+                before = snapshot(case)
+                before["kind"] = case.kind
+                case.kind = kind.value
+                case.stages[0].policy = row
+                case.stages[0].policy_id = row.id
+                apply_state(case, state, closures)
+                case.updated_at = self.ctx.now()
+                case.updated_by = actor.name
+                case.search_text = build_search_text(case, case.people)
+                after = snapshot(case)
+                after["kind"] = case.kind
+            audit.record(
+                session,
+                at=self.ctx.now(),
+                login=actor.login,
+                actor_name=actor.name,
+                action="change-kind",
+                case=case,
+                changes=audit.diff(before, after),
+                details={"reason": reason.strip()},
+            )
+            session.flush()
+            return self._detail(session, case)
+
+    def _open(self, session: Session, case_id: int, expected_version: int) -> Case:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFoundError("That case could not be found. Someone may have removed it.")
+        if case.version != expected_version:
+            raise ConflictError(changed_by=case.updated_by or "another user", changed_at=case.updated_at)
+        if case.anonymised:
+            raise ValidationError("This case has been anonymised, so it can no longer be changed.")
+        return case
 
     def _validate(
         self, case: Case, stage: CaseStage, first: CaseStage, which: DateField, new_date: date

@@ -18,6 +18,7 @@ from send_desk.domain.targets import due_soon_from, met, rag_at
 from send_desk.services.clocks import case_state, stage_state
 from send_desk.services.identity import staff_view
 from send_desk.services.policies import ClosureSets, load_closures, office_calendar, policy_from_row
+from send_desk.services.timeline import case_story
 from send_desk.values.cases import (
     ActionView,
     CaseDetail,
@@ -228,7 +229,8 @@ def case_detail(session: Session, case: Case, window: RagWindow) -> CaseDetail:
         representative=person_view(people.get(PersonRole.REPRESENTATIVE.value)),
         stages=tuple(stage_view(stage, window, closed, staff_names) for stage in case.stages),
         timeline=tuple(
-            TimelineView(t.at, t.entry_type, t.channel, t.direction, t.text, t.author) for t in case.timeline
+            TimelineView(t.at, t.entry_type, t.channel, t.direction, t.text, t.author, t.recorded_at)
+            for t in case.timeline
         ),
         links=tuple(case_links(session, case.id)),
         acknowledge_by=case.acknowledge_by,
@@ -252,6 +254,7 @@ def case_detail(session: Session, case: Case, window: RagWindow) -> CaseDetail:
         adjustments_review_on=case.adjustments_review_on,
         matter_on=case.matter_on,
         matter_late_reason=case.matter_late_reason,
+        story=case_story(session, case),
     )
 
 

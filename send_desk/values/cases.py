@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, Rag
 from send_desk.domain.lifecycle import CaseAction
+from send_desk.values.timeline import StoryEntry
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,8 @@ class TimelineView:
     direction: str
     text: str
     author: str
+    recorded_at: datetime | None = None
+    """When it was written down, if later than `at` (a call written up afterwards)."""
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,8 @@ class CaseDetail:
     adjustments_review_on: date | None = None
     matter_on: date | None = None
     matter_late_reason: str = ""
+    story: tuple[StoryEntry, ...] = ()
+    """Everything that happened to the case in plain words, oldest first (services/timeline.py)."""
 
     @property
     def current_stage(self) -> StageView:

@@ -93,11 +93,12 @@ def test_write_an_acknowledgement_from_the_case_view(
     # the timeline entry: to whom, how, when
     timeline = view.timeline.toPlainText()
     assert (
-        "27/11/2026 10:00 · Email to the family · Sam Patel\n"
+        "27/11/2026 10:00 · Sam Patel\nEmail to the family\n"
         "Email draft made for Jo Bloggs <jo.bloggs@example.org> (to send from Outlook): Acknowledgement: "
         "complaint, stage 1 (template acknowledge-complaint-stage-1 version 1); kept with the case's "
         f"documents as {document.name}"
     ) in timeline
+    assert f"Document added: {document.name}" in timeline
 
 
 def test_a_letter_the_case_cannot_fill_says_why_in_the_preview(

@@ -40,7 +40,11 @@ def test_case_printout_has_every_stage_clock_and_timeline_entry(desk: Desk) -> N
         "Rang the parent",
         refs["A"],
         "Same family",
-        f"Timeline ({len(case.timeline)} entries)",
+        f"Timeline ({len(case.story)} entries, oldest first)",
+        "Escalated to stage 2, asked for on 19/11/2026",
+        "Response date extended from 03/11/2026 to 17/11/2026<br/>"
+        "Why: Waiting for the school&#x27;s records.",
+        "Phone call to the family",
         "Printed on 27/11/2026 10:00 by Sam Patel",
     ):
         assert text in html, text

@@ -1,0 +1,50 @@
+"""The database's side of the field lengths: statements that hold columns to `domain/limits.py`'s table.
+
+PostgreSQL gets a CHECK constraint per column; SQLite, whose ALTER TABLE cannot add a constraint without
+rebuilding the table (and its search triggers), gets a pair of BEFORE INSERT / UPDATE triggers that
+refuse a longer value. Both refuse new writes only: rows saved before the limits stay readable. A later
+change of a limit is a new migration that drops these and makes them again from the table.
+"""
+
+from __future__ import annotations
+
+from send_desk.domain.limits import DATABASE_COLUMNS, LIMITS
+
+
+def constraint_name(table: str, column: str) -> str:
+    """Return the name of the constraint (or trigger prefix) that holds a column to its limit."""
+    return f"ck_{table}_{column}_length"
+
+
+def limit_statements(dialect: str) -> list[str]:
+    """Return the statements that make the database refuse text longer than its field takes."""
+    statements: list[str] = []
+    for table, column, field in DATABASE_COLUMNS:
+        limit = LIMITS[field]
+        name = constraint_name(table, column)
+        message = f"The {limit.called} is longer than the {limit.most} characters it can take."
+        if dialect == "sqlite":
+            for event, on in (("insert", "INSERT"), ("update", f"UPDATE OF {column}")):
+                statements.append(
+                    f"CREATE TRIGGER {name}_{event} BEFORE {on} ON {table} "
+                    f"WHEN length(NEW.{column}) > {limit.most} "
+                    f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+                )
+        else:
+            statements.append(
+                f"ALTER TABLE {table} ADD CONSTRAINT {name} "
+                f"CHECK (char_length({column}) <= {limit.most}) NOT VALID"
+            )
+    return statements
+
+
+def drop_statements(dialect: str) -> list[str]:
+    """Return the statements that remove what `limit_statements` made."""
+    statements: list[str] = []
+    for table, column, _field in DATABASE_COLUMNS:
+        name = constraint_name(table, column)
+        if dialect == "sqlite":
+            statements += [f"DROP TRIGGER IF EXISTS {name}_insert", f"DROP TRIGGER IF EXISTS {name}_update"]
+        else:
+            statements.append(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}")
+    return statements
