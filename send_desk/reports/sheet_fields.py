@@ -962,9 +962,19 @@ class ParsedRow:
     row: int
     values: dict[str, Any]
     errors: tuple[str, ...]
+    sheet: str = ""
+    extras: tuple[tuple[int, Any, Any], ...] = ()
+    """Cells of the columns kept beyond the fields: (column, value, the value of its date column)."""
 
 
-def parse_row(row_number: int, cells: Mapping[str, Any], today: date) -> ParsedRow:
+def parse_row(
+    row_number: int,
+    cells: Mapping[str, Any],
+    today: date,
+    *,
+    sheet: str = "",
+    extras: tuple[tuple[int, Any, Any], ...] = (),
+) -> ParsedRow:
     """Parse the mapped cells of one row into field values, collecting every problem."""
     values: dict[str, Any] = {}
     errors: list[str] = []
@@ -994,7 +1004,7 @@ def parse_row(row_number: int, cells: Mapping[str, Any], today: date) -> ParsedR
         label, spec = IMPORT_FIELDS[field_id]
         if values.get(field_id) is None and not any(e.startswith(label) for e in errors):
             errors.append(f"{label}: {spec.required}")
-    return ParsedRow(row_number, values, tuple(errors))
+    return ParsedRow(row_number, values, tuple(errors), sheet, extras)
 
 
 def case_input(values: Mapping[str, Any]) -> CaseInput:
