@@ -110,7 +110,8 @@ def test_a_value_mapped_to_a_word_the_desk_does_not_have_is_refused(desk: Desk, 
     with pytest.raises(ValidationError) as raised:
         desk.imports.run(path, dry_run=True, values={"category": {"Transport": "Transportation"}})
     assert str(raised.value).startswith(
-        "Category: 'Transportation' (for 'Transport') is not one of the desk's values. Use one of: Annual review,"
+        "Category: 'Transportation' (for 'Transport') is not one of the desk's values. "
+        "Use one of: Annual review,"
     )
     with pytest.raises(ValidationError, match="There is no import profile called 'Nope'"):
         desk.imports.profile("Nope")
@@ -124,7 +125,7 @@ def test_hidden_sheet_is_read_only_when_named(desk: Desk, tmp_path: Path) -> Non
     both = desk.imports.run(path, dry_run=True, sheet=["2025", "Old 2023"], values=parse_values(VALUES))
     assert (both.sheets, both.rows_read, both.accepted) == (["2025", "Old 2023"], 6, 6)
     with pytest.raises(
-        SpreadsheetError, match="has no sheet called 'Nope'. Its sheets are: Read me, Old 2023"
+        SpreadsheetError, match=re.escape("has no sheet called 'Nope'. Its sheets are: Read me, Old 2023")
     ):
         desk.imports.run(path, dry_run=True, sheet=["Nope"])
 
