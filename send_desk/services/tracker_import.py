@@ -270,12 +270,16 @@ class ImportService:
                 )
             )
 
+    def profile_names(self) -> list[str]:
+        """Return the names of every saved profile, in order."""
+        with self.ctx.db.read() as session:
+            return list(session.scalars(select(ImportProfile.name).order_by(ImportProfile.name)))
+
     def profile(self, name: str) -> ImportProfileView:
         """Return a saved profile, or raise a plain error naming the ones there are."""
         found = self._profile_or_none(name)
         if found is None:
-            with self.ctx.db.read() as session:
-                names = list(session.scalars(select(ImportProfile.name).order_by(ImportProfile.name)))
+            names = self.profile_names()
             there = f"Saved profiles: {', '.join(names)}." if names else "No profile has been saved yet."
             raise ValidationError(f"There is no import profile called '{name}'. {there}", field="profile")
         return found
