@@ -617,6 +617,7 @@ class TrackerReader:
         values = self.values
         seen = self.seen
         many = len(self.layout.sheets()) > 1
+        keys: dict[Any, str] = {}  # the folded form of each distinct cell value seen
         blank_run = 0
         for number, row in book.rows(part.sheet, part.header_row + 1):
             self.last_row = number
@@ -643,7 +644,11 @@ class TrackerReader:
                 raw = cells[f]
                 if _is_blank(raw):
                     continue
-                key = value_key(raw)
+                key = keys.get(raw)
+                if key is None:
+                    key = value_key(raw)
+                    if len(keys) < 100_000:
+                        keys[raw] = key
                 tally = seen[f].get(key)
                 if tally is None:
                     seen[f][key] = [cell_text(raw), 1]

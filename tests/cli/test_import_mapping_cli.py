@@ -106,5 +106,6 @@ def test_hidden_sheet_only_when_named_and_plain_errors(
     code, stdout, stderr = run(capsys, *base, "--value", "Officer:AJ=nobody.here")
     assert (code, stdout) == (1, "")
     assert stderr.startswith(
-        "send-desk: error: Officer: 'nobody.here' (for 'AJ') is not one of the desk's values. Use one of: unassigned"
+        "send-desk: error: Officer: 'nobody.here' (for 'AJ') is not one of the desk's values. "
+        "Use one of: unassigned"
     )
