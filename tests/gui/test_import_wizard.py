@@ -178,7 +178,8 @@ def test_messy_tracker_through_the_wizard_with_a_profile(
     wizard.next()
     assert (
         wizard.check_page.summary.text()
-        == "10 rows are ready to import. 2 rows cannot be imported (below). 1 blank rows are ignored. The sheet 'Read me' has no header row, so it was not read."
+        == "10 rows are ready to import. 2 rows cannot be imported (below). 1 blank rows are ignored. "
+        "The sheet 'Read me' has no header row, so it was not read."
     )
     wizard.accept()
     result = wizard.result_
