@@ -7,7 +7,11 @@ from typing import Any
 
 from send_desk.cli.common import Globals, desk_for, iso_date, print_json, whole_number
 from send_desk.domain.kinds import CaseKind, Channel
-from send_desk.values.cases import CaseFilter, CaseInput, CaseRow, PersonInput
+from send_desk.services.retry import SCRIPT_WAIT_SECONDS, retry_while_busy
+from send_desk.values.cases import CaseDetail, CaseFilter, CaseInput, CaseRow, PersonInput
+
+MAX_WAIT_SECONDS = 3600
+"""The longest `log --wait` a script may ask for (an hour)."""
 
 MAX_DUE_WITHIN = 10_000
 """Working days (about forty years): more than any target, few enough to stay within the calendar."""
@@ -31,6 +35,13 @@ def register(subparsers: Any) -> None:
     log.add_argument("--officer", metavar="LOGIN")
     log.add_argument("--summary", default="", metavar="TEXT")
     log.add_argument("--json", action="store_true")
+    log.add_argument(
+        "--wait",
+        type=whole_number(MAX_WAIT_SECONDS),
+        default=int(SCRIPT_WAIT_SECONDS),
+        metavar="SECONDS",
+        help=f"keep trying this long while other desks are saving (default {int(SCRIPT_WAIT_SECONDS)})",
+    )
     log.set_defaults(handler=run_log)
 
     cases = subparsers.add_parser("cases", help="list cases")
@@ -57,11 +68,15 @@ def run_log(args: argparse.Namespace, g: Globals) -> int:
         officer_login=args.officer,
         summary=args.summary,
     )
-    desk = desk_for(g)
-    try:
-        case = desk.cases.log_case(data)
-    finally:
-        desk.close()
+
+    def log_once() -> CaseDetail:
+        desk = desk_for(g)
+        try:
+            return desk.cases.log_case(data)
+        finally:
+            desk.close()
+
+    case = retry_while_busy(log_once, budget=args.wait)
     if args.json:
         print_json(
             {

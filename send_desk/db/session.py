@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -13,7 +14,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from send_desk.db.engine import is_sqlite
 from send_desk.db.models import ChangeCounter
-from send_desk.domain.errors import ConflictError, DatabaseUnavailableError, SendDeskError, ValidationError
+from send_desk.domain.errors import (
+    ConflictError,
+    DatabaseBusyError,
+    DatabaseUnavailableError,
+    SendDeskError,
+    ValidationError,
+)
+
+logger = logging.getLogger(__name__)
 
 CHANGE_CHANNEL = "send_desk_changes"
 """The PostgreSQL LISTEN/NOTIFY channel every committed write notifies."""
@@ -28,6 +37,7 @@ class Database:
         self._reader = sessionmaker(engine, expire_on_commit=False)
         writer_engine = engine.execution_options(sqlite_immediate=True) if is_sqlite(engine) else engine
         self._writer = sessionmaker(writer_engine, expire_on_commit=False)
+        self._server = not is_sqlite(engine)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -44,11 +54,31 @@ class Database:
         with translate_errors(), self._writer() as session:
             try:
                 yield session
-                bump_change_counter(session)
+                if self._server:
+                    # NOTIFY is transactional: listeners hear it only when (and if) this commits
+                    session.execute(select(func.pg_notify(CHANGE_CHANNEL, "")))
+                else:
+                    bump_change_counter(session)
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
+        if self._server:
+            self._bump_after_commit()
+
+    def _bump_after_commit(self) -> None:
+        """Move the change counter in its own short transaction, for desks that cannot LISTEN.
+
+        On a server the counter's one row would otherwise be locked from each write to its commit, a
+        second queue that every desk's save waits in. Afterwards it is held for one statement. If this
+        fails the change is saved all the same; desks that are listening were notified with the commit.
+        """
+        try:
+            with self._writer() as session:
+                bump_change_counter(session)
+                session.commit()
+        except DBAPIError:
+            logger.warning("The change counter could not be moved after a commit", exc_info=True)
 
     def dispose(self) -> None:
         """Close every pooled connection."""
@@ -56,15 +86,12 @@ class Database:
 
 
 def bump_change_counter(session: Session) -> None:
-    """Add one to the change counter other desks poll; on PostgreSQL also NOTIFY them on commit."""
+    """Add one to the change counter that desks without LISTEN/NOTIFY poll."""
     result = session.execute(
         update(ChangeCounter).where(ChangeCounter.id == 1).values(value=ChangeCounter.value + 1)
     )
     if result.rowcount == 0:  # type: ignore[attr-defined]
         session.add(ChangeCounter(id=1, value=1))
-    if session.get_bind().dialect.name == "postgresql":
-        # NOTIFY is transactional: listeners hear it only when (and if) this transaction commits
-        session.execute(select(func.pg_notify(CHANGE_CHANNEL, "")))
 
 
 @contextmanager
@@ -82,6 +109,8 @@ def translate_errors() -> Iterator[None]:
             changed_at=datetime.now(UTC),
         ) from exc
     except OperationalError as exc:
+        if is_busy(exc):
+            raise DatabaseBusyError() from exc
         raise DatabaseUnavailableError(describe_operational_error(exc)) from exc
     except DataError as exc:
         # PostgreSQL enforces column lengths and ranges that SQLite lets through
@@ -101,14 +130,21 @@ def translate_errors() -> Iterator[None]:
         ) from exc
 
 
+BUSY_WORDS = ("locked", "busy", "lock timeout", "deadlock", "could not serialize")
+"""Words in a driver's error that mean another transaction holds what this one needs."""
+
+
+def is_busy(exc: OperationalError) -> bool:
+    """Tell whether a failure means the database was busy with other work (worth trying again)."""
+    text = str(exc.orig).lower()
+    return any(word in text for word in BUSY_WORDS)
+
+
 def describe_operational_error(exc: OperationalError) -> str:
     """Explain a low-level database failure in plain words."""
     text = str(exc.orig).lower()
-    if any(word in text for word in ("locked", "busy", "lock timeout", "deadlock", "could not serialize")):
-        return (
-            "The database is busy with another desk's work, so this was not saved. Wait a few seconds "
-            "and try again; nothing saved earlier was lost."
-        )
+    if is_busy(exc):
+        return DatabaseBusyError.default_message
     if ("disk" in text and ("full" in text or "space" in text)) or "no space left" in text:
         return (
             "The disk holding the database is full, so nothing was saved. Free some space (or ask IT to), "

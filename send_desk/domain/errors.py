@@ -84,6 +84,15 @@ class DatabaseUnavailableError(SendDeskError):
     )
 
 
+class DatabaseBusyError(DatabaseUnavailableError):
+    """Raise when another desk's write held the database for longer than this one would wait."""
+
+    default_message = (
+        "The database is busy with another desk's work, so this was not saved. Wait a few seconds "
+        "and try again; nothing saved earlier was lost."
+    )
+
+
 class SearchStoppedError(SendDeskError):
     """Raise when a search was stopped part-way because a newer one replaced it (nobody needs telling)."""
 

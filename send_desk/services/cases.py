@@ -146,9 +146,9 @@ class CaseService:
         """Log a new case, compute its due dates and audit it; return the saved case."""
         with self.ctx.db.write() as session:
             actor = require(session, self.ctx.actor_login(), Action.LOG_CASE, at=self.ctx.now())
-            case = self._log(session, data, actor, action="log")
-            session.flush()
-            return self._detail(session, case)
+            case_id = self._log(session, data, actor, action="log").id
+        # read back after the commit, so the reference counter's lock is not held while the view is built
+        return self.get(case_id)
 
     def log_many(self, inputs: Sequence[CaseInput], *, action: str = "import") -> list[str]:
         """Log several cases in one transaction (all or none); return their references."""
@@ -220,15 +220,19 @@ class CaseService:
         now = self.ctx.now()
         officer = self._staff(session, data.officer_login) if data.officer_login else None
         category = self._category(session, data.category) if data.category.strip() else None
-        reference = (data.reference or "").strip().upper() or next_reference(session, today.year)
-        if data.reference and session.scalar(select(Case.id).where(Case.reference == reference)) is not None:
-            raise ValidationError(f"A case with the reference {reference} already exists.", field="reference")
+        calendar = load_closures(session).calendar_for(policy)
+        given = _given_reference(data)
+        if given and session.scalar(select(Case.id).where(Case.reference == given)) is not None:
+            raise ValidationError(f"A case with the reference {given} already exists.", field="reference")
+        # the year's counter row is locked from here to the commit, which every other desk logging a
+        # case waits for: take the number after every look-up, so only the inserts remain
+        reference = given or next_reference(session, today.year)
         rows = new_case_rows(
             data,
             reference=reference,
             policy_id=policy_row.id,
             policy=policy,
-            calendar=load_closures(session).calendar_for(policy),
+            calendar=calendar,
             officer_id=officer.id if officer else None,
             category_id=category.id if category else None,
             logged_by_id=actor.id,

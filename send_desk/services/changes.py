@@ -1,7 +1,8 @@
 """Notice other desks' changes: LISTEN/NOTIFY on PostgreSQL, the change counter on SQLite.
 
-Every committed write goes through `Database.write`, which bumps the single `change_counter` row and,
-on PostgreSQL, sends a NOTIFY on `CHANGE_CHANNEL`. A `ChangeWatcher` is polled (by the GUI's timer,
+Every committed write goes through `Database.write`, which bumps the single `change_counter` row (on
+PostgreSQL just after the commit, so that saves do not queue on it) and, on PostgreSQL, sends a NOTIFY
+on `CHANGE_CHANNEL` with the commit. A `ChangeWatcher` is polled (by the GUI's timer,
 every couple of seconds) and says whether anything changed since the last poll. It never blocks on
 PostgreSQL: it drains notifications already received on a dedicated connection. If that connection
 cannot be made or breaks, it compares the counter instead and tries to listen again later.
