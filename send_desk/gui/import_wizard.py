@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import SendDeskError
+from send_desk.domain.import_words import UNASSIGNED
 from send_desk.gui.errors import show_error
 from send_desk.gui.tasks import TaskRunner
 from send_desk.paths import typed_path
@@ -44,6 +45,7 @@ from send_desk.values.progress import Progress
 LEAVE_OUT = "(leave out)"
 NO_PROFILE = "(none: match the words here)"
 KEEP_WORD = "(leave it: reject these rows)"
+NO_OFFICER = "Unassigned (no officer)"
 
 
 def import_steps(
@@ -298,7 +300,8 @@ class ValuesPage(QWizardPage):
             vocab = vocabulary[word.field]
             names = vocab.names or ("",) * len(vocab.choices)
             for choice, name in zip(vocab.choices, names, strict=True):
-                box.addItem(f"{name} ({choice})" if name else choice, choice)
+                text = f"{name} ({choice})" if name else choice
+                box.addItem(NO_OFFICER if word.field == "officer" and choice == UNASSIGNED else text, choice)
             if word.suggestion is not None:
                 box.setCurrentIndex(max(0, box.findData(word.suggestion)))
             self.table.setCellWidget(row, 3, box)
@@ -397,7 +400,8 @@ class CheckPage(QWizardPage):
         shown = result.rejected[:5000]
         self.table.setRowCount(len(shown))
         for index, rejected in enumerate(shown):
-            self.table.setItem(index, 0, QTableWidgetItem(str(rejected.row)))
+            where = f"{rejected.sheet}, row {rejected.row}" if rejected.sheet else str(rejected.row)
+            self.table.setItem(index, 0, QTableWidgetItem(where))
             self.table.setItem(index, 1, QTableWidgetItem("; ".join(rejected.errors)))
         self.table.resizeRowsToContents()
         self.completeChanged.emit()

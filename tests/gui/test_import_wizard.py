@@ -174,6 +174,7 @@ def test_messy_tracker_through_the_wizard_with_a_profile(
     ] * 3 + ["Kind"]
     assert page.combos[5][2].currentText() == "Alex Jones (alex.jones)"
     assert page.combos[4][2].currentText() == "(leave it: reject these rows)"  # "Misc stuff": no suggestion
+    assert page.combos[7][2].currentText() == "Unassigned (no officer)"
     page.save_edit.setText("Team tracker")
     wizard.next()
     assert (
@@ -181,6 +182,11 @@ def test_messy_tracker_through_the_wizard_with_a_profile(
         == "10 rows are ready to import. 2 rows cannot be imported (below). 1 blank rows are ignored. "
         "The sheet 'Read me' has no header row, so it was not read."
     )
+    rejected = wizard.check_page.table
+    assert [rejected.item(row, 0).text() for row in range(rejected.rowCount())] == [
+        "2024, row 9",
+        "2024, row 12",
+    ]
     wizard.accept()
     result = wizard.result_
     assert result is not None
