@@ -955,6 +955,25 @@ def _check_length(value: Any, field_id: str, spec: ImportField | None) -> None:
         )
 
 
+CACHED_FIELDS = frozenset(
+    {
+        "kind",
+        "stage",
+        "channel",
+        "received",
+        "child_dob",
+        "category",
+        "officer",
+        "acknowledged",
+        "responded",
+        "outcome",
+    }
+)
+"""Fields whose cells repeat (words, dates), so a reader may keep their parsed values (see `parse_row`)."""
+CACHE_SIZE = 200_000
+_MISSING = object()
+
+
 @dataclass(frozen=True)
 class ParsedRow:
     """One sheet row read as fields: `values` holds parsed values, `errors` the plain-words reasons."""
@@ -974,12 +993,27 @@ def parse_row(
     *,
     sheet: str = "",
     extras: tuple[tuple[int, Any, Any], ...] = (),
+    cache: dict[tuple[str, type, Any], Any] | None = None,
 ) -> ParsedRow:
-    """Parse the mapped cells of one row into field values, collecting every problem."""
+    """Parse the mapped cells of one row into field values, collecting every problem.
+
+    `cache` keeps the parsed value of each (field, cell) seen, for a reader of many rows whose words
+    and dates repeat (only fields in `CACHED_FIELDS`, and only values that parsed).
+    """
     values: dict[str, Any] = {}
     errors: list[str] = []
     implied: int | None = None
     for field_id, raw in cells.items():
+        if cache is not None and field_id in CACHED_FIELDS:
+            try:
+                known = cache.get((field_id, raw.__class__, raw), _MISSING)
+            except TypeError:  # an unhashable cell value
+                known = _MISSING
+            if known is not _MISSING:
+                if field_id == "kind" and known is not None:
+                    known, implied = known[0], known[1]
+                values[field_id] = known
+                continue
         label, spec = IMPORT_FIELDS.get(field_id, (field_id, None))
         try:
             if isinstance(raw, str) and len(raw) > MAX_CELL:
@@ -988,6 +1022,8 @@ def parse_row(
                 )
             value: Any = spec.parse(raw, today) if spec is not None else _plain_text(raw)
             _check_length(value, field_id, spec)
+            if cache is not None and field_id in CACHED_FIELDS and len(cache) < CACHE_SIZE:
+                cache[(field_id, raw.__class__, raw)] = value  # True == 1, kept apart
             if field_id == "kind" and value is not None:
                 value, implied = value[0], value[1]  # "Stage 2 complaint" names the stage too
             values[field_id] = value

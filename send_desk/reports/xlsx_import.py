@@ -618,6 +618,7 @@ class TrackerReader:
         seen = self.seen
         many = len(self.layout.sheets()) > 1
         keys: dict[Any, str] = {}  # the folded form of each distinct cell value seen
+        parsed: dict[tuple[str, type, Any], Any] = {}  # the parsed value of each repeated (field, cell)
         blank_run = 0
         for number, row in book.rows(part.sheet, part.header_row + 1):
             self.last_row = number
@@ -662,4 +663,4 @@ class TrackerReader:
                 for i, d in extras
                 if i < width and not _is_blank(row[i])
             )
-            yield parse_row(number, cells, self.today, sheet=part.sheet, extras=kept)
+            yield parse_row(number, cells, self.today, sheet=part.sheet, extras=kept, cache=parsed)
