@@ -179,3 +179,31 @@ def test_an_ordinary_shared_strings_table_opens(tmp_path: Path) -> None:
     wb.save(path)
     with TrackerBook(path) as book:
         assert book.sheet_names == ("Sheet",)
+
+
+def test_a_large_workbook_is_streamed_with_the_same_result(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the whole-sheet reader's size the rows are streamed by openpyxl: the same rows, words, notes."""
+    path = messy_tracker(tmp_path / "tracker.xlsx")
+    whole = desk.imports.run(path, dry_run=True, values=parse_values(VALUES))
+    monkeypatch.setattr(xlsx_import, "CALAMINE_MAX_SHEET_BYTES", 1000)
+    with TrackerBook(path) as book:
+        assert book.streaming
+    streamed = desk.imports.run(path, dry_run=True, values=parse_values(VALUES))
+    assert (
+        streamed.rows_read,
+        streamed.blank_rows,
+        streamed.accepted,
+        streamed.notes,
+        streamed.contacts,
+    ) == (
+        12,
+        1,
+        10,
+        NOTES,
+        CONTACTS,
+    )
+    assert [r.to_json() for r in streamed.rejected] == REJECTED
+    assert streamed.unknown_values == whole.unknown_values
+    assert streamed.sheets == whole.sheets == ["2024", "2025"]
