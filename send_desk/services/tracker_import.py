@@ -69,6 +69,8 @@ PROGRESS_EVERY = 1000
 SAVE_CHUNK = 2000
 """Cases inserted per bulk round of a real import (every round is in the import's one transaction)."""
 MAX_DESCRIPTION = 32767
+MAX_PROFILE_NAME = 120
+MAX_ALIAS = 120
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,7 @@ class _Lookups:
     inactive: set[str]
     aliases: dict[str, str]
     people: list[tuple[str, str]]
+    taken_aliases: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -332,6 +335,11 @@ class ImportService:
         are used (under those given) and, on a real import, saved again with them (created if new).
         """
         path = Path(path)
+        if profile and len(profile.strip()) > MAX_PROFILE_NAME:
+            raise ValidationError(
+                f"A profile's name can be at most {MAX_PROFILE_NAME} characters long; choose a shorter one.",
+                field="profile",
+            )
         saved = self._profile_or_none(profile)
         columns = self._columns(mapping, saved)
         chosen: dict[str, dict[str, str]] = {
@@ -532,11 +540,11 @@ class ImportService:
         """Return their word → login for initials mapped to a member of staff that are not known yet."""
         added: dict[str, str] = {}
         for theirs, desk in officers.items():
-            if fold(desk) == UNASSIGNED or not fold(theirs):
+            if fold(desk) == UNASSIGNED or not fold(theirs) or len(fold(theirs)) > MAX_ALIAS:
                 continue
             login = lookups.staff.get(" ".join(desk.lower().split())) or lookups.aliases.get(fold(desk))
             key = " ".join(theirs.lower().split())
-            if login and key not in lookups.staff and fold(theirs) not in lookups.aliases:
+            if login and key not in lookups.staff and fold(theirs) not in lookups.taken_aliases:
                 added[fold(theirs)] = login
         return added
 
@@ -651,15 +659,17 @@ class ImportService:
                         inactive.add(key)
                 if active:
                     people.append((login, name))
-            aliases = {
-                alias: login
-                for alias, login in session.execute(
-                    select(StaffAlias.alias, Staff.login)
-                    .join(Staff, Staff.id == StaffAlias.staff_id)
-                    .where(Staff.active)
+            aliases: dict[str, str] = {}
+            taken: set[str] = set()
+            for alias, login, active in session.execute(
+                select(StaffAlias.alias, Staff.login, Staff.active).join(
+                    Staff, Staff.id == StaffAlias.staff_id
                 )
-            }
-        return _Lookups(categories, staff, inactive, aliases, people)
+            ):
+                taken.add(alias)
+                if active:
+                    aliases[alias] = login
+        return _Lookups(categories, staff, inactive, aliases, people, taken)
 
     def _existing(self, references: list[str]) -> set[str]:
         found: set[str] = set()
