@@ -53,6 +53,7 @@ from send_desk.reports.sheet_fields import (
 )
 from send_desk.reports.xlsx_import import (
     MAX_ROWS,
+    ExtraColumn,
     SheetLayout,
     TrackerBook,
     TrackerReader,
@@ -376,7 +377,8 @@ class ImportService:
             result.profiles_offered = [] if saved else self.profiles_for(layout)
             reader = TrackerReader(path, layout, today, max_rows=self.max_rows, book=book, values=resolved)
             total = layout.estimated_rows
-            candidates: list[tuple[ParsedRow, CaseInput]] = []
+            # only what the saving needs, not the parsed row (memory: a sheet may hold 200,000 cases)
+            candidates: list[tuple[int, str, tuple[tuple[int, Any, Any], ...], CaseInput]] = []
             seen: dict[str, tuple[str, int]] = {}
             many = len(result.sheets) > 1
             for parsed in reader.rows():
@@ -393,7 +395,7 @@ class ImportService:
                 else:
                     if reference:
                         seen[reference] = (parsed.sheet, parsed.row)
-                    candidates.append((parsed, data))
+                    candidates.append((parsed.row, parsed.sheet, parsed.extras, data))
                 if reader.data_rows % PROGRESS_EVERY == 0:
                     yield Progress(reader.data_rows, total, f"Checked {reader.data_rows:,} rows…")
         finally:
@@ -404,18 +406,21 @@ class ImportService:
         result.unknown_values = self._unknown(reader.seen, vocabulary, resolved)
         existing = self._existing(list(seen))
         accepted: list[CaseInput] = []
-        timeline: list[list[dict[str, Any]]] = []
-        for parsed, data in candidates:
+        timeline: list[list[dict[str, Any]] | None] = []
+        roles = {extra.index: extra for extra in layout.extras}
+        for row, sheet_name, extras, data in candidates:
             if data.reference and data.reference in existing:
-                result.skipped_existing.append(
-                    SkippedRow(parsed.row, data.reference, parsed.sheet if many else "")
-                )
+                result.skipped_existing.append(SkippedRow(row, data.reference, sheet_name if many else ""))
                 continue
-            description, entries = self._kept(parsed, layout, data, today)
+            if not extras:
+                accepted.append(data)
+                timeline.append(None)
+                continue
+            description, entries = self._kept(extras, roles, data, today)
             if description:
                 data = replace(data, description=description)
             accepted.append(data)
-            timeline.append(entries)
+            timeline.append(entries or None)
             result.notes += sum(1 for e in entries if e["entry_type"] == "note")
             result.contacts += sum(1 for e in entries if e["entry_type"] == "contact")
         result.accepted = len(accepted)
@@ -437,7 +442,8 @@ class ImportService:
                 self._remember(session, result, layout, columns, chosen, aliases)
             rows: list[dict[str, Any]] = []
             for case_id, entries in zip(ids, timeline[start : start + len(ids)], strict=True):
-                rows.extend({**entry, "case_id": case_id, "author": author} for entry in entries)
+                if entries:
+                    rows.extend({**entry, "case_id": case_id, "author": author} for entry in entries)
             if rows:
                 session.execute(insert(Base.metadata.tables[TimelineEntry.__tablename__]), rows)
 
@@ -581,16 +587,17 @@ class ImportService:
 
     # ----- columns beyond the fields ---------------------------------------------------------------
     def _kept(
-        self, parsed: ParsedRow, layout: SheetLayout, data: CaseInput, today: date
+        self,
+        extras: tuple[tuple[int, Any, Any], ...],
+        roles: Mapping[int, ExtraColumn],
+        data: CaseInput,
+        today: date,
     ) -> tuple[str, list[dict[str, Any]]]:
         """Return the description with the kept columns added, and the timeline entries of a row."""
-        if not parsed.extras:
-            return "", []
-        roles = {extra.index: extra for extra in layout.extras}
         lines: list[str] = []
         entries: list[dict[str, Any]] = []
         now = self.ctx.now()
-        for index, value, dated in parsed.extras:
+        for index, value, dated in extras:
             extra = roles[index]
             text = cell_text(value)
             if extra.role == "note":
