@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from send_desk.services.changes import ChangeWatcher
     from send_desk.services.corrections import RecordedDateService
     from send_desk.services.demo import DemoService
+    from send_desk.services.reminders import ReminderService
     from send_desk.services.reporting import ReportingService
     from send_desk.services.retention import RetentionService
     from send_desk.services.spreadsheets import ExportService, ImportService
@@ -108,6 +109,13 @@ class Desk:
         from send_desk.services.spreadsheets import ImportService
 
         return ImportService(self.ctx)
+
+    @cached_property
+    def reminders(self) -> ReminderService:
+        """Return each member of staff's targets due today or overdue."""
+        from send_desk.services.reminders import ReminderService
+
+        return ReminderService(self.ctx)
 
     @cached_property
     def policies(self) -> PolicyAdminService:

@@ -34,6 +34,7 @@ from send_desk.gui import settings as options
 from send_desk.gui.change_feed import ChangeFeed
 from send_desk.gui.errors import show_error
 from send_desk.gui.register_model import COLUMNS, RAG_COLUMN, RegisterModel
+from send_desk.gui.reminders import ReminderBanner, ReminderNotifier
 from send_desk.gui.settings import desk_settings, team_name, welcome_seen
 from send_desk.gui.style import app_icon
 from send_desk.gui.tasks import TaskRunner
@@ -173,10 +174,20 @@ class MainWindow(QMainWindow):
         self.search.returnPressed.connect(self._search_enter)
         self.search.installEventFilter(self)
         self.feed: ChangeFeed | None = None
+        self.notifier = ReminderNotifier(
+            self.reminder_banner,
+            desk.reminders.mine,
+            self.runner,
+            icon=app_icon(),
+            use_tray=None if poll else False,
+        )
+        self.notifier.showRequested.connect(self.show_my_due)
         if poll:
             self.feed = ChangeFeed(desk.change_watcher(), self)
             self.feed.changed.connect(self._external_change)
+            self.feed.changed.connect(self.notifier.check)
             self.feed.start()
+            self.notifier.start()
         self.reload()
 
     # ----- building ----------------------------------------------------------------------
@@ -185,6 +196,8 @@ class MainWindow(QMainWindow):
         outer = QVBoxLayout(central)
         outer.setContentsMargins(12, 10, 12, 6)
         outer.setSpacing(8)
+        self.reminder_banner = ReminderBanner(central)
+        outer.addWidget(self.reminder_banner)
         self.dashboard = DashboardStrip(central)
         self.dashboard.cardClicked.connect(self.apply_card)
         outer.addWidget(self.dashboard)
@@ -387,6 +400,15 @@ class MainWindow(QMainWindow):
             self.quick = key
         self.dashboard.set_active(self.quick or ("open" if self.status.currentData() == "open" else None))
         self.reload()
+
+    def show_my_due(self, overdue: bool) -> None:
+        """Show my cases that are overdue (or, when none is, due today): what a reminder was about."""
+        self.mine.setChecked(True)
+        key = "overdue" if overdue else "due_today"
+        if self.quick != key:
+            self.apply_card(key)
+        self.raise_()
+        self.activateWindow()
 
     def clear_filters(self) -> None:
         """Clear the search, the dashboard filter and every filter control."""
@@ -725,6 +747,7 @@ class MainWindow(QMainWindow):
             view.close()
         if self.feed is not None:
             self.feed.stop()
+        self.notifier.stop()
         super().closeEvent(event)
         if event.isAccepted():
             # a search typed just before closing must not run against a desk that is being shut

@@ -116,6 +116,8 @@ QLabel#muted {{ color: {MUTED_TEXT}; }}
 QLabel[role="error"] {{ color: {ERROR_TEXT}; font-weight: 600; }}
 QLabel#banner {{ background: #FDE3E1; color: #8A1C14; border: 1px solid #E8A8A3; border-radius: 4px;
     padding: 6px 8px; }}
+QFrame#reminderBanner {{ background: #FFF4D6; border: 1px solid #E0B84C; border-radius: 4px; }}
+QFrame#reminderBanner QLabel {{ color: #5C4100; }}
 QLabel#duePanel {{ background: #EEF3FA; color: #1F2933; border: 1px solid #C9D6E8; border-radius: 4px;
     padding: 6px 8px; }}
 QPushButton#dashCard {{ text-align: left; padding: 6px 12px; border: 1px solid #C9D1DA;
