@@ -8,6 +8,8 @@ valid case; the workbook is kept and reused), then, alternating `--runs` times, 
   calamine          a bare python-calamine loop reading every cell of the same sheet;
   import            the whole `ImportService.run` (workbook opened once, layout, every row parsed, values
                     counted and checked, saved in one transaction) into a fresh database;
+  check             the same as a dry run (read, parse and check every row, save nothing): the part of
+                    the import that is the reader's, beside the saving (`CaseService.log_bulk`);
   ratios            each against the openpyxl floor measured in the same run (goal: import ≤ 0.8x).
 
 Peak memory (ru_maxrss of a fresh child process, so one measurement does not hide another): the import
@@ -193,12 +195,12 @@ def empty_database(folder: Path) -> Path:
     return target
 
 
-def import_once(folder: Path, path: Path) -> tuple[float, Any]:
-    """Import the tracker into a fresh database; return the seconds and the result."""
+def import_once(folder: Path, path: Path, *, dry_run: bool = False) -> tuple[float, Any]:
+    """Import the tracker into a fresh database (or only check it); return the seconds and the result."""
     desk = open_desk(str(empty_database(folder)), clock=lambda: NOW, login="benchmark")
     try:
         started = time.perf_counter()
-        result = desk.imports.run(path)
+        result = desk.imports.run(path, dry_run=dry_run)
         return time.perf_counter() - started, result
     finally:
         desk.close()
@@ -250,12 +252,14 @@ def main(argv: list[str] | None = None) -> int:
     floors: list[float] = []
     calamines: list[float] = []
     imports: list[float] = []
+    checks: list[float] = []
     result: Any = None
     for _ in range(args.runs):
         floors.append(timed(openpyxl_floor, path))
         calamines.append(timed(calamine_loop, path))
         seconds, result = import_once(folder, path)
         imports.append(seconds)
+        checks.append(import_once(folder, path, dry_run=True)[0])
     floor, calamine, imported = min(floors), min(calamines), min(imports)
     figures: dict[str, Any] = {
         "rows": args.rows,
@@ -270,6 +274,10 @@ def main(argv: list[str] | None = None) -> int:
         "imported": result.imported,
         "rejected": len(result.rejected),
         "import_ratio": round(imported / floor, 3),
+        "import_ratio_per_run": [round(i / f, 3) for i, f in zip(imports, floors, strict=True)],
+        "check_runs": [round(x, 2) for x in checks],
+        "check_seconds": round(min(checks), 2),
+        "check_ratio": round(min(checks) / floor, 3),
         "import_peak": child_peak(folder, path, dry_run=False, max_rows=200_000),
         "this_process_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
