@@ -207,3 +207,33 @@ def test_a_large_workbook_is_streamed_with_the_same_result(
     assert [r.to_json() for r in streamed.rejected] == REJECTED
     assert streamed.unknown_values == whole.unknown_values
     assert streamed.sheets == whole.sheets == ["2024", "2025"]
+
+
+def test_the_workbook_is_opened_and_each_sheet_parsed_once(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = messy_tracker(tmp_path / "tracker.xlsx")
+    opened: list[str] = []
+    parsed: list[str] = []
+    real_open = xlsx_import.CalamineWorkbook.from_path
+
+    class Counting:
+        def __init__(self, book: object) -> None:
+            self.book = book
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.book, name)
+
+        def get_sheet_by_name(self, name: str) -> object:
+            parsed.append(name)
+            return self.book.get_sheet_by_name(name)  # type: ignore[attr-defined]
+
+    def counting_open(where: str) -> Counting:
+        opened.append(where)
+        return Counting(real_open(where))
+
+    monkeypatch.setattr(xlsx_import.CalamineWorkbook, "from_path", counting_open)
+    result = desk.imports.run(path, dry_run=True)
+    assert result.rows_read == 12
+    assert opened == [str(path)]
+    assert parsed == ["Read me", "2024", "2025"]  # each visible sheet once, for its headers and its rows
