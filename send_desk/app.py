@@ -103,6 +103,9 @@ def _open_and_run(
         if crash is not None:
             crash.parent = window  # uncaught errors from now on: logged, then a dialog over the window
         window.show()
+        from send_desk.document_copies import clean_private_copies
+
+        clean_private_copies()  # documents opened last time: their private copies go now
         window.start_daily_backup()  # SQLite only; off the GUI thread
         window.welcome_if_first_run()
         status = int(app.exec())

@@ -33,9 +33,12 @@ if TYPE_CHECKING:
     from send_desk.services.changes import ChangeWatcher
     from send_desk.services.corrections import RecordedDateService
     from send_desk.services.demo import DemoService
+    from send_desk.services.documents import DocumentService
+    from send_desk.services.letters import LetterService
     from send_desk.services.reminders import ReminderService
     from send_desk.services.reporting import ReportingService
     from send_desk.services.retention import RetentionService
+    from send_desk.services.scheduled_mail import ScheduledMailService
     from send_desk.services.spreadsheets import ExportService, ImportService
     from send_desk.services.subject_access import SubjectAccessService
 
@@ -118,6 +121,13 @@ class Desk:
         return ReminderService(self.ctx)
 
     @cached_property
+    def scheduled_mail(self) -> ScheduledMailService:
+        """Return the emails scheduled tasks send: officers' daily digests and the weekly summary."""
+        from send_desk.services.scheduled_mail import ScheduledMailService
+
+        return ScheduledMailService(self.ctx)
+
+    @cached_property
     def policies(self) -> PolicyAdminService:
         """Return the target policies an admin edits, with their explicit recalculation."""
         from send_desk.services.admin import PolicyAdminService
@@ -155,11 +165,25 @@ class Desk:
         )
 
     @cached_property
+    def documents(self) -> DocumentService:
+        """Return the files kept against cases (bytes in the database, every change audited)."""
+        from send_desk.services.documents import DocumentService
+
+        return DocumentService(self.ctx)
+
+    @cached_property
     def demo(self) -> DemoService:
         """Return the demo data builder."""
         from send_desk.services.demo import DemoService
 
         return DemoService(self.ctx)
+
+    @cached_property
+    def letters(self) -> LetterService:
+        """Return letters and emails from templates, each kept with its case's documents."""
+        from send_desk.services.letters import LetterService
+
+        return LetterService(self.ctx, documents=self.documents)
 
     # ----- the small facts callers need without reaching into the context ------------------------
     @property

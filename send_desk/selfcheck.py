@@ -41,6 +41,7 @@ def run_self_check(out: Any = None) -> int:
             ("cases", _check_cases),
             ("icon", _check_icon),
             ("report", _check_report),
+            ("letter", _check_letter),
             ("desk modules", _check_desk_modules),
             ("postgresql driver", _check_postgres_driver),
         ]
@@ -113,6 +114,24 @@ def _check_cases(state: dict[str, Any]) -> str:
     if read.reference != logged.reference or read.summary != "Self-check case":
         raise CheckFailedError(f"case {logged.reference} did not read back as it was logged")
     return f"logged and read back {logged.reference}"
+
+
+def _check_letter(state: dict[str, Any]) -> str:
+    """Merge every shipped letter template with the field catalogue's examples (docxtpl, python-docx)."""
+    from send_desk.domain.letters import FIELDS, SHIPPED
+    from send_desk.reports.letters import docx_text, render_docx
+    from send_desk.resources import resource_path
+
+    examples: dict[str, object] = {f.name: f.example for f in FIELDS}
+    examples["appealable"] = True
+    for spec in SHIPPED:
+        path = resource_path("templates", spec.filename)
+        if not path.is_file():
+            raise CheckFailedError(f"{path} is missing")
+        text = docx_text(render_docx(path.read_bytes(), examples))
+        if str(examples["reference"]) not in text or "{{" in text:
+            raise CheckFailedError(f"{spec.filename} did not merge")
+    return f"merged {len(SHIPPED)} letter templates"
 
 
 def _check_icon(state: dict[str, Any]) -> str:

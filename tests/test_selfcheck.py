@@ -21,10 +21,11 @@ def test_self_check_passes_from_source() -> None:
         "ok   cases",
         "ok   icon",
         "ok   report",
+        "ok   letter",
         "ok   desk modules",
         "ok   postgresql driver",
     ]
-    assert lines[-1] == "self-check passed: 6 checks"
+    assert lines[-1] == "self-check passed: 7 checks"
 
 
 def test_self_check_reports_a_missing_icon_and_exits_1(
@@ -36,8 +37,10 @@ def test_self_check_reports_a_missing_icon_and_exits_1(
     assert selfcheck.run_self_check(out) == 1
     text = out.getvalue()
     assert f"FAIL icon: {tmp_path / 'icons' / 'send-desk.png'} is missing" in text
+    # with no resources at all, the letter templates are missing too
+    assert f"FAIL letter: {tmp_path / 'templates' / 'acknowledge-complaint-stage-1.docx'} is missing" in text
     assert "ok   database" in text
-    assert text.splitlines()[-1] == "self-check FAILED: 1 of 6 checks failed"
+    assert text.splitlines()[-1] == "self-check FAILED: 2 of 7 checks failed"
 
 
 def test_command_line_flag_runs_the_self_check(capsys: pytest.CaptureFixture[str]) -> None:

@@ -104,8 +104,13 @@ def run_retention(args: argparse.Namespace, g: Globals) -> int:
                 "references": list(done.references),
                 "audit_entries_redacted": done.audit_entries_redacted,
                 "compacted": done.compacted,
+                "documents_removed": done.documents_removed,
             }
-            text = f"Anonymised {done.count} case(s) closed before {done.cutoff:%d/%m/%Y}."
+            text = f"Anonymised {done.count} case(s) closed before {done.cutoff:%d/%m/%Y}." + (
+                f" Removed the {done.documents_removed} document(s) kept against them."
+                if done.documents_removed
+                else ""
+            )
     finally:
         desk.close()
     _print(args, result, text)
@@ -207,10 +212,16 @@ def run_subject_access(args: argparse.Namespace, g: Globals) -> int:
         text = "\n".join(f"{r.reference}  {r.kind.label}  {r.received_on:%d/%m/%Y}" for r in rows)
         text = text or "No case mentions that person."
         if args.out is not None and rows:
+            from send_desk.services.subject_access import documents_folder
+
             for _done in service.export_pack([r.reference for r in rows], args.out):
                 pass
             result["out"] = str(args.out)
             text += f"\nWrote the pack of {len(rows)} case(s) to {args.out}."
+            folder = documents_folder(args.out)
+            if folder.is_dir():
+                result["documents"] = str(folder)
+                text += f" Their documents are in {folder}."
     finally:
         desk.close()
     _print(args, result, text)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
-from send_desk.cli.common import Globals, desk_for, iso_date, print_json, whole_number
+from send_desk.cli.common import CliError, Globals, desk_for, iso_date, print_json, whole_number
 from send_desk.domain.kinds import CaseKind, Channel
 from send_desk.services.retry import SCRIPT_WAIT_SECONDS, retry_while_busy
 from send_desk.values.cases import CaseDetail, CaseFilter, CaseInput, CaseRow, PersonInput
@@ -20,9 +21,12 @@ MAX_DUE_WITHIN = 10_000
 def register(subparsers: Any) -> None:
     """Add the log and cases commands."""
     log = subparsers.add_parser("log", help="log a case (for web forms and mailbox integrations)")
-    log.add_argument("--kind", required=True, choices=[k.value for k in CaseKind], metavar="KIND")
+    log.add_argument("--kind", choices=[k.value for k in CaseKind], metavar="KIND")
     log.add_argument("--stage", type=int, choices=(1, 2), default=1)
-    log.add_argument("--received", required=True, type=iso_date, metavar="DATE")
+    log.add_argument("--received", type=iso_date, metavar="DATE")
+    log.add_argument(
+        "--from-email", type=Path, metavar="FILE", help="log the case from an .eml or .msg file and keep it"
+    )
     log.add_argument(
         "--channel", choices=[c.value for c in Channel], default=Channel.EMAIL.value, metavar="C"
     )
@@ -57,6 +61,14 @@ def register(subparsers: Any) -> None:
 
 def run_log(args: argparse.Namespace, g: Globals) -> int:
     """Log the case and print its reference."""
+    if args.from_email is not None:
+        from send_desk.cli.documents import run_log_from_email
+
+        return run_log_from_email(args, g)
+    given = (("--kind", args.kind), ("--received", args.received))
+    missing = [option for option, value in given if not value]
+    if missing:
+        raise CliError(f"the following arguments are required: {', '.join(missing)} (or --from-email FILE)")
     data = CaseInput(
         kind=CaseKind(args.kind),
         stage=args.stage,

@@ -30,6 +30,9 @@ COMMAND_MODULES = (
     "send_desk.cli.report",
     "send_desk.cli.backup",
     "send_desk.cli.admin",
+    "send_desk.cli.letters",
+    "send_desk.cli.documents",
+    "send_desk.cli.remind",
 )
 """Each module has `register(subparsers)`, which adds its commands with a `handler` default."""
 

@@ -10,12 +10,13 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
 
 from send_desk.db.types import UtcDateTime
 
@@ -385,6 +386,91 @@ class AuditEntry(Base):
     case_reference: Mapped[str] = mapped_column(String(30), default="")
     action: Mapped[str] = mapped_column(String(40))
     changes: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class LetterTemplate(Base):
+    """One version of a letter template (a .docx with docxtpl tags); each letter keeps the version it used."""
+
+    __tablename__ = "letter_template"
+    __table_args__ = (UniqueConstraint("name", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    purpose: Mapped[str] = mapped_column(String(20), default="other")
+    kinds: Mapped[str] = mapped_column(String(300), default="")
+    """The case kinds the template fits, comma-separated (empty: any kind)."""
+    stages: Mapped[str] = mapped_column(String(20), default="")
+    """The stages the template fits, comma-separated (empty: any stage)."""
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    fields: Mapped[str] = mapped_column(Text, default="")
+    """The catalogue fields the template uses, one a line (checked when it was added)."""
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    added_by: Mapped[str] = mapped_column(String(120), default="")
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Letter(Base):
+    """A letter or email made for a case from a template version (to whom is said on the timeline)."""
+
+    __tablename__ = "letter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("letter_template.id"), index=True)
+    made_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    made_by: Mapped[str] = mapped_column(String(120), default="")
+    how: Mapped[str] = mapped_column(String(20))
+    """docx, pdf, draft (an .eml to send from the officer's mailbox) or email (sent through the relay)."""
+    document_name: Mapped[str] = mapped_column(String(255), default="")
+
+
+class SmtpSettings(Base):
+    """The team's SMTP relay (one row); its password is never here but in each PC's credential store."""
+
+    __tablename__ = "smtp_settings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    host: Mapped[str] = mapped_column(String(255))
+    port: Mapped[int] = mapped_column(Integer, default=25)
+    starttls: Mapped[bool] = mapped_column(Boolean, default=False)
+    from_address: Mapped[str] = mapped_column(String(254))
+    username: Mapped[str] = mapped_column(String(254), default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(String(120), default="")
+
+
+class CaseDocument(Base):
+    """A file kept against a case (bytes in the database); a removal keeps the row and drops the bytes."""
+
+    __tablename__ = "case_document"
+    __table_args__ = (Index("ix_case_document_case_removed", "case_id", "removed"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(120), default="application/octet-stream")
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    added_by: Mapped[str] = mapped_column(String(120), default="")
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    removed_by: Mapped[str] = mapped_column(String(120), default="")
+    removed_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class DeskSetting(Base):
+    """One setting an admin keeps in the database for every desk (a key and its value as text)."""
+
+    __tablename__ = "desk_setting"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(String(120), default="")
 
 
 class StaffAlias(Base):

@@ -29,7 +29,8 @@ from send_desk.domain.kinds import CaseStatus, Rag
 from send_desk.domain.lifecycle import CaseAction
 from send_desk.domain.lifecycle import CaseAction as A
 from send_desk.domain.wording import uk_date
-from send_desk.gui import actions
+from send_desk.gui import actions, letters
+from send_desk.gui.documents_panel import DocumentsPanel
 from send_desk.gui.errors import show_error
 from send_desk.gui.style import RAG_STYLES, app_icon, kind_stage, rag_icon
 from send_desk.gui.widgets import fit_to_screen
@@ -174,6 +175,9 @@ class CaseView(QDialog):
         self.tabs.addTab(self.details, "&Details")
         self.tabs.addTab(self.timeline, "Time&line")
         self.tabs.addTab(self.stages_info, "Stages && &outcomes")
+        self.documents = DocumentsPanel(self.desk, self._case.reference, self)
+        self.documents.accept_drops_on(self)
+        self.tabs.addTab(self.documents, self.documents.title())
         left.addWidget(self.tabs, 1)
         body.addLayout(left, 1)
 
@@ -208,6 +212,8 @@ class CaseView(QDialog):
             ("close", "Clo&se case…", "Ctrl+Shift+S", lambda: self.run(actions.CloseDialog)),
             ("reopen", "Reope&n case…", "Ctrl+Shift+O", lambda: self.run(actions.ReopenDialog)),
             ("link", "Lin&k case…", "Ctrl+Shift+K", lambda: self.run(actions.LinkDialog)),
+            ("letter", "&Write letter…", "Ctrl+Shift+L", lambda: self.run(letters.WriteLetterDialog)),
+            ("email", "Write email…", "Ctrl+Shift+M", lambda: self.run(letters.WriteEmailDialog)),
         )
         for name, text, key, slot in specs:
             button = QPushButton(text)
@@ -289,6 +295,7 @@ class CaseView(QDialog):
         self.details.setHtml(self._details_html(case))
         self.timeline.setHtml(self._timeline_html(case))
         self.stages_info.setHtml(self._stages_html(case))
+        self.documents.refresh()
         self._update_buttons(case)
 
     def _fill_targets(self, case: CaseDetail) -> None:
@@ -459,6 +466,8 @@ class CaseView(QDialog):
             "close": A.CLOSE,
             "reopen": A.REOPEN,
             "link": None,
+            "letter": None,
+            "email": None,
         }
         for key, action in verdicts.items():
             button = self.buttons[key]
@@ -476,7 +485,7 @@ class CaseView(QDialog):
         )
 
     # ----- actions -----------------------------------------------------------------------
-    def run(self, dialog: type[actions.ActionDialog]) -> CaseDetail | None:
+    def run(self, dialog: type[actions.ActionDialog] | type[letters.WriteLetterDialog]) -> CaseDetail | None:
         """Run one action dialog; show the saved case and tell the register."""
         try:
             result = dialog.ask(self, self)

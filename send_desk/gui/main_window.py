@@ -32,6 +32,7 @@ from send_desk.domain.errors import SearchStoppedError, SendDeskError
 from send_desk.domain.kinds import CaseKind
 from send_desk.gui import settings as options
 from send_desk.gui.change_feed import ChangeFeed
+from send_desk.gui.email_drop import take_emails
 from send_desk.gui.errors import show_error
 from send_desk.gui.register_model import COLUMNS, RAG_COLUMN, RegisterModel
 from send_desk.gui.reminders import ReminderBanner, ReminderNotifier
@@ -163,6 +164,7 @@ class MainWindow(QMainWindow):
         self.model = RegisterModel(desk.register.rows, describe_target=self._describe_target)
         self._build()
         self._build_menus()
+        take_emails(self, lambda path: self.new_case_from_email(path))
         self._restore()
         self.model.sortRequested.connect(lambda *_: self.reload(counts=False))
         self._closed = False
@@ -311,6 +313,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self.new_action = self._action(file_menu, "&New case…", QKeySequence.StandardKey.New, self.new_case)
+        self.new_from_email_action = self._action(
+            file_menu, "New case from e&mail…", None, lambda: self.new_case_from_email()
+        )
         file_menu.addSeparator()
         self.export_action = self._action(file_menu, "&Export…", QKeySequence("Ctrl+E"), self.export)
         self.import_action = self._action(file_menu, "&Import…", None, self.import_cases)
@@ -583,6 +588,12 @@ class MainWindow(QMainWindow):
             if (row := self.model.row_of(detail.id)) is not None:
                 self.table.selectRow(row)
         return detail
+
+    def new_case_from_email(self, path: Path | None = None) -> CaseDetail | None:
+        """Log a new case from an email file (.eml or .msg), which is kept against it."""
+        from send_desk.gui.email_intake import new_case_from_email
+
+        return new_case_from_email(self, path)
 
     def open_selected(self) -> QWidget | None:
         """Open the selected case."""

@@ -537,7 +537,7 @@ class NewCaseDialog(QDialog):
                     "found.",
                     field="contact_name",
                 )
-            self.result_case = self.desk.cases.log_case(data)
+            self.result_case = self.log(data)
         except DatabaseUnavailableError as exc:  # locked by another desk, disk full, network gone
             self.banner.show_message(str(exc), retry=self.save)
             self.save_draft()
@@ -550,6 +550,10 @@ class NewCaseDialog(QDialog):
         if self.drafts is not None:
             self.drafts.clear()
         self.accept()
+
+    def log(self, data: CaseInput) -> CaseDetail:
+        """Log the case the form describes (a form filled from an email also keeps the email)."""
+        return self.desk.cases.log_case(data)
 
     @classmethod
     def ask(

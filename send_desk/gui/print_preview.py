@@ -102,7 +102,10 @@ class PrintPreview:
         """Return the preview of a whole case, not yet shown."""
         detail = desk.cases.get(case_id)
         by = desk.reporting.generated_by()
-        job = case_job(detail, team=team or configured_team(), printed_by=by, printed_at=desk.now())
+        documents = desk.documents.list(detail.reference)
+        job = case_job(
+            detail, team=team or configured_team(), printed_by=by, printed_at=desk.now(), documents=documents
+        )
         return PrintPreviewDialog(job, parent)
 
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from send_desk.domain.wording import DEFAULT_TEAM, uk_datetime
@@ -11,6 +12,7 @@ from send_desk.reports.annual import annual_figures_html, annual_header, annual_
 from send_desk.reports.case_printout import case_header, case_printout_html, case_title
 from send_desk.reports.weekly import TREND_CHART_URL, weekly_header, weekly_summary_html, weekly_title
 from send_desk.values.cases import CaseDetail
+from send_desk.values.documents import DocumentInfo
 from send_desk.values.figures import AnnualFigures, WeeklySummary
 
 
@@ -42,13 +44,21 @@ def annual_job(figures: AnnualFigures, *, team: str = DEFAULT_TEAM) -> PrintJob:
 
 
 def case_job(
-    detail: CaseDetail, *, team: str = DEFAULT_TEAM, printed_by: str, printed_at: datetime
+    detail: CaseDetail,
+    *,
+    team: str = DEFAULT_TEAM,
+    printed_by: str,
+    printed_at: datetime,
+    documents: Sequence[DocumentInfo] = (),
 ) -> PrintJob:
-    """Return the print job of a whole case."""
+    """Return the print job of a whole case (with the list of its documents)."""
     footer = generated_text(printed_at, printed_by)
+    html = case_printout_html(
+        detail, team=team, printed_by=printed_by, printed_at=uk_datetime(printed_at), documents=documents
+    )
     return PrintJob(
         title=case_title(detail),
-        html=case_printout_html(detail, team=team, printed_by=printed_by, printed_at=uk_datetime(printed_at)),
+        html=html,
         header=case_header(detail, team),
         footer=footer,
     )

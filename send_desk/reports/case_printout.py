@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from send_desk.domain.wording import DASH, uk_date, uk_datetime
 from send_desk.reports.htmlkit import (
     document,
@@ -12,6 +14,7 @@ from send_desk.reports.htmlkit import (
     yes_no,
 )
 from send_desk.values.cases import CaseDetail, ClockView, PersonView, StageView
+from send_desk.values.documents import DocumentInfo
 
 ROLE_TITLES = {"child": "Child or young person", "contact": "Contact", "representative": "Representative"}
 
@@ -122,8 +125,15 @@ def _stage(stage: StageView) -> str:
     return "".join(parts)
 
 
-def case_printout_html(detail: CaseDetail, *, team: str, printed_by: str = "", printed_at: str = "") -> str:
-    """Return the whole case as an HTML document: details, people, stages with clocks, links, timeline."""
+def case_printout_html(
+    detail: CaseDetail,
+    *,
+    team: str,
+    printed_by: str = "",
+    printed_at: str = "",
+    documents: Sequence[DocumentInfo] = (),
+) -> str:
+    """Return the whole case as an HTML document: details, people, stages, links, documents, timeline."""
     d = detail
     parts = [
         f"<h1>{esc(d.reference)}: {esc(d.kind.label)}{f', stage {d.stage}' if d.stages else ''}</h1>",
@@ -175,6 +185,17 @@ def case_printout_html(detail: CaseDetail, *, team: str, printed_by: str = "", p
             [[link.reference, _label(link.kind), _label(link.status), link.summary] for link in d.links],
             widths=(18, 14, 12, 56),
             empty="No linked cases.",
+        ),
+        f"<h2>Documents ({len(documents)})</h2>",
+        table(
+            ["Name", "Type", "Size", "Added", "By"],
+            [
+                [doc.name, doc.media_type, doc.size_text, uk_datetime(doc.added_at, DASH), doc.added_by]
+                for doc in documents
+            ],
+            numeric=(2,),
+            widths=(40, 22, 10, 15, 13),
+            empty="No documents.",
         ),
         f"<h2>Timeline ({len(d.timeline)} entries)</h2>",
         table(

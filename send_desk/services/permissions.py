@@ -34,6 +34,8 @@ class Action(StrEnum):
     RETENTION = "retention"
     RESTORE = "restore"
     BACKUP_KEY = "backup-key"
+    MANAGE_LETTERS = "manage-letters"
+    MANAGE_SETTINGS = "manage-settings"
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ RULES: dict[Action, Rule] = {
     Action.RETENTION: Rule(Role.ADMIN, "anonymise old cases"),
     Action.RESTORE: Rule(Role.ADMIN, "restore a backup"),
     Action.BACKUP_KEY: Rule(Role.ADMIN, "export or import the backup signing key"),
+    Action.MANAGE_LETTERS: Rule(Role.ADMIN, "change letter templates and the email relay"),
+    Action.MANAGE_SETTINGS: Rule(Role.ADMIN, "change the desk's shared settings"),
 }
 """Each action and the lowest role allowed to do it; higher roles may do everything lower ones may."""
 

@@ -9,6 +9,8 @@ What is removed (set to empty) for each case closed before the cut-off:
 - the free text of its stages that is about the family: missed-target reasons, response reasons, pause
   reasons, remedy descriptions and outstanding-action text;
 - the text of every timeline entry (the entry, its time, type, channel and direction stay);
+- every document kept against the case: its bytes and its name (the row stays, marked removed by
+  retention, with its size and type);
 - the body of its audit entries when that body holds anything but dates, statuses, kinds and staff
   logins (the entry itself, who, when and what action, always stays; see migration 0004).
 
@@ -54,6 +56,7 @@ from send_desk.domain.errors import ValidationError
 from send_desk.domain.kinds import CaseKind, CaseStatus
 from send_desk.services import audit
 from send_desk.services.context import ServiceContext
+from send_desk.services.documents import remove_for_retention
 from send_desk.services.permissions import Action, require
 
 RETENTION_YEARS = 6
@@ -138,6 +141,8 @@ class RetentionResult:
     references: tuple[str, ...]
     audit_entries_redacted: int
     compacted: bool
+    documents_removed: int = 0
+    """How many documents kept against these cases were removed (their names and bytes)."""
 
     @property
     def count(self) -> int:
@@ -224,7 +229,7 @@ class RetentionService:
                 select(Case.id, Case.reference).where(self._due(cutoff)).order_by(Case.closed_on, Case.id)
             ).all()
             references = tuple(row[1] for row in due)
-            redacted = self._anonymise_ids(session, [row[0] for row in due], actor.name)
+            redacted, documents = self._anonymise_ids(session, [row[0] for row in due], actor.name)
             if references:
                 audit.record(
                     session,
@@ -237,10 +242,11 @@ class RetentionService:
                         "count": len(references),
                         "references": list(references),
                         "audit_entries_redacted": redacted,
+                        "documents_removed": documents,
                     },
                 )
         compacted = compact_database(self.ctx.db.engine) if compact and references else False
-        return RetentionResult(cutoff, references, redacted, compacted)
+        return RetentionResult(cutoff, references, redacted, compacted, documents)
 
     def reapply(self, references: Sequence[str], *, compact: bool = True) -> tuple[str, ...]:
         """Anonymise again the listed cases where this database still holds them in full.
@@ -264,7 +270,7 @@ class RetentionService:
                 ).all()
             ]
             done = [row[1] for row in rows]
-            redacted = self._anonymise_ids(session, [row[0] for row in rows], login)
+            redacted, documents = self._anonymise_ids(session, [row[0] for row in rows], login)
             if done:
                 audit.record(
                     session,
@@ -272,22 +278,33 @@ class RetentionService:
                     login=login,
                     actor_name=login,
                     action="retention-reapplied",
-                    details={"count": len(done), "references": done, "audit_entries_redacted": redacted},
+                    details={
+                        "count": len(done),
+                        "references": done,
+                        "audit_entries_redacted": redacted,
+                        "documents_removed": documents,
+                    },
                 )
         if compact and done:
             compact_database(self.ctx.db.engine)
         return tuple(done)
 
-    def _anonymise_ids(self, session: Session, ids: Sequence[int], actor_name: str) -> int:
-        """Scrub these cases in batches (overwriting freed pages on SQLite); return audit entries redacted."""
+    def _anonymise_ids(self, session: Session, ids: Sequence[int], actor_name: str) -> tuple[int, int]:
+        """Scrub these cases in batches (overwriting freed pages on SQLite).
+
+        Returns how many audit entries were redacted and how many documents were removed.
+        """
         if ids and self.ctx.db.engine.dialect.name == "sqlite":
             session.execute(text("PRAGMA secure_delete=ON"))
-        redacted = 0
+        redacted = documents = 0
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
             self._scrub(session, chunk, actor_name)
+            documents += remove_for_retention(
+                session, list(chunk), login=self.ctx.actor_login(), now=self.ctx.now()
+            ).count
             redacted += self._redact_audit(session, chunk)
-        return redacted
+        return redacted, documents
 
     def _cutoff(self, closed_before: date | None) -> date:
         cutoff = closed_before or self.default_cutoff()
@@ -452,6 +469,7 @@ def compact_database(engine: Engine) -> bool:
                 "pause",
                 "remedy",
                 "outstanding_action",
+                "case_document",
             ):
                 conn.execute(text(f"VACUUM {table}"))
         return True

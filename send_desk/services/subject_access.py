@@ -15,6 +15,7 @@ from send_desk.services import audit
 from send_desk.services.case_rows import digits, name_key
 from send_desk.services.cases import CaseService
 from send_desk.services.context import ServiceContext
+from send_desk.services.documents import DocumentService
 from send_desk.services.permissions import Action, require
 from send_desk.services.spreadsheet import safe_row
 from send_desk.services.views import case_rows, rag_window
@@ -34,6 +35,14 @@ STAGE_COLUMNS = (
     "Outcome", "Reasons", "Learning", "Extensions", "Pauses", "Remedies", "Actions",
 )  # fmt: skip
 TIMELINE_COLUMNS = ("Reference", "When", "Type", "Channel", "Direction", "Text", "Author")
+DOCUMENT_COLUMNS = (
+    "Reference", "Name", "Type", "Size (bytes)", "SHA-256", "Added", "Added by", "File in the pack",
+)  # fmt: skip
+
+
+def documents_folder(out: Path) -> Path:
+    """Return the folder beside a pack's spreadsheet that holds the cases' documents."""
+    return out.with_name(f"{out.stem} documents")
 
 
 def _contains(column: Any, value: str) -> Any:
@@ -109,7 +118,11 @@ class SubjectAccessService:
             return case_rows(session, ordered, rag_window(session, self.ctx.today()))
 
     def export_pack(self, references: Sequence[str], out: Path) -> Iterator[int]:
-        """Write the whole of each case to one spreadsheet; yield how many cases are written so far."""
+        """Write the whole of each case to one spreadsheet; yield how many cases are written so far.
+
+        The documents kept against the cases are copied into a folder beside the spreadsheet
+        ("<name> documents/<reference>/<file>") and listed on its Documents sheet.
+        """
         from openpyxl import Workbook
 
         references = list(dict.fromkeys(r.strip().upper() for r in references if r.strip()))
@@ -130,20 +143,32 @@ class SubjectAccessService:
                 details={"count": len(references), "references": references},
             )
         cases = CaseService(self.ctx)
+        documents = DocumentService(self.ctx)
+        out = Path(out)
+        folder = documents_folder(out)
         workbook = Workbook(write_only=True)
-        sheets = {title: workbook.create_sheet(title) for title in ("Cases", "People", "Stages", "Timeline")}
-        for title, columns in zip(
-            sheets, (CASE_COLUMNS, PEOPLE_COLUMNS, STAGE_COLUMNS, TIMELINE_COLUMNS), strict=True
-        ):
+        titles = ("Cases", "People", "Stages", "Timeline", "Documents")
+        sheets = {title: workbook.create_sheet(title) for title in titles}
+        columns_of = (CASE_COLUMNS, PEOPLE_COLUMNS, STAGE_COLUMNS, TIMELINE_COLUMNS, DOCUMENT_COLUMNS)
+        for title, columns in zip(sheets, columns_of, strict=True):
             sheets[title].append(list(columns))
         for done, reference in enumerate(references, start=1):
             detail = cases.get_by_reference(reference)
             for title, rows in pack_rows(detail).items():
                 for row in rows:
                     sheets[title].append(safe_row(sheets[title], row))
+            for document in documents.list(reference):
+                target = folder / reference / document.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(documents.content(reference, document.id))
+                row = [
+                    reference, document.name, document.media_type, document.size, document.sha256,
+                    document.added_at.replace(tzinfo=None), document.added_by,
+                    str(target.relative_to(out.parent)),
+                ]  # fmt: skip
+                sheets["Documents"].append(safe_row(sheets["Documents"], row))
             if done % 50 == 0:
                 yield done
-        out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(out.name + ".part")
         workbook.save(tmp)

@@ -139,4 +139,30 @@ def test_subject_access_finds_and_packs(
     )
     assert isinstance(found, dict)
     assert [c["reference"] for c in found["cases"]] == [complaint.reference]
-    assert load_workbook(out).sheetnames == ["Cases", "People", "Stages", "Timeline"]
+    assert load_workbook(out).sheetnames == ["Cases", "People", "Stages", "Timeline", "Documents"]
+
+
+def test_retention_says_how_many_documents_it_removed(
+    desk: Desk, old_case: CaseDetail, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    desk.documents.add(old_case.reference, "Jo's letter.pdf", b"%PDF letter")
+    desk.documents.add(old_case.reference, "call.eml", b"From: jo@example.org\r\n\r\nHello")
+    db = ["--database", database_url]
+    assert run([*db, "retention", "--apply", "--before", "2020-01-01"], capsys) == (
+        "Anonymised 1 case(s) closed before 01/01/2020. Removed the 2 document(s) kept against them.\n"
+    )
+    assert desk.documents.list(old_case.reference) == []
+
+
+def test_subject_access_pack_says_where_the_documents_are(
+    desk: Desk, complaint: CaseDetail, database_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    desk.documents.add(complaint.reference, "response.pdf", b"%PDF response")
+    out = tmp_path / "pack.xlsx"
+    text = run(
+        ["--database", database_url, "subject-access", "--email", "jo.bloggs@example.org", "--out", str(out)],
+        capsys,
+    )
+    folder = tmp_path / "pack documents"
+    assert text.endswith(f"Wrote the pack of 1 case(s) to {out}. Their documents are in {folder}.\n")
+    assert (folder / complaint.reference / "response.pdf").read_bytes() == b"%PDF response"

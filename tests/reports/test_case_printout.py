@@ -54,3 +54,21 @@ def test_case_printout_of_a_bare_case(desk: Desk) -> None:
     assert "No extension." in html
     assert "No linked cases." in html
     assert "Not recorded." in html  # no representative
+    assert "Documents (0)" in html
+    assert "No documents." in html
+
+
+def test_case_printout_lists_the_cases_documents(desk: Desk) -> None:
+    case = desk.cases.log_case(complaint_input(date(2026, 11, 20)))
+    desk.documents.add(case.reference, "Jo's email.eml", b"From: jo@example.org\r\n\r\nHello")
+    desk.documents.add(case.reference, "scan.pdf", bytes(3 * 1024 * 1024 // 2))
+    removed = desk.documents.add(case.reference, "wrong.pdf", b"x")
+    desk.documents.remove(case.reference, removed.id)
+    html = case_printout_html(case, team="T", documents=desk.documents.list(case.reference))
+    assert "Documents (2)" in html
+    assert (
+        "<td>Jo&#x27;s email.eml</td><td>message/rfc822</td><td class=num>29 bytes</td>"
+        "<td>27/11/2026 10:00</td><td>sam.patel</td>"
+    ) in html.replace("\n", "")
+    assert "<td>scan.pdf</td><td>application/pdf</td><td class=num>1.5 MB</td>" in html.replace("\n", "")
+    assert "wrong.pdf" not in html

@@ -67,7 +67,7 @@ def test_export_pack_holds_the_whole_of_each_case(
     out = tmp_path / "pack.xlsx"
     assert list(finder.export_pack(found, out))[-1] == 2
     book = load_workbook(out)
-    assert book.sheetnames == ["Cases", "People", "Stages", "Timeline"]
+    assert book.sheetnames == ["Cases", "People", "Stages", "Timeline", "Documents"]
     cases_rows = list(book["Cases"].iter_rows(values_only=True))
     assert {r[0] for r in cases_rows[1:]} == set(found)
     people = list(book["People"].iter_rows(values_only=True))
@@ -94,3 +94,31 @@ def test_export_pack_refuses_unknown_references(manager_desk: Desk, tmp_path: Pa
 def test_officer_cannot_search_everyone(officer_desk: Desk, cases: dict[str, CaseDetail]) -> None:
     with pytest.raises(PermissionDeniedError, match="search every case for a person"):
         SubjectAccessService(officer_desk.ctx).find_mentions(name="Bloggs")
+
+
+def test_export_pack_includes_the_cases_documents(
+    desk: Desk, manager_desk: Desk, cases: dict[str, CaseDetail], tmp_path: Path
+) -> None:
+    reference = cases["complaint"].reference
+    letter = b"%PDF-1.4 the stage 1 response to Jo Bloggs" + bytes(range(256))
+    kept = desk.documents.add(reference, "stage 1 response.pdf", letter)
+    gone = desk.documents.add(reference, "wrong family.pdf", b"not theirs")
+    desk.documents.remove(reference, gone.id, reason="Put on the wrong case")
+    out = tmp_path / "pack.xlsx"
+    list(SubjectAccessService(manager_desk.ctx).export_pack([reference], out))
+    copied = tmp_path / "pack documents" / reference / "stage 1 response.pdf"
+    assert copied.read_bytes() == letter
+    assert [p.name for p in copied.parent.iterdir()] == ["stage 1 response.pdf"]
+    rows = list(load_workbook(out)["Documents"].iter_rows(values_only=True))
+    assert rows[1:] == [
+        (
+            reference,
+            "stage 1 response.pdf",
+            "application/pdf",
+            len(letter),
+            kept.sha256,
+            kept.added_at.replace(tzinfo=None),
+            "sam.patel",
+            f"pack documents/{reference}/stage 1 response.pdf",
+        )
+    ]

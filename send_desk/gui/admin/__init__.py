@@ -81,6 +81,24 @@ def _retention() -> type[AdminDialog]:
     return RetentionDialog
 
 
+def _templates() -> type[AdminDialog]:
+    from send_desk.gui.admin.templates import TemplatesDialog
+
+    return TemplatesDialog
+
+
+def _email_relay() -> type[AdminDialog]:
+    from send_desk.gui.admin.email_relay import EmailRelayDialog
+
+    return EmailRelayDialog
+
+
+def _documents() -> type[AdminDialog]:
+    from send_desk.gui.admin.documents import DocumentSettingsDialog
+
+    return DocumentSettingsDialog
+
+
 ADMIN_MENU: tuple[AdminEntry, ...] = (
     AdminEntry("&Staff and roles…", Action.MANAGE_STAFF, _staff),
     AdminEntry("&Target policies…", Action.MANAGE_POLICIES, _policies),
@@ -89,6 +107,9 @@ ADMIN_MENU: tuple[AdminEntry, ...] = (
     AdminEntry("Audit &trail…", Action.VIEW_AUDIT, _audit),
     AdminEntry("Subject access &finder…", Action.SUBJECT_ACCESS, _subject_access),
     AdminEntry("&Retention…", Action.RETENTION, _retention),
+    AdminEntry("Letter te&mplates…", Action.MANAGE_LETTERS, _templates),
+    AdminEntry("&Email relay…", Action.MANAGE_LETTERS, _email_relay),
+    AdminEntry("&Documents…", Action.MANAGE_SETTINGS, _documents),
 )
 """Every administration screen, in menu order."""
 

@@ -25,6 +25,7 @@ from send_desk.gui.tasks import Progress, TaskRunner
 from send_desk.gui.widgets import DateField
 from send_desk.services.permissions import Action
 from send_desk.services.retention import RetentionItem, RetentionResult
+from send_desk.services.subject_access import documents_folder
 from send_desk.values.cases import CaseRow
 
 
@@ -128,7 +129,17 @@ class RetentionDialog(AdminDialog):
 
     def _done(self, result: RetentionResult) -> None:
         self.model.set_rows([])
-        self.message.say(f"Anonymised {result.count} case(s).")
+        removed = result.documents_removed
+        self.message.say(
+            f"Anonymised {result.count} case(s)."
+            + (f" Removed the {removed} document(s) kept against them." if removed else "")
+        )
+
+
+def documents_note(pack: Path) -> str:
+    """Return where a subject-access pack's documents were copied, or nothing when there were none."""
+    folder = documents_folder(pack)
+    return f" Their documents are in {folder}." if folder.is_dir() else ""
 
 
 class SubjectAccessDialog(AdminDialog):
@@ -219,7 +230,7 @@ class SubjectAccessDialog(AdminDialog):
 
         self.runner.run_steps(
             steps,
-            on_done=lambda n: self.message.say(f"Wrote {n} case(s) to {path}."),
+            on_done=lambda n: self.message.say(f"Wrote {n} case(s) to {path}." + documents_note(path)),
             on_error=self.message.error,
             label="Writing the pack…",
         )

@@ -232,6 +232,20 @@ def test_retention_dialog_previews_then_anonymises(
     assert desk.cases.get(old.id).anonymised
 
 
+def test_retention_dialog_says_how_many_documents_went(qtbot: Any, desk: Desk, clock: FakeClock) -> None:
+    clock.set_date(date(2019, 6, 3))
+    old = desk.cases.log_case(complaint_input(received=date(2019, 5, 28)))
+    desk.documents.add(old.reference, "letter.pdf", b"%PDF")
+    desk.cases.close(old.id, code=ClosureCode.WITHDRAWN, on=date(2019, 6, 3), expected_version=old.version)
+    clock.set_date(date(2026, 11, 27))
+    dialog = RetentionDialog(desk, runner=TaskRunner(inline=True))
+    qtbot.addWidget(dialog)
+    dialog.confirm = lambda question: True  # type: ignore[method-assign]
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == "Anonymised 1 case(s). Removed the 1 document(s) kept against them."
+
+
 def test_subject_access_dialog_finds_and_exports(
     qtbot: Any, qtmodeltester: Any, manager_desk: Desk, complaint: CaseDetail, tmp_path: Path
 ) -> None:
