@@ -208,7 +208,7 @@ def test_a_really_full_disk_fails_plainly_and_writes_nothing(
     filler = tiny_disk / "filler.bin"
     try:
         desk.cases.log_case(new_case())  # WAL and shared memory exist before the disk fills up
-        with filler.open("wb") as out:
+        with filler.open("wb", buffering=0) as out:  # unbuffered: closing has nothing left to flush
             try:
                 while True:
                     out.write(b"\0" * 65536)
