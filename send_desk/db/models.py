@@ -521,6 +521,15 @@ class DeskSetting(Base):
     updated_by: Mapped[str] = mapped_column(String(120), default="")
 
 
+class CompactionOwed(Base):
+    """A table retention changed that still needs compacting (written with the anonymising, cleared after)."""
+
+    __tablename__ = "compaction_owed"
+
+    table_name: Mapped[str] = mapped_column(String(63), primary_key=True)
+    owed_since: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class StaffAlias(Base):
     """Another name a team's tracker gives a member of staff ("JS"), kept so the next import knows it."""
 

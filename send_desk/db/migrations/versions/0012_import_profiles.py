@@ -4,7 +4,7 @@
 - import_profile: a named set of choices, found by a hash of the sheet's folded headers.
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0014
 Create Date: 2026-12-02 05:40:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision = "0012"
-down_revision = "0009"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
