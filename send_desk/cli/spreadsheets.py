@@ -7,10 +7,12 @@ import sys
 from typing import Any
 
 from send_desk.cli.common import CliError, Globals, desk_for, iso_date, print_json
+from send_desk.domain.import_words import VALUE_FIELDS
 from send_desk.domain.kinds import CaseKind
 from send_desk.paths import typed_path
-from send_desk.reports.sheet_fields import CASE_COLUMNS, FIELDS, IGNORE
+from send_desk.reports.sheet_fields import CASE_COLUMNS, FIELD_LABELS, FIELDS, IGNORE
 from send_desk.services.spreadsheets import ImportResult
+from send_desk.services.tracker_import import field_for_name
 from send_desk.values.cases import CaseFilter
 
 
@@ -43,13 +45,33 @@ def register(subparsers: Any) -> None:
 
     imp = subparsers.add_parser("import", help="import cases from an Excel tracker (.xlsx)")
     imp.add_argument("file", metavar="FILE.xlsx")
-    imp.add_argument("--sheet", metavar="NAME")
+    imp.add_argument(
+        "--sheet",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a sheet to import (repeatable; hidden sheets only when named). Default: every visible "
+        "sheet with the same headers",
+    )
     imp.add_argument(
         "--map",
         action="append",
         default=[],
         metavar='"Header=field"',
         help=f"map a column to a field ({', '.join(FIELDS)}) or to {IGNORE}",
+    )
+    imp.add_argument(
+        "--value",
+        action="append",
+        default=[],
+        metavar='"Field:Their word=Desk value"',
+        help='map a word of the sheet to the desk\'s, e.g. "Category:Transport=SEND transport" or '
+        '"Officer:JS=jsmith" (or =unassigned); repeatable',
+    )
+    imp.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="use the saved import profile NAME, and save this import's choices under it",
     )
     imp.add_argument("--dry-run", action="store_true", help="check every row but write nothing")
     imp.add_argument("--json", action="store_true")
@@ -71,6 +93,27 @@ def parse_maps(items: list[str]) -> dict[str, str]:
             )
         mapping[header.strip()] = name
     return mapping
+
+
+def parse_values(items: list[str]) -> dict[str, dict[str, str]]:
+    """Return field → their word → desk word from repeated `--value "Field:Their word=Desk value"`."""
+    values: dict[str, dict[str, str]] = {}
+    for item in items:
+        name, colon, rest = item.partition(":")
+        theirs, equals, desk = rest.rpartition("=")
+        if not colon or not equals or not theirs.strip() or not desk.strip():
+            raise CliError(
+                f'--value {item!r} must look like "Field:Their word=Desk value", '
+                'e.g. "Category:Transport=SEND transport".'
+            )
+        field_id = field_for_name(name)
+        if field_id is None or field_id not in VALUE_FIELDS:
+            fields = ", ".join(f for f in VALUE_FIELDS if f in FIELDS)
+            raise CliError(
+                f"--value {item!r}: '{name.strip()}' is not a field with set values; use {fields}."
+            )
+        values.setdefault(field_id, {})[theirs.strip()] = desk.strip()
+    return values
 
 
 def run_export(args: argparse.Namespace, g: Globals) -> int:
@@ -132,9 +175,17 @@ def run_export(args: argparse.Namespace, g: Globals) -> int:
 def run_import(args: argparse.Namespace, g: Globals) -> int:
     """Validate the tracker and, unless --dry-run, import the accepted rows; report the rejected ones."""
     mapping = parse_maps(args.map)
+    values = parse_values(args.value)
     desk = desk_for(g)
     try:
-        result = desk.imports.run(typed_path(args.file), mapping, args.dry_run, sheet=args.sheet)
+        result = desk.imports.run(
+            typed_path(args.file),
+            mapping,
+            args.dry_run,
+            sheet=args.sheet or None,
+            values=values,
+            profile=args.profile,
+        )
     finally:
         desk.close()
     if args.json:
@@ -146,7 +197,12 @@ def run_import(args: argparse.Namespace, g: Globals) -> int:
 
 def print_result(result: ImportResult) -> None:
     """Print what the import did in plain words."""
-    where = f"sheet '{result.sheet}', headers on row {result.header_row}"
+    sheets = result.sheets or [result.sheet]
+    where = (
+        f"sheet '{result.sheet}', headers on row {result.header_row}"
+        if len(sheets) == 1
+        else f"sheets {', '.join(repr(s) for s in sheets)}"
+    )
     if result.dry_run:
         print(f"Dry run ({where}): {result.accepted:,} rows would be imported; nothing was written.")
     else:
@@ -158,7 +214,19 @@ def print_result(result: ImportResult) -> None:
     if result.rejected:
         print(f"Rejected {len(result.rejected):,} rows:")
         for rejected in result.rejected:
-            print(f"  row {rejected.row}: {'; '.join(rejected.errors)}")
+            at = f"'{rejected.sheet}' row {rejected.row}" if rejected.sheet else f"row {rejected.row}"
+            print(f"  {at}: {'; '.join(rejected.errors)}")
+    if result.unknown_values:
+        print('Words the desk does not know (map each with --value "Field:Their word=Desk value"):')
+        for unknown in result.unknown_values:
+            hint = f" - suggested: {unknown.suggestion}" if unknown.suggestion else ""
+            print(f"  {FIELD_LABELS[unknown.field]}: '{unknown.value}' ({unknown.rows:,} rows){hint}")
+    if result.notes or result.contacts:
+        print(f"Kept {result.notes:,} notes and {result.contacts:,} contacts on the cases' timelines.")
+    if result.profile_saved:
+        print(f"Saved these choices as the import profile '{result.profile}'.")
+    elif result.profiles_offered:
+        print(f"A saved profile fits these headers: use --profile {result.profiles_offered[0]!r}.")
     if result.ignored_columns:
         print(f"Columns left out: {', '.join(result.ignored_columns)}")
     for warning in result.warnings:

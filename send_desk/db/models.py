@@ -547,3 +547,29 @@ class CompactionOwed(Base):
 
     table_name: Mapped[str] = mapped_column(String(63), primary_key=True)
     owed_since: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class StaffAlias(Base):
+    """Another name a team's tracker gives a member of staff ("JS"), kept so the next import knows it."""
+
+    __tablename__ = "staff_alias"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ImportProfile(Base):
+    """A named set of import choices (columns and values), found again by the sheet's headers."""
+
+    __tablename__ = "import_profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    headers_key: Mapped[str] = mapped_column(String(64), index=True)
+    headers: Mapped[str] = mapped_column(Text, default="[]")
+    columns: Mapped[str] = mapped_column(Text, default="{}")
+    value_map: Mapped[str] = mapped_column(Text, default="{}")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(String(120), default="")

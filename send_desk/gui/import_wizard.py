@@ -2,14 +2,15 @@
 
 Entry point: `ImportWizard.ask(parent, desk)` returns the `ImportResult` of a finished import, or None.
 Pages: 1 file (and sheet), 2 mapping (a combo over each column of a preview of the first rows),
-3 check (a dry run listing rejected rows with their sheet row numbers and reasons); Finish imports the
-accepted rows in one transaction. Checking and importing run on the task runner, off the GUI thread.
+3 values (every word of the sheet the desk does not know, once, with its rows and a suggested desk value
+to confirm or change; a saved profile that fits the headers is offered, and the choices can be saved as
+one), 4 check (a dry run listing rejected rows with their sheet row numbers and reasons); Finish imports
+the accepted rows in one transaction. Checking and importing run on the task runner, off the GUI thread.
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import SendDeskError
+from send_desk.domain.import_words import UNASSIGNED
 from send_desk.gui.errors import show_error
 from send_desk.gui.tasks import TaskRunner
 from send_desk.paths import typed_path
@@ -41,13 +43,27 @@ from send_desk.values.cases import CaseFilter
 from send_desk.values.progress import Progress
 
 LEAVE_OUT = "(leave out)"
+NO_PROFILE = "(none: match the words here)"
+KEEP_WORD = "(leave it: reject these rows)"
+NO_OFFICER = "Unassigned (no officer)"
 
 
 def import_steps(
-    desk: Desk, path: Path, layout: SheetLayout, *, dry_run: bool
+    desk: Desk,
+    path: Path,
+    layout: SheetLayout,
+    *,
+    dry_run: bool,
+    values: dict[str, dict[str, str]] | None = None,
+    profile: str | None = None,
 ) -> Generator[Progress, None, ImportResult]:
     """Run a check or an import as GUI progress steps (called on the worker thread)."""
-    return (yield from desk.imports.steps(path, dry_run=dry_run, layout=layout))
+    columns = {header: field for field, header in layout.fields().items()}
+    return (
+        yield from desk.imports.steps(
+            path, columns, dry_run=dry_run, layout=layout, values=values, profile=profile
+        )
+    )
 
 
 class FilePage(QWizardPage):
@@ -179,7 +195,146 @@ class MappingPage(QWizardPage):
             return False
         layout = self.owner.layout_
         assert layout is not None
-        self.owner.layout_ = replace(layout, mapping=self.mapping())
+        self.owner.layout_ = layout.with_mapping(self.mapping())
+        return True
+
+
+class ValuesPage(QWizardPage):
+    """List each word of the sheet the desk does not know, once, with a desk value to confirm or change."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        """Build the page."""
+        super().__init__()
+        self.owner = wizard
+        self.setTitle("Match the team's words")
+        self.setSubTitle(
+            "These words in the mapped columns are not the desk's own. Each has a suggestion; confirm or "
+            "change it. Initials matched to a member of staff are remembered for the next import. A word "
+            "left as it is rejects its rows."
+        )
+        self.profile_box = QComboBox()
+        self.profile_box.setAccessibleName("Import profile")
+        self.profile_box.currentIndexChanged.connect(self._profile_changed)
+        self.summary = QLabel("Reading the sheet…")
+        self.summary.setWordWrap(True)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Column", "Their word", "Rows", "Desk value"])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAccessibleName("Words the desk does not know")
+        self.save_edit = QLineEdit()
+        self.save_edit.setAccessibleName("Save the choices as a profile named")
+        self.save_edit.setPlaceholderText("a name, e.g. Team tracker (leave empty not to save)")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Profile"))
+        top.addWidget(self.profile_box, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(QLabel("Save the choices as the profile"))
+        bottom.addWidget(self.save_edit, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+        self.combos: list[tuple[str, str, QComboBox]] = []
+        self.scanned = False
+        self._filling = False
+
+    def initializePage(self) -> None:
+        """Offer the profiles (one that fits the headers first) and scan the sheet's words."""
+        layout = self.owner.layout_
+        assert layout is not None
+        self._filling = True
+        self.profile_box.clear()
+        self.profile_box.addItem(NO_PROFILE, None)
+        offered = self.owner.service.profiles_for(layout)
+        for name in offered + [n for n in self.owner.service.profile_names() if n not in offered]:
+            self.profile_box.addItem(name, name)
+        self.profile_box.setCurrentIndex(1 if offered else 0)
+        self._filling = False
+        self.save_edit.setText(offered[0] if offered else "")
+        self._profile_changed()
+
+    def _profile_changed(self) -> None:
+        if self._filling:
+            return
+        name = self.profile_box.currentData()
+        self.owner.values_ = self.owner.service.profile(name).values if name else {}
+        if name:
+            self.save_edit.setText(name)
+        self.scan()
+
+    def scan(self) -> None:
+        """Check every row with the chosen words and list the words still unknown."""
+        self.scanned = False
+        self.completeChanged.emit()
+        self.summary.setText("Reading the sheet…")
+        layout = self.owner.layout_
+        assert layout is not None
+        values = self.owner.values_
+        self.owner.task = self.owner.runner.run_steps(
+            lambda: import_steps(
+                self.owner.desk, self.owner.file_page.path(), layout, dry_run=True, values=values
+            ),
+            on_done=self.show_words,
+            on_error=self._failed,
+            label="Reading the sheet…",
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        self.summary.setText(f"The sheet could not be read: {error}")
+        show_error(self, error)
+
+    def show_words(self, result: ImportResult) -> None:
+        """Fill the table: one row per unknown word, its suggestion chosen."""
+        vocabulary = self.owner.service.vocabulary()
+        unknown = result.unknown_values
+        self.table.setRowCount(len(unknown))
+        self.combos = []
+        for row, word in enumerate(unknown):
+            self.table.setItem(row, 0, QTableWidgetItem(FIELD_LABELS[word.field]))
+            self.table.setItem(row, 1, QTableWidgetItem(word.value))
+            self.table.setItem(row, 2, QTableWidgetItem(f"{word.rows:,}"))
+            box = QComboBox()
+            box.setAccessibleName(f"Desk value for {word.value}")
+            box.addItem(KEEP_WORD, None)
+            vocab = vocabulary[word.field]
+            names = vocab.names or ("",) * len(vocab.choices)
+            for choice, name in zip(vocab.choices, names, strict=True):
+                text = f"{name} ({choice})" if name else choice
+                box.addItem(NO_OFFICER if word.field == "officer" and choice == UNASSIGNED else text, choice)
+            if word.suggestion is not None:
+                box.setCurrentIndex(max(0, box.findData(word.suggestion)))
+            self.table.setCellWidget(row, 3, box)
+            self.combos.append((word.field, word.value, box))
+        self.table.resizeColumnsToContents()
+        known = sum(len(words) for words in self.owner.values_.values())
+        parts = [
+            f"{len(unknown):,} words to match."
+            if unknown
+            else "Every word in the mapped columns is the desk's."
+        ]
+        if known:
+            parts.append(f"{known:,} words are matched by the profile.")
+        self.summary.setText(" ".join(parts))
+        self.scanned = True
+        self.completeChanged.emit()
+
+    def values(self) -> dict[str, dict[str, str]]:
+        """Return field → their word → desk word: the profile's, then the choices made here."""
+        chosen = {field: dict(words) for field, words in self.owner.values_.items()}
+        for field, word, box in self.combos:
+            if box.currentData() is not None:
+                chosen.setdefault(field, {})[word] = box.currentData()
+        return chosen
+
+    def isComplete(self) -> bool:
+        """Allow Next once the sheet's words are read."""
+        return self.scanned
+
+    def validatePage(self) -> bool:
+        """Keep the choices for the check and the import."""
+        self.owner.values_ = self.values()
+        self.owner.profile_ = self.save_edit.text().strip() or None
         return True
 
 
@@ -214,8 +369,11 @@ class CheckPage(QWizardPage):
         self.completeChanged.emit()
         layout = self.owner.layout_
         assert layout is not None
+        values = self.owner.values_
         self.owner.task = self.owner.runner.run_steps(
-            lambda: import_steps(self.owner.desk, self.owner.file_page.path(), layout, dry_run=True),
+            lambda: import_steps(
+                self.owner.desk, self.owner.file_page.path(), layout, dry_run=True, values=values
+            ),
             on_done=self.show_result,
             on_error=self._failed,
             label="Checking the spreadsheet…",
@@ -242,7 +400,8 @@ class CheckPage(QWizardPage):
         shown = result.rejected[:5000]
         self.table.setRowCount(len(shown))
         for index, rejected in enumerate(shown):
-            self.table.setItem(index, 0, QTableWidgetItem(str(rejected.row)))
+            where = f"{rejected.sheet}, row {rejected.row}" if rejected.sheet else str(rejected.row)
+            self.table.setItem(index, 0, QTableWidgetItem(where))
             self.table.setItem(index, 1, QTableWidgetItem("; ".join(rejected.errors)))
         self.table.resizeRowsToContents()
         self.completeChanged.emit()
@@ -262,13 +421,16 @@ class ImportWizard(QWizard):
         self.service = desk.imports
         self.runner = runner or getattr(parent, "runner", None) or TaskRunner(self)
         self.layout_: SheetLayout | None = None
+        self.values_: dict[str, dict[str, str]] = {}
+        self.profile_: str | None = None
         self.task: Any = None
         self.result_: ImportResult | None = None
         self.setWindowTitle("Import a tracker")
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
+        self.values_page = ValuesPage(self)
         self.check_page = CheckPage(self)
-        for page in (self.file_page, self.mapping_page, self.check_page):
+        for page in (self.file_page, self.mapping_page, self.values_page, self.check_page):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.FinishButton, "Import")
         self.resize(900, 560)
@@ -280,8 +442,11 @@ class ImportWizard(QWizard):
             super().accept()
             return
         self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
+        values, profile = self.values_, self.profile_
         self.task = self.runner.run_steps(
-            lambda: import_steps(self.desk, self.file_page.path(), layout, dry_run=False),
+            lambda: import_steps(
+                self.desk, self.file_page.path(), layout, dry_run=False, values=values, profile=profile
+            ),
             on_done=self._imported,
             on_error=self._failed,
             label="Importing…",

@@ -1307,6 +1307,25 @@ def _check_length(value: Any, field_id: str, spec: ImportField | None) -> None:
         )
 
 
+CACHED_FIELDS = frozenset(
+    {
+        "kind",
+        "stage",
+        "channel",
+        "received",
+        "child_dob",
+        "category",
+        "officer",
+        "acknowledged",
+        "responded",
+        "outcome",
+    }
+)
+"""Fields whose cells repeat (words, dates), so a reader may keep their parsed values (see `parse_row`)."""
+CACHE_SIZE = 200_000
+_MISSING = object()
+
+
 @dataclass(frozen=True)
 class ParsedRow:
     """One sheet row read as fields: `values` holds parsed values, `errors` the plain-words reasons."""
@@ -1314,14 +1333,39 @@ class ParsedRow:
     row: int
     values: dict[str, Any]
     errors: tuple[str, ...]
+    sheet: str = ""
+    extras: tuple[tuple[int, Any, Any], ...] = ()
+    """Cells of the columns kept beyond the fields: (column, value, the value of its date column)."""
 
 
-def parse_row(row_number: int, cells: Mapping[str, Any], today: date) -> ParsedRow:
-    """Parse the mapped cells of one row into field values, collecting every problem."""
+def parse_row(
+    row_number: int,
+    cells: Mapping[str, Any],
+    today: date,
+    *,
+    sheet: str = "",
+    extras: tuple[tuple[int, Any, Any], ...] = (),
+    cache: dict[tuple[str, type, Any], Any] | None = None,
+) -> ParsedRow:
+    """Parse the mapped cells of one row into field values, collecting every problem.
+
+    `cache` keeps the parsed value of each (field, cell) seen, for a reader of many rows whose words
+    and dates repeat (only fields in `CACHED_FIELDS`, and only values that parsed).
+    """
     values: dict[str, Any] = {}
     errors: list[str] = []
     implied: int | None = None
     for field_id, raw in cells.items():
+        if cache is not None and field_id in CACHED_FIELDS:
+            try:
+                known = cache.get((field_id, raw.__class__, raw), _MISSING)
+            except TypeError:  # an unhashable cell value
+                known = _MISSING
+            if known is not _MISSING:
+                if field_id == "kind" and known is not None:
+                    known, implied = known[0], known[1]
+                values[field_id] = known
+                continue
         label, spec = IMPORT_FIELDS.get(field_id, (field_id, None))
         try:
             if isinstance(raw, str) and len(raw) > MAX_CELL:
@@ -1330,6 +1374,8 @@ def parse_row(row_number: int, cells: Mapping[str, Any], today: date) -> ParsedR
                 )
             value: Any = spec.parse(raw, today) if spec is not None else _plain_text(raw)
             _check_length(value, field_id, spec)
+            if cache is not None and field_id in CACHED_FIELDS and len(cache) < CACHE_SIZE:
+                cache[(field_id, raw.__class__, raw)] = value  # True == 1, kept apart
             if field_id == "kind" and value is not None:
                 value, implied = value[0], value[1]  # "Stage 2 complaint" names the stage too
             values[field_id] = value
@@ -1346,7 +1392,7 @@ def parse_row(row_number: int, cells: Mapping[str, Any], today: date) -> ParsedR
         label, spec = IMPORT_FIELDS[field_id]
         if values.get(field_id) is None and not any(e.startswith(label) for e in errors):
             errors.append(f"{label}: {spec.required}")
-    return ParsedRow(row_number, values, tuple(errors))
+    return ParsedRow(row_number, values, tuple(errors), sheet, extras)
 
 
 def case_input(values: Mapping[str, Any]) -> CaseInput:

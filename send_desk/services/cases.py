@@ -157,7 +157,12 @@ class CaseService:
             return references
 
     def log_bulk(
-        self, inputs: Sequence[CaseInput], *, action: str = "import", chunk: int = BULK_CHUNK
+        self,
+        inputs: Sequence[CaseInput],
+        *,
+        action: str = "import",
+        chunk: int = BULK_CHUNK,
+        also: Callable[[Session, int, list[int]], None] | None = None,
     ) -> Generator[int, None, list[str]]:
         """Log many cases in one transaction with bulk inserts, yielding how many are written so far.
 
@@ -165,6 +170,8 @@ class CaseService:
         unit of work: look-ups are cached, references reserved at once, rows inserted `chunk` at a time.
         All or nothing: an error, or closing the generator before it returns, rolls everything back.
         Linking to other cases is not supported (use `log_many`). Returns the references in input order.
+        `also(session, start, ids)` is called after each chunk (its first input's index, the new case ids)
+        to write what else belongs to those cases in the same transaction.
         """
         today = self.ctx.today()
         now = self.ctx.now()
@@ -183,7 +190,9 @@ class CaseService:
             for start in range(0, len(inputs), chunk):
                 part = inputs[start : start + chunk]
                 refs = [_given_reference(data) or next(generated) for data in part]
-                rows.write(part, refs)
+                ids = rows.write(part, refs)
+                if also is not None:
+                    also(session, start, ids)
                 references.extend(refs)
                 yield len(references)
             return references
@@ -826,8 +835,8 @@ class _BulkRows:
             found = self.categories[key] = self.service._category(self.session, name).id
         return found
 
-    def write(self, inputs: Sequence[CaseInput], references: Sequence[str]) -> None:
-        """Insert the cases, their stages, people and audit entries."""
+    def write(self, inputs: Sequence[CaseInput], references: Sequence[str]) -> list[int]:
+        """Insert the cases, their stages, people and audit entries; return the new case ids."""
         batch: list[CaseRows] = []
         officers: list[str | None] = []
         for data, reference in zip(inputs, references, strict=True):
@@ -839,6 +848,7 @@ class _BulkRows:
             for case_id, rows, officer in zip(ids, batch, officers, strict=True)
         ]
         audit.write_rows(self.session, audit_rows)
+        return ids
 
     def rows(self, data: CaseInput, reference: str) -> CaseRows:
         """Return the rows of one case, as `CaseService._log` would save them."""

@@ -19,13 +19,11 @@ left out.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import hmac
-import re
 import secrets
 from collections.abc import Generator, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import date
 from operator import itemgetter
 from pathlib import Path
@@ -42,31 +40,20 @@ from send_desk.domain.policy import TargetPolicy
 from send_desk.reports.case_history import relationship_label
 from send_desk.reports.sheet_fields import (
     DEFAULT_COLUMNS,
-    FIELD_LABELS,
-    FIELDS,
     IGNORE,
     PSEUDONYMS,
-    REQUIRED_FIELDS,
     STAGE_SHEET_FIELDS,
     CaseLine,
-    ParsedRow,
-    case_history,
-    case_input,
-    check_mapping_overrides,
     choose_columns,
-    label_for,
 )
 from send_desk.reports.xlsx_export import ExportAbout, ExportSummary, write_cases_csv, write_cases_xlsx
-from send_desk.reports.xlsx_import import MAX_ROWS, SheetLayout, TrackerReader, read_layout
-from send_desk.services.case_replay import FULL_HISTORY, for_replay, replay_history, replayable
-from send_desk.services.cases import CaseService, validate_case_input
 from send_desk.services.context import UK, ServiceContext
 from send_desk.services.export_extras import EXTRA_FIELDS, stage_extras
 from send_desk.services.export_log import ExportKind, ExportLogService
 from send_desk.services.policies import policy_from_row
 from send_desk.services.register import RegisterService
 from send_desk.services.views import RagWindow, rag_window
-from send_desk.values.cases import CaseFilter, CaseInput
+from send_desk.values.cases import CaseFilter
 from send_desk.values.progress import Progress
 
 EXPORT_BATCH = 5000
@@ -482,269 +469,12 @@ def _line(
     return CaseLine(*_LINE_VALUES(v))
 
 
-# ----- import --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class RejectedRow:
-    """A sheet row that was not imported, with every reason in plain words."""
-
-    row: int
-    errors: tuple[str, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        """Return the row as `{row, errors}`."""
-        return {"row": self.row, "errors": list(self.errors)}
-
-
-@dataclass(frozen=True)
-class SkippedRow:
-    """A sheet row whose reference is already on the desk."""
-
-    row: int
-    reference: str
-
-
-@dataclass
-class ImportResult:
-    """What an import did (or, on a dry run, would do)."""
-
-    path: Path
-    sheet: str
-    header_row: int
-    mapping: dict[str, str]
-    dry_run: bool
-    accepted: int = 0
-    imported: int = 0
-    rejected: list[RejectedRow] = field(default_factory=list)
-    skipped_existing: list[SkippedRow] = field(default_factory=list)
-    blank_rows: int = 0
-    rows_read: int = 0
-    references: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        """Return the result as `send-desk import --json` prints it."""
-        return {
-            "file": str(self.path),
-            "sheet": self.sheet,
-            "header_row": self.header_row,
-            "mapping": self.mapping,
-            "ignored_columns": self.ignored_columns,
-            "dry_run": self.dry_run,
-            "rows_read": self.rows_read,
-            "accepted": self.accepted,
-            "imported": self.imported,
-            "rejected": [r.to_json() for r in self.rejected],
-            "skipped_existing": [{"row": s.row, "reference": s.reference} for s in self.skipped_existing],
-            "blank_rows": self.blank_rows,
-            "references": self.references,
-            "warnings": self.warnings,
-        }
-
-
-_FOLD = re.compile(r"[^0-9a-z]+")
-
-
-def _fold(text: str) -> str:
-    return _FOLD.sub("", text.lower())
-
-
-@dataclass
-class _Lookups:
-    categories: dict[str, str]
-    staff: dict[str, str]
-    inactive: set[str]
-
-
-class ImportService:
-    """Preview, validate and import a tracker spreadsheet."""
-
-    def __init__(self, ctx: ServiceContext, *, max_rows: int = MAX_ROWS) -> None:
-        """Use the given database, clock and acting login."""
-        self.ctx = ctx
-        self.max_rows = max_rows
-
-    def preview(
-        self, path: Path, *, sheet: str | None = None, mapping: Mapping[str, str] | None = None
-    ) -> SheetLayout:
-        """Return the sheet's layout: header row, headers, the guessed mapping and the first rows."""
-        if mapping:
-            try:
-                check_mapping_overrides(mapping)
-            except ValueError as exc:
-                raise ValidationError(str(exc), field="mapping") from None
-        return read_layout(Path(path), sheet=sheet, overrides=mapping)
-
-    def run(
-        self,
-        path: Path,
-        mapping: Mapping[str, str] | None = None,
-        dry_run: bool = False,
-        *,
-        sheet: str | None = None,
-    ) -> ImportResult:
-        """Validate every row and (unless a dry run) import the accepted ones in one transaction."""
-        steps = self.steps(path, mapping, dry_run, sheet=sheet)
-        while True:
-            try:
-                next(steps)
-            except StopIteration as stop:
-                result: ImportResult = stop.value
-                return result
-
-    def steps(
-        self,
-        path: Path,
-        mapping: Mapping[str, str] | None = None,
-        dry_run: bool = False,
-        *,
-        sheet: str | None = None,
-        layout: SheetLayout | None = None,
-    ) -> Generator[Progress, None, ImportResult]:
-        """Do the import as a generator of progress; the result is the generator's return value."""
-        path = Path(path)
-        layout = layout or self.preview(path, sheet=sheet, mapping=mapping)
-        today = self.ctx.today()
-        result = ImportResult(
-            path=path,
-            sheet=layout.sheet,
-            header_row=layout.header_row,
-            mapping=layout.fields(),
-            dry_run=dry_run,
-            ignored_columns=layout.unmapped(),
-        )
-        mapped = set(layout.fields())
-        missing = [FIELD_LABELS[f] for f in REQUIRED_FIELDS if f not in mapped]
-        if missing:
-            raise ValidationError(
-                f"No column is mapped to {' or '.join(missing)}, which every case needs. Map one with "
-                f'--map "Header=field" (fields: {", ".join(FIELDS)}).'
-            )
-        lookups = self._lookups()
-        reader = TrackerReader(path, layout, today, max_rows=self.max_rows)
-        total = layout.estimated_rows
-        candidates: list[tuple[int, CaseInput]] = []
-        seen: dict[str, int] = {}
-        histories: dict[int, dict[str, Any]] = {}  # candidate index → events to replay (our own export)
-        for parsed in reader.rows():
-            data, errors = self._check(parsed, lookups, today)
-            history = replayable(case_history(parsed.values))
-            if data is not None and history:
-                if FULL_HISTORY in history:
-                    data = for_replay(data, history, lookups.staff)
-                histories[len(candidates)] = history
-            reference = (data.reference or "") if data is not None else ""
-            if data is not None and reference and reference in seen:
-                errors.append(
-                    f"Reference: {reference} appears twice in the sheet (first at row {seen[reference]})."
-                )
-            if errors or data is None:
-                result.rejected.append(RejectedRow(parsed.row, tuple(errors)))
-            else:
-                if reference:
-                    seen[reference] = parsed.row
-                candidates.append((parsed.row, data))
-            if reader.data_rows % PROGRESS_EVERY == 0:
-                yield Progress(reader.data_rows, total, f"Checked {reader.data_rows:,} rows…")
-        result.rows_read = reader.data_rows
-        result.blank_rows = reader.blank_rows
-        result.warnings.extend(reader.warnings)
-        existing = self._existing(list(seen))
-        accepted: list[CaseInput] = []
-        replays: dict[int, dict[str, Any]] = {}
-        for index, (row, data) in enumerate(candidates):
-            if data.reference and data.reference in existing:
-                result.skipped_existing.append(SkippedRow(row, data.reference))
-            else:
-                if index in histories:
-                    replays[len(accepted)] = histories[index]
-                accepted.append(data)
-        result.accepted = len(accepted)
-        if dry_run or not accepted:
-            yield Progress(reader.data_rows, reader.data_rows, "Checked every row.")
-            return result
-        yield Progress(0, len(accepted), f"Saving {len(accepted):,} cases…")
-        saving = CaseService(self.ctx).log_bulk(accepted, action="import", chunk=SAVE_CHUNK)
-        try:
-            while True:
-                saved = next(saving)
-                yield Progress(saved, len(accepted), f"Saved {saved:,} of {len(accepted):,} cases…")
-        except StopIteration as stop:
-            result.references = stop.value
-        finally:
-            saving.close()  # closing before the end (a cancel) rolls the whole import back
-        result.imported = len(result.references)
-        if replays:
-            yield from replay_history(self.ctx, result.references, replays)
-        yield Progress(result.imported, result.imported, f"Imported {result.imported:,} cases.")
-        return result
-
-    def _lookups(self) -> _Lookups:
-        with self.ctx.db.read() as session:
-            categories = {
-                _fold(name): name for name in session.scalars(select(Category.name).where(Category.active))
-            }
-            staff: dict[str, str] = {}
-            inactive: set[str] = set()
-            for login, name, active in session.execute(select(Staff.login, Staff.name, Staff.active)):
-                for key in (login.lower(), " ".join(name.lower().split())):
-                    if active:
-                        staff[key] = login
-                    else:
-                        inactive.add(key)
-        return _Lookups(categories, staff, inactive)
-
-    def _existing(self, references: list[str]) -> set[str]:
-        found: set[str] = set()
-        with self.ctx.db.read() as session:
-            for start in range(0, len(references), 500):
-                chunk = references[start : start + 500]
-                found.update(session.scalars(select(Case.reference).where(Case.reference.in_(chunk))))
-        return found
-
-    def _check(self, parsed: ParsedRow, lookups: _Lookups, today: date) -> tuple[CaseInput | None, list[str]]:
-        errors = list(parsed.errors)
-        v = parsed.values
-        category = ""
-        if v.get("category"):
-            category = lookups.categories.get(_fold(v["category"]), "")
-            if not category:
-                close = difflib.get_close_matches(
-                    _fold(v["category"]), list(lookups.categories), n=1, cutoff=0.6
-                )
-                hint = f" Did you mean '{lookups.categories[close[0]]}'?" if close else ""
-                errors.append(
-                    f"Category: '{v['category']}' is not one of the desk's categories.{hint} "
-                    "Correct it in the sheet, or ask an admin to add the category."
-                )
-        officer = None
-        if v.get("officer"):
-            key = " ".join(str(v["officer"]).lower().split())
-            officer = lookups.staff.get(key)
-            if officer is None:
-                why = (
-                    "is no longer active"
-                    if key in lookups.inactive
-                    else "is not a member of staff on the desk"
-                )
-                errors.append(
-                    f"Officer: '{v['officer']}' {why}. Add them under Staff (or correct the name), "
-                    'or leave the officer column out with --map "Header=ignore".'
-                )
-        if any(v.get(name) is None for name in REQUIRED_FIELDS):
-            return None, errors
-        try:
-            data = case_input({**v, "category": category, "officer": officer})
-        except (TypeError, ValueError) as exc:  # pragma: no cover - parsed values are typed already
-            return None, [*errors, f"The row could not be read: {exc}"]
-        if not errors:
-            try:
-                validate_case_input(data, today)
-            except ValidationError as exc:
-                label = label_for(exc.field or "")
-                errors.append(f"{label}: {exc}" if label else str(exc))
-        return (data if not errors else None), errors
-
+from send_desk.services.tracker_import import (  # noqa: E402 - the import's home; names kept here
+    ImportResult,
+    ImportService,
+    RejectedRow,
+    SkippedRow,
+)
 
 __all__ = [
     "IGNORE",

@@ -13,6 +13,15 @@ from send_desk.bootstrap import Desk
 from send_desk.gui import import_wizard as wizard_module
 from send_desk.gui.import_wizard import LEAVE_OUT, ImportWizard
 from send_desk.gui.tasks import TaskRunner
+from tests.messy_tracker import (
+    CONTACTS,
+    IMPORTED,
+    NOTES,
+    REJECTED,
+    UNKNOWN_VALUES,
+    messy_tracker,
+    next_year_tracker,
+)
 
 
 def tracker(path: Path) -> Path:
@@ -66,6 +75,11 @@ def test_pages_preview_mapping_check_and_import(wizard: ImportWizard, desk: Desk
     ]
     # leave the comments out
     wizard.mapping_page.combos[4].setCurrentText(LEAVE_OUT)
+    wizard.next()
+    assert wizard.currentPage() is wizard.values_page
+    words = wizard.values_page.table
+    assert [words.item(0, i).text() for i in range(3)] == ["Kind", "Wibble", "1"]
+    assert wizard.values_page.combos[0][2].currentText() == "(leave it: reject these rows)"
     wizard.next()
     assert wizard.currentPage() is wizard.check_page
     assert (
@@ -124,6 +138,7 @@ def test_ask_returns_the_import(desk: Desk, tmp_path: Path, monkeypatch: pytest.
         self.file_page.path_edit.setText(str(path))
         self.next()
         self.next()
+        self.next()
         self.accept()
         return int(self.result())
 
@@ -131,3 +146,72 @@ def test_ask_returns_the_import(desk: Desk, tmp_path: Path, monkeypatch: pytest.
     result = ImportWizard.ask(None, desk, runner=TaskRunner(inline=True))
     assert result is not None
     assert result.imported == 2
+
+
+def test_messy_tracker_through_the_wizard_with_a_profile(
+    wizard: ImportWizard, qtbot: Any, desk: Desk, tmp_path: Path
+) -> None:
+    wizard.file_page.path_edit.setText(str(messy_tracker(tmp_path / "tracker.xlsx")))
+    wizard.next()
+    assert wizard.layout_ is not None
+    assert [part.sheet for part in wizard.layout_.sheets()] == ["2024", "2025"]
+    wizard.next()
+    page = wizard.values_page
+    assert page.profile_box.currentText() == "(none: match the words here)"
+    table = page.table
+    listed = [
+        {
+            "field": field,
+            "value": word,
+            "rows": int(table.item(row, 2).text()),
+            "suggestion": box.currentData(),
+        }
+        for row, (field, word, box) in enumerate(page.combos)
+    ]
+    assert listed == UNKNOWN_VALUES
+    assert [table.item(row, 0).text() for row in range(table.rowCount())] == ["Category"] * 5 + [
+        "Officer"
+    ] * 3 + ["Kind"]
+    assert page.combos[5][2].currentText() == "Alex Jones (alex.jones)"
+    assert page.combos[4][2].currentText() == "(leave it: reject these rows)"  # "Misc stuff": no suggestion
+    assert page.combos[7][2].currentText() == "Unassigned (no officer)"
+    page.save_edit.setText("Team tracker")
+    wizard.next()
+    assert (
+        wizard.check_page.summary.text()
+        == "10 rows are ready to import. 2 rows cannot be imported (below). 1 blank rows are ignored. "
+        "The sheet 'Read me' has no header row, so it was not read."
+    )
+    rejected = wizard.check_page.table
+    assert [rejected.item(row, 0).text() for row in range(rejected.rowCount())] == [
+        "2024, row 9",
+        "2024, row 12",
+    ]
+    wizard.accept()
+    result = wizard.result_
+    assert result is not None
+    assert (result.imported, result.references, result.notes, result.contacts) == (
+        10,
+        IMPORTED,
+        NOTES,
+        CONTACTS,
+    )
+    assert [r.to_json() for r in result.rejected] == REJECTED
+    assert result.profile_saved
+
+    # the next year's tracker: the profile that fits its headers is offered and chosen
+    second = ImportWizard(None, desk, runner=TaskRunner(inline=True))
+    qtbot.addWidget(second)
+    second.show()
+    second.file_page.path_edit.setText(str(next_year_tracker(tmp_path / "tracker-2026.xlsx")))
+    second.next()
+    second.next()
+    assert second.values_page.profile_box.currentText() == "Team tracker"
+    assert second.values_page.table.rowCount() == 0
+    assert second.values_page.summary.text() == (
+        "Every word in the mapped columns is the desk's. 8 words are matched by the profile."
+    )
+    second.next()
+    second.accept()
+    assert second.result_ is not None
+    assert (second.result_.imported, second.result_.rejected) == (3, [])

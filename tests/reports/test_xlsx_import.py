@@ -26,7 +26,14 @@ from send_desk.reports.sheet_fields import (
     parse_stage,
     parse_text,
 )
-from send_desk.reports.xlsx_import import SpreadsheetError, TrackerReader, read_layout
+from send_desk.reports.xlsx_import import (
+    ExtraColumn,
+    SpreadsheetError,
+    TrackerBook,
+    TrackerReader,
+    layout_of,
+    read_layout,
+)
 
 TODAY = date(2026, 11, 27)
 
@@ -193,7 +200,8 @@ def test_header_row_found_below_a_title(tmp_path: Path) -> None:
         "received": "Date Rec'd",
         "contact_name": "Name",
     }
-    assert layout.unmapped() == ["Mystery"]
+    assert layout.unmapped() == []  # kept in the description, never lost
+    assert layout.extras == (ExtraColumn(4, "Mystery", "description"),)
     assert layout.preview == (("A-1", "FOI", "03/01/2025", "Jo", "x"),)
 
 
@@ -301,10 +309,15 @@ def test_a_sheet_without_dimensions_is_read_whole_and_one_with_them_is_sized(tmp
         ("About", "Cases"),
         "Cases",
         1,
-        0,
+        25,  # the whole-sheet reader knows its size
     )
     reader = TrackerReader(streamed, layout, TODAY)
     assert [row.values["reference"] for row in reader.rows()] == [f"R-{i}" for i in range(25)]
+    with TrackerBook(streamed, stream=True) as book:  # the streaming reader, used above a size
+        streamed_layout = layout_of(book)
+        assert streamed_layout.estimated_rows == 0
+        rows = TrackerReader(streamed, streamed_layout, TODAY, book=book).rows()
+        assert [row.values["reference"] for row in rows] == [f"R-{i}" for i in range(25)]
     sized = workbook(
         tmp_path / "sized.xlsx", [["Reference", "Kind", "Received"]] + [["R", "FOI", "01/01/2026"]] * 7
     )

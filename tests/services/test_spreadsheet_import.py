@@ -15,7 +15,7 @@ from send_desk.db.models import AuditEntry, Case, CaseStage, Person
 from send_desk.domain.errors import ValidationError
 from send_desk.domain.kinds import CaseKind, Channel, Outcome
 from send_desk.services import cases as cases_module
-from send_desk.services import spreadsheets
+from send_desk.services import tracker_import as spreadsheets
 from send_desk.services.spreadsheets import ImportService
 from send_desk.values.cases import CaseInput, PersonInput
 
