@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from send_desk.services.admin import PolicyAdminService
     from send_desk.services.audit_view import AuditService
     from send_desk.services.backup import BackupService
+    from send_desk.services.bulk import BulkService
     from send_desk.services.cases import CaseService
     from send_desk.services.changes import ChangeWatcher
     from send_desk.services.corrections import RecordedDateService
@@ -83,6 +84,13 @@ class Desk:
         from send_desk.services.cases import CaseService
 
         return CaseService(self.ctx)
+
+    @cached_property
+    def bulk(self) -> BulkService:
+        """Return bulk reassign and acknowledge over register rows (all or nothing)."""
+        from send_desk.services.bulk import BulkService
+
+        return BulkService(self.ctx, self.cases)
 
     @cached_property
     def corrections(self) -> RecordedDateService:

@@ -139,6 +139,8 @@ class Case(Base):
         Index("ix_case_status_officer", "status", "officer_id"),
         # "due soon" per policy: a range over next_due, due_soon_from read from the index (migration 0008)
         Index("ix_case_status_next_due_soon", "status", "next_due", "due_soon_from"),
+        # "My work": one officer's open cases by next due date, read in order (migration 0016)
+        Index("ix_case_status_officer_next_due", "status", "officer_id", "next_due"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

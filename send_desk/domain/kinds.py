@@ -40,8 +40,38 @@ class Channel(StrEnum):
 
     @property
     def label(self) -> str:
-        """Return the name a person reads."""
-        return self.value.replace("-", " ").capitalize().replace("Mp", "MP")
+        """Return the name a person reads in a list ("Via an MP"): the one source of channel labels."""
+        return _CHANNEL_WORDS[self][0]
+
+    @property
+    def how(self) -> str:
+        """Return how a case arrived as a phrase after "Received 27/11/2026" ("through an MP")."""
+        return _CHANNEL_WORDS[self][1]
+
+
+def channel_label(value: str | None, *, how: bool = False) -> str:
+    """Return a stored channel's label (or its phrase with `how`); an unknown value is shown as stored."""
+    if not value:
+        return ""
+    try:
+        channel = Channel(value)
+    except ValueError:
+        return value
+    return channel.how if how else channel.label
+
+
+_CHANNEL_WORDS: dict[Channel, tuple[str, str]] = {
+    Channel.PHONE: ("Phone", "by phone"),
+    Channel.EMAIL: ("Email", "by email"),
+    Channel.LETTER: ("Letter", "by letter"),
+    Channel.WEB_FORM: ("Web form", "through the web form"),
+    Channel.IN_PERSON: ("In person", "in person"),
+    Channel.VIA_MP: ("Via an MP", "through an MP"),
+    Channel.VIA_COUNCILLOR: ("Via a councillor", "through a councillor"),
+    Channel.VIA_OMBUDSMAN: ("Via the Ombudsman", "through the Ombudsman"),
+    Channel.SOCIAL_MEDIA: ("Social media", "on social media"),
+}
+"""Each channel as people say it: its label in a list, and the phrase for how a case arrived."""
 
 
 class CaseStatus(StrEnum):

@@ -33,9 +33,9 @@ from send_desk.domain.errors import ConflictError, DatabaseUnavailableError, Sen
 from send_desk.domain.kinds import CaseKind, Channel, ClosureCode, LinkKind, Outcome, RemedyKind
 from send_desk.domain.wording import uk_date
 from send_desk.gui.style import app_icon
-from send_desk.gui.widgets import DateField, FieldError, MessageBanner, add_row, combo, shortcut, show_beside
+from send_desk.gui.widgets import DateField, FieldError, MessageBanner, add_row, combo, save_keys, show_beside
 from send_desk.services.cases import ActionInput, RemedyInput
-from send_desk.values.cases import CaseDetail, StaffView
+from send_desk.values.cases import ActionView, CaseDetail, StaffView
 
 MISSED_REASONS = (
     "",
@@ -89,6 +89,10 @@ def describe_changes(old: CaseDetail, new: CaseDetail) -> list[str]:
         if before != after:
             lines.append(f"{label}: {before} → {after}")
     return lines
+
+
+FIELD_KEY = "sendDeskFieldKey"
+"""The property naming the error line a field's problems are shown on."""
 
 
 class ConflictDialog:
@@ -162,7 +166,7 @@ class ActionDialog(QDialog):
         save.setDefault(True)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        shortcut(self, "Ctrl+Return", self.save)
+        layout.addWidget(save_keys(self, save, self.save))
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
         if self.first_field is not None:
@@ -179,6 +183,7 @@ class ActionDialog(QDialog):
     def field(self, label: str, widget: QWidget, key: str) -> QWidget:
         """Add a labelled field with an error line."""
         self.errors[key] = FieldError()
+        widget.setProperty(FIELD_KEY, key)
         if self.first_field is None:
             self.first_field = widget
         return add_row(self.form, label, widget, self.errors[key])
@@ -189,6 +194,9 @@ class ActionDialog(QDialog):
         self.missed_reason.setEditable(True)
         self.missed_reason.addItems(MISSED_REASONS)
         self.missed_reason.setAccessibleName("Reason the target was missed")
+        line = self.missed_reason.lineEdit()
+        if line is not None:  # the text part is what a screen reader lands on when typing a reason
+            line.setAccessibleName("Reason the target was missed")
         self.missed_row = self.field("Reason &missed:", self.missed_reason, "missed_reason")
         self.form.setRowVisible(self.missed_row, False)
 
@@ -212,17 +220,31 @@ class ActionDialog(QDialog):
             error.clear_message()
 
     def show_banner(self, text: str) -> None:
-        """Show a message at the top of the dialog."""
+        """Show a message at the top of the dialog (which grows to show it whole)."""
         self.banner.show_message(text)
+        self.grow_to_fit()
 
     def show_field_error(self, error: SendDeskError) -> None:
         """Show a validation error beside its field (revealing the missed-reason row if asked for)."""
         key = error.field if isinstance(error, ValidationError) else None
         if key == "missed_reason" and self.missed_row is not None:
             self.form.setRowVisible(self.missed_row, True)
-            self.adjustSize()
         if not show_beside(self.errors.get(key or ""), str(error)):
             self.show_banner(str(error))
+        self.grow_to_fit()
+
+    def grow_to_fit(self) -> None:
+        """Grow the dialog so a message just shown is read whole, never clipped behind the buttons."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        width = self.width()
+        needed = layout.totalSizeHint().height()
+        if layout.hasHeightForWidth():
+            needed = max(needed, layout.totalHeightForWidth(width))
+        if needed > self.height():
+            self.resize(width, needed)
 
     def save(self) -> None:
         """Run the command; on a problem keep the dialog open with everything typed."""
@@ -232,8 +254,8 @@ class ActionDialog(QDialog):
         except ConflictError as exc:
             self.handle_conflict(exc)
             return
-        except ValueError as exc:  # a date that is not a date
-            self.show_banner(str(exc))
+        except ValueError as exc:  # a date that is not a date: beside the first such field
+            self.show_field_error(ValidationError(str(exc), field=self.bad_date_key()))
             return
         except DatabaseUnavailableError as exc:  # locked by another desk, disk full, network gone
             self.banner.show_message(str(exc), retry=self.save)
@@ -243,6 +265,15 @@ class ActionDialog(QDialog):
             return
         self.result_case = result
         self.accept()
+
+    def bad_date_key(self) -> str | None:
+        """Return the key of the first date field whose text is not a date (None if all are)."""
+        for field in self.findChildren(DateField):
+            try:
+                field.date()
+            except ValueError:
+                return str(field.property(FIELD_KEY) or "") or None
+        return None
 
     def handle_conflict(self, error: ConflictError) -> None:
         """Explain who changed the case and when; reload it on request; never drop what was typed."""
@@ -278,9 +309,13 @@ def _today(host: CaseHost) -> date:
 
 
 def _required_date(field: DateField, what: str) -> date:
-    value = field.date()
+    key = str(field.property(FIELD_KEY) or "") or None
+    try:
+        value = field.date()
+    except ValueError as exc:
+        raise ValidationError(str(exc), field=key) from None
     if value is None:
-        raise ValidationError(f"Enter the {what} date.")
+        raise ValidationError(f"Enter the {what} date.", field=key)
     return value
 
 
@@ -548,7 +583,7 @@ class RespondDialog(ActionDialog):
     """Record the response, with outcome, reasons, remedies and any promised action."""
 
     title = "Respond"
-    save_text = "&Record response"
+    save_text = "Record res&ponse"
 
     def build(self) -> None:
         """Add date, outcome, reasons, remedies, action and learning."""
@@ -643,6 +678,27 @@ class EscalateDialog(ActionDialog):
         self.field("&Requested on:", self.requested, "requested_on")
         self.field("&Handler:", self.handler, "handler")
         self.field("Accepted &late because:", self.late_reason, "late_reason")
+        self.no_handler = QLabel(self.no_handler_text(stage1.name if stage1 else ""))
+        self.no_handler.setWordWrap(True)
+        self.no_handler.setProperty("role", "error")
+        self.form.insertRow(2, "", self.no_handler)
+        self.no_handler.setVisible(self.handler.count() == 0)
+
+    def no_handler_text(self, stage1_name: str) -> str:
+        """Say why the handler list is empty and what to do."""
+        who = f"{stage1_name} handled stage 1" if stage1_name else "the stage 1 handler cannot take it"
+        return (
+            f"Nobody can take stage 2: it must go to someone who did not handle stage 1, and {who}. "
+            "Ask an admin to add another member of staff (Admin ▸ Staff and roles), then escalate."
+        )
+
+    def save(self) -> None:
+        """Escalate, unless there is nobody to hand stage 2 to (then say why again)."""
+        if self.handler.count() == 0:
+            self.clear_errors()
+            self.show_banner(self.no_handler.text())
+            return
+        super().save()
 
     def perform(self, case: CaseDetail) -> CaseDetail:
         """Escalate the complaint."""
@@ -670,6 +726,41 @@ class CloseDialog(ActionDialog):
         self.field("C&losed because:", self.code, "code")
         self.field("&On:", self.on, "closed_on")
         self.field("&Details:", self.reason, "reason")
+
+    def save(self) -> None:
+        """Close the case; with a promised action still outstanding, warn and ask first."""
+        outstanding = [a for stage in self.host.case.stages for a in stage.actions if a.done_on is None]
+        if outstanding and not self.confirm_outstanding(self, outstanding):
+            return
+        super().save()
+
+    @classmethod
+    def confirm_outstanding(cls, parent: QWidget, outstanding: Sequence[ActionView]) -> bool:
+        """Ask whether to close a case whose response promised actions not yet done."""
+        lines = "\n".join(
+            f"• {a.what}"
+            + (f" (due {uk_date(a.due)})" if a.due else "")
+            + (f", {a.owner}" if a.owner else "")
+            for a in outstanding
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Promised actions outstanding",
+            f"The response promised {len(outstanding)} action{'s' if len(outstanding) != 1 else ''} "
+            f"not yet marked done:\n{lines}\n\nClose the case all the same? The Complaint Handling Code "
+            "expects promised actions to be tracked to the end.",
+            QMessageBox.StandardButton.NoButton,
+            parent,
+        )
+        close = box.addButton("&Close all the same", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("&Keep it open", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        try:
+            box.exec()
+            return box.clickedButton() is close
+        finally:
+            box.deleteLater()
 
     def perform(self, case: CaseDetail) -> CaseDetail:
         """Close the case."""

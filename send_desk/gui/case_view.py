@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import SendDeskError, to_display_time
-from send_desk.domain.kinds import CaseStatus, Rag
+from send_desk.domain.kinds import CaseStatus, Rag, channel_label
 from send_desk.domain.lifecycle import CaseAction
 from send_desk.domain.lifecycle import CaseAction as A
 from send_desk.domain.wording import uk_date
@@ -210,7 +210,7 @@ class CaseView(QDialog):
             ("action_done", "Ac&tion done…", "Ctrl+Shift+T", lambda: self.run(actions.ActionDoneDialog)),
             ("escalate", "&Escalate to stage 2…", "Ctrl+Shift+E", lambda: self.run(actions.EscalateDialog)),
             ("close", "Clo&se case…", "Ctrl+Shift+S", lambda: self.run(actions.CloseDialog)),
-            ("reopen", "Reope&n case…", "Ctrl+Shift+O", lambda: self.run(actions.ReopenDialog)),
+            ("reopen", "Reopen case…", "Ctrl+Shift+O", lambda: self.run(actions.ReopenDialog)),
             ("link", "Lin&k case…", "Ctrl+Shift+K", lambda: self.run(actions.LinkDialog)),
             ("letter", "&Write letter…", "Ctrl+Shift+L", lambda: self.run(letters.WriteLetterDialog)),
             ("email", "Write email…", "Ctrl+Shift+M", lambda: self.run(letters.WriteEmailDialog)),
@@ -230,7 +230,7 @@ class CaseView(QDialog):
         print_button.clicked.connect(self.print_case)
         add_shortcut(self, QKeySequence.StandardKey.Print, self.print_case)
         panel.addWidget(print_button)
-        refresh = QPushButton("Re&load")
+        refresh = QPushButton("Reload (F5)")  # its letters are taken: F5 reloads
         refresh.setAutoDefault(False)
         refresh.clicked.connect(self.reload_case)
         add_shortcut(self, "F5", self.reload_case)
@@ -345,7 +345,7 @@ class CaseView(QDialog):
         parts = [
             "<table cellspacing=0 cellpadding=4>",
             row("Kind", html.escape(kind_stage(case.kind, case.stage))),
-            row("Received", f"{received} by {html.escape(case.channel.replace('-', ' '))}"),
+            row("Received", f"{received} {html.escape(channel_label(case.channel, how=True))}"),
             row("Logged by", html.escape(case.logged_by)),
             row("Officer", html.escape(officer)),
             row(
@@ -397,7 +397,7 @@ class CaseView(QDialog):
             )
             if entry.entry_type == "contact":
                 direction = "to the family" if entry.direction == "out" else "from the family"
-                what = f"{entry.channel.replace('-', ' ').capitalize()} {direction}"
+                what = f"{channel_label(entry.channel)} {direction}"
             entries.append(
                 f"<p><b>{when:%d/%m/%Y %H:%M}</b> · {html.escape(what)} · {html.escape(entry.author)}<br>"
                 f"{html.escape(entry.text).replace(chr(10), '<br>')}</p>"

@@ -34,8 +34,10 @@ from send_desk.gui import settings as options
 from send_desk.gui.change_feed import ChangeFeed
 from send_desk.gui.email_drop import take_emails
 from send_desk.gui.errors import show_error
+from send_desk.gui.register_menus import RegisterMenus
 from send_desk.gui.register_model import COLUMNS, RAG_COLUMN, RegisterModel
 from send_desk.gui.reminders import ReminderBanner, ReminderNotifier
+from send_desk.gui.saved_views import MY_WORK
 from send_desk.gui.settings import desk_settings, team_name, welcome_seen
 from send_desk.gui.style import app_icon
 from send_desk.gui.tasks import TaskRunner
@@ -130,7 +132,7 @@ class DashboardStrip(QWidget):
         button.setAccessibleName(f"{card.label}: {shown}")
 
 
-class MainWindow(QMainWindow):
+class MainWindow(RegisterMenus, QMainWindow):
     """The register window staff keep open all day."""
 
     registerLoaded = Signal()
@@ -254,11 +256,11 @@ class MainWindow(QMainWindow):
         filters.setSpacing(6)
         for caption, widget, stretch in (
             ("&Kind:", self.kind, 2),
-            ("S&tatus:", self.status, 1),
+            ("Stat&us:", self.status, 1),
             ("&Officer:", self.officer, 2),
-            ("C&ategory:", self.category, 3),
+            ("Cate&gory:", self.category, 3),
             ("&Received:", self.received_from, 0),
-            ("t&o", self.received_to, 0),
+            ("&to", self.received_to, 0),
         ):
             label = QLabel(caption, central)
             label.setBuddy(widget)
@@ -278,7 +280,10 @@ class MainWindow(QMainWindow):
         self.table.setModel(self.model)
         self.table.setAccessibleName("Register of cases")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._row_menu)
         # The indicator first: turning sorting on sorts by it (Qt's default is column 0, descending).
         self.table.horizontalHeader().setSortIndicator(self.model.sort_column, self.model.sort_order)
         self.table.setSortingEnabled(True)
@@ -292,8 +297,13 @@ class MainWindow(QMainWindow):
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(40)
         for index, column in enumerate(COLUMNS):
             self.table.setColumnWidth(index, column.width)
+            if column.stretch:  # text columns share the spare width; their text elides, whole on hover
+                header.setSectionResizeMode(index, QHeaderView.ResizeMode.Stretch)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
         header.moveSection(RAG_COLUMN, 1)  # the state of each case right beside its reference
         self.table.activated.connect(self._activated)
         outer.addWidget(self.table, 1)
@@ -336,6 +346,25 @@ class MainWindow(QMainWindow):
         self.open_action = self._action(view_menu, "&Open selected case", None, self.open_selected)
         view_menu.addSeparator()
         self._action(view_menu, "Show &all open cases", None, lambda: self.apply_card("open"))
+        self.views_menu = view_menu.addMenu("Saved vie&ws")
+        self.views_menu.aboutToShow.connect(self._fill_views_menu)
+        self._action(view_menu, "&My work", QKeySequence("Ctrl+M"), lambda: self.apply_view(MY_WORK))
+        self._action(view_menu, "Sa&ve this view as…", None, self.save_current_view)
+        cases_menu = self.menuBar().addMenu("&Cases")
+        self.bulk_acknowledge_action = self._action(
+            cases_menu, "&Acknowledge selected…", None, self.acknowledge_selected
+        )
+        self.bulk_assign_action = self._action(cases_menu, "&Reassign selected…", None, self.assign_selected)
+        self.copy_action = self._action(
+            cases_menu, "&Copy references", QKeySequence.StandardKey.Copy, self.copy_references
+        )
+        self.copy_action.setShortcutContext(
+            Qt.ShortcutContext.WidgetShortcut
+        )  # Ctrl+C in the search copies text
+        self.table.addAction(self.copy_action)
+        self.export_selected_action = self._action(
+            cases_menu, "&Export selected…", None, self.export_selected
+        )
         self._build_admin_menu()
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&Welcome screen…", None, self.show_welcome)
@@ -573,9 +602,19 @@ class MainWindow(QMainWindow):
 
     # ----- cases -------------------------------------------------------------------------
     def selected_case_id(self) -> int | None:
-        """Return the id of the selected case."""
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return self.model.case_id(rows[0].row()) if rows else None
+        """Return the id of the selected case (the current one when several are selected)."""
+        ids = self.selected_case_ids()
+        if len(ids) > 1:
+            current = self.model.case_id(self.table.currentIndex().row())
+            if current in ids:
+                return current
+        return ids[0] if ids else None
+
+    def selected_case_ids(self) -> list[int]:
+        """Return the ids of every selected case, in the register's order."""
+        model = self.table.selectionModel()
+        rows = sorted(index.row() for index in model.selectedRows()) if model else []
+        return [case_id for row in rows if (case_id := self.model.case_id(row)) is not None]
 
     def new_case(self) -> CaseDetail | None:
         """Ask for a new case and, once saved, show it selected in the register."""

@@ -33,15 +33,17 @@ from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, Relationship, 
 from send_desk.domain.wording import uk_date, uk_day
 from send_desk.gui.style import app_icon, kind_stage
 from send_desk.gui.widgets import (
+    SAVE_HINT,
     DateField,
     FieldError,
     MessageBanner,
     add_row,
     combo,
     fit_to_screen,
-    shortcut,
+    save_keys,
     show_beside,
 )
+from send_desk.services.cases import case_input_problems
 from send_desk.services.drafts import DraftStore, DraftValue, default_drafts_folder
 from send_desk.values.cases import CaseDetail, CaseInput, CaseRow, PersonInput
 
@@ -239,8 +241,8 @@ class NewCaseDialog(QDialog):
         self.stage_row = add_row(left, "Sta&ge:", self.stage, err("stage"))
         add_row(left, "C&hannel:", self.channel)
         add_row(left, "&Received:", self.received, err("received_on"))
-        self.omb_ref_row = add_row(left, "Ombudsman r&ef:", self.ombudsman_reference)
-        self.omb_due_row = add_row(left, "Letter &deadline:", self.ombudsman_due, err("ombudsman_due"))
+        self.omb_ref_row = add_row(left, "Ombudsman re&f:", self.ombudsman_reference)
+        self.omb_due_row = add_row(left, "Letter d&eadline:", self.ombudsman_due, err("ombudsman_due"))
         left.addRow(_section("Contact"))
         add_row(left, "&Name:", self.contact_name, err("contact_name"))
         add_row(left, "Rela&tionship:", self.relationship)
@@ -256,12 +258,12 @@ class NewCaseDialog(QDialog):
         self.rep_title = _section("Representative")
         right.addRow(self.rep_title)
         self.rep_name_row = add_row(right, "Representati&ve:", self.rep_name)
-        self.rep_org_row = add_row(right, "Or&ganisation:", self.rep_organisation)
+        self.rep_org_row = add_row(right, "Org&anisation:", self.rep_organisation)
         right.addRow(_section("Classification"))
-        add_row(right, "C&ategory:", self.category, err("category"))
+        add_row(right, "Categor&y:", self.category, err("category"))
         add_row(right, "&Officer:", self.officer, err("officer"))
         add_row(right, "&Summary:", self.summary, err("summary"))
-        add_row(right, "Descri&ption:", self.description)
+        add_row(right, "&Description:", self.description)
         add_row(right, "Ad&justments:", self.adjustments)
         add_row(right, "Review adjustments on:", self.adjustments_review_on, err("adjustments_review_on"))
         self.matter_row = add_row(right, "Date of the matter:", self.matter_on, err("matter_on"))
@@ -304,24 +306,22 @@ class NewCaseDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.setText("&Save case")
+        save.setText("Save case")  # Enter or Ctrl+Enter: its S is the summary's Alt+S
         save.setDefault(True)
         save.setAutoDefault(True)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        shortcut(self, "Ctrl+Return", self.save)
-        shortcut(self, "Ctrl+S", self.save)
+        save_hint = save_keys(self, save, self.save)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         title = QLabel("Log a new case")
         title.setObjectName("pageTitle")
-        hint = QLabel("Tab moves between fields; Enter or Ctrl+S saves; Esc cancels.")
-        hint.setObjectName("muted")
+        save_hint.setText(f"Tab moves between fields; {SAVE_HINT}")
         heading = QHBoxLayout()
         heading.addWidget(title)
         heading.addStretch(1)
-        heading.addWidget(hint)
+        heading.addWidget(save_hint)
         layout.addLayout(heading)
         layout.addWidget(self.banner)
         layout.addWidget(scroll, 1)
@@ -526,17 +526,67 @@ class NewCaseDialog(QDialog):
             link_to=tuple(self.linked_references()),
         )
 
-    def save(self) -> None:
-        """Log the case; on a problem show it beside the field and keep everything typed."""
-        self.clear_errors()
-        try:
-            data = self.build_input()
-            if not (data.contact.name or data.child.name or data.summary):
-                raise ValidationError(
+    def problems(self) -> list[ValidationError]:
+        """Return every problem with what is typed, each for its field, before anything is saved."""
+        found: list[ValidationError] = []
+        facts = kind_facts(self.current_kind())
+        dates = [(self.received, "received_on"), (self.child_dob, "child_dob")]
+        dates += [(self.adjustments_review_on, "adjustments_review_on")]
+        if facts.manual_deadline:
+            dates.append((self.ombudsman_due, "ombudsman_due"))
+        if facts.needs_outcome:
+            dates.append((self.matter_on, "matter_on"))
+        for field, key in dates:
+            try:
+                field.date()
+            except ValueError as exc:
+                found.append(ValidationError(str(exc), field=key))
+        if not self.received.text().strip():
+            found.append(ValidationError("Enter the date the case was received.", field="received_on"))
+        if facts.manual_deadline and not self.ombudsman_due.text().strip():
+            found.append(
+                ValidationError("Enter the deadline given in the Ombudsman's letter.", field="ombudsman_due")
+            )
+        child, contact = self._people()
+        if not (contact.name or child.name or self.summary.text().strip()):
+            found.append(
+                ValidationError(
                     "Enter at least the contact's name, the child's name or a summary, so the case can be "
                     "found.",
                     field="contact_name",
                 )
+            )
+        if not any(
+            problem.field in ("received_on", "child_dob", "ombudsman_due", "matter_on") for problem in found
+        ):
+            try:
+                found += case_input_problems(self.build_input(), self.desk.today())
+            except ValidationError as exc:
+                found.append(exc)
+        return found
+
+    def show_problems(self, problems: list[ValidationError]) -> None:
+        """Show each problem beside its field (the first per field), the rest at the top; focus the first."""
+        shown: set[str] = set()
+        banner: list[str] = []
+        for problem in reversed(problems):  # in reverse, so the cursor ends in the first field at fault
+            key = problem.field or ""
+            if key in shown or not show_beside(self.errors.get(key), str(problem)):
+                banner.insert(0, str(problem))
+            shown.add(key)
+        if banner:
+            self.banner.show_message(" ".join(dict.fromkeys(banner)))
+
+    def save(self) -> None:
+        """Log the case; on problems show every one beside its field and keep everything typed."""
+        self.clear_errors()
+        problems = self.problems()
+        if problems:
+            self.show_problems(problems)
+            self.save_draft()
+            return
+        try:
+            data = self.build_input()
             self.result_case = self.log(data)
         except DatabaseUnavailableError as exc:  # locked by another desk, disk full, network gone
             self.banner.show_message(str(exc), retry=self.save)
@@ -578,16 +628,30 @@ class NewCaseDialog(QDialog):
             dialog.deleteLater()
 
     @classmethod
-    def confirm_discard(cls, parent: QWidget | None) -> bool:
-        """Ask whether to throw away a new case that has been typed but not saved."""
-        answer = QMessageBox.question(
-            parent,
+    def discard_box(cls, parent: QWidget | None) -> QMessageBox:
+        """Return the question asked before a typed, unsaved new case is thrown away (Alt+D discards)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
             "Discard this new case?",
             "The new case has not been saved. Discard what you typed?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.NoButton,
+            parent,
         )
-        return answer == QMessageBox.StandardButton.Discard
+        box.discard_button = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)  # type: ignore[attr-defined]
+        keep = box.addButton("&Keep typing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        return box
+
+    @classmethod
+    def confirm_discard(cls, parent: QWidget | None) -> bool:
+        """Ask whether to throw away a new case that has been typed but not saved."""
+        box = cls.discard_box(parent)
+        try:
+            box.exec()
+            return box.clickedButton() is box.discard_button  # type: ignore[attr-defined]
+        finally:
+            box.deleteLater()
 
     @classmethod
     def ask_restore(cls, parent: QWidget | None, saved_at: datetime) -> bool:

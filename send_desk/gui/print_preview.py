@@ -10,14 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QAction
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QToolBar, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolBar, QWidget
 
 from send_desk.bootstrap import Desk
 from send_desk.domain.errors import SendDeskError
 from send_desk.domain.wording import DEFAULT_TEAM
-from send_desk.gui.settings import desk_settings, team_name
+from send_desk.gui.settings import SAVE_FOLDER, desk_settings, team_name
 from send_desk.printing import PrintJob, a4_layout, annual_job, case_job, paint_job, weekly_job, write_pdf
 
 
@@ -26,12 +27,23 @@ def configured_team() -> str:
     return team_name(desk_settings()) or DEFAULT_TEAM
 
 
+def save_folder() -> Path:
+    """Return the folder a PDF was last saved in, or the person's documents folder the first time."""
+    kept = SAVE_FOLDER.read(desk_settings())
+    if kept and Path(kept).is_dir():
+        return Path(kept)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents) if documents else Path.home()
+
+
 def ask_pdf_path(parent: QWidget | None, suggested: str) -> Path | None:
-    """Ask where to save a PDF; return None when the person cancels."""
-    name, _ = QFileDialog.getSaveFileName(parent, "Save as PDF", suggested, "PDF files (*.pdf)")
+    """Ask where to save a PDF, starting in the last folder used (the documents folder at first)."""
+    start = save_folder() / suggested
+    name, _ = QFileDialog.getSaveFileName(parent, "Save as PDF", str(start), "PDF files (*.pdf)")
     if not name:
         return None
     path = Path(name)
+    SAVE_FOLDER.write(desk_settings(), str(path.parent))
     return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
 
 
@@ -125,12 +137,13 @@ class PrintPreview:
 
     @classmethod
     def ask(cls, parent: QWidget | None, desk: Desk, case_filter: Any = None) -> int:
-        """Ask which week to print (default last week) and show its preview (the main window's Ctrl+P)."""
-        default = desk.reporting.default_week()
-        week, ok = QInputDialog.getText(parent, "Print the weekly summary", "Week (YYYY-Www):", text=default)
-        if not ok:
+        """Ask which week to print on a calendar (last week to start) and show its preview (Ctrl+P)."""
+        from send_desk.gui.week_picker import WeekPicker
+
+        week = WeekPicker.ask(parent, today=desk.today(), week=desk.reporting.default_week())
+        if week is None:
             return 0
-        return cls.show_weekly(parent, desk, week.strip() or default)
+        return cls.show_weekly(parent, desk, week)
 
     @staticmethod
     def _run(parent: QWidget | None, make: Any) -> int:

@@ -32,6 +32,10 @@ class Column:
     sort_key: str
     text: Callable[[CaseRow], str]
     tooltip: Callable[[CaseRow], str] | None = None
+    stretch: bool = False
+    """A text column: it shares the window's spare width, and its text elides (the whole on hover)."""
+    most_urgent_first: Qt.SortOrder = Qt.SortOrder.AscendingOrder
+    """The order a first click on the header sorts in."""
 
 
 def _ack_tip(row: CaseRow) -> str:
@@ -48,6 +52,23 @@ def _respond_tip(row: CaseRow) -> str:
     return "No response target" if row.respond_by is None else "Not responded yet"
 
 
+def _next_due_tip(row: CaseRow) -> str:
+    if row.next_due is None:
+        return "Nothing outstanding" if row.status is CaseStatus.OPEN else "Closed"
+    return f"The earliest open target of any stage falls due on {uk_date(row.next_due)}"
+
+
+def _overdue_text(row: CaseRow) -> str:
+    return "" if row.overdue_days is None else str(row.overdue_days)
+
+
+def _overdue_tip(row: CaseRow) -> str:
+    if row.overdue_days is None:
+        return "Not overdue"
+    days = row.overdue_days
+    return f"{days} working day{'' if days == 1 else 's'} past the target due on {uk_date(row.next_due)}"
+
+
 def _rag_tip(row: CaseRow) -> str:
     if row.next_due is None:
         return RAG_STYLES[row.rag].label
@@ -56,12 +77,12 @@ def _rag_tip(row: CaseRow) -> str:
 
 COLUMNS: tuple[Column, ...] = (
     Column("Reference", 118, "reference", lambda r: r.reference, lambda r: r.summary or r.reference),
-    Column("Kind", 140, "kind", lambda r: kind_stage(r.kind, r.stage)),
+    Column("Kind", 140, "kind", lambda r: kind_stage(r.kind, r.stage), stretch=True),
     Column("Received", 86, "received_on", lambda r: uk_date(r.received_on)),
-    Column("Contact", 130, "contact", lambda r: r.contact_name),
-    Column("Child", 125, "child", lambda r: r.child_name),
-    Column("Category", 160, "category", lambda r: r.category),
-    Column("Officer", 110, "officer", lambda r: r.officer or "Unassigned"),
+    Column("Contact", 130, "contact", lambda r: r.contact_name, stretch=True),
+    Column("Child", 125, "child", lambda r: r.child_name, stretch=True),
+    Column("Category", 160, "category", lambda r: r.category, stretch=True),
+    Column("Officer", 110, "officer", lambda r: r.officer or "Unassigned", stretch=True),
     Column("Status", 62, "status", lambda r: "Open" if r.status is CaseStatus.OPEN else "Closed"),
     Column(
         "Acknowledge by",
@@ -78,6 +99,15 @@ COLUMNS: tuple[Column, ...] = (
         _respond_tip,
     ),
     Column("RAG", 98, "next_due", lambda r: RAG_STYLES[r.rag].label, _rag_tip),
+    Column("Next due", 86, "next_due", lambda r: uk_date(r.next_due, "—"), _next_due_tip),
+    Column(
+        "Working days overdue",
+        150,
+        "overdue_days",
+        _overdue_text,
+        _overdue_tip,
+        most_urgent_first=Qt.SortOrder.DescendingOrder,
+    ),
 )
 """The register, left to right; the window lays out each column at its width (the person may resize)."""
 
@@ -87,9 +117,11 @@ def column_index(sort_key: str) -> int:
     return next(index for index, column in enumerate(COLUMNS) if column.sort_key == sort_key)
 
 
-RAG_COLUMN = column_index("next_due")
+RAG_COLUMN = next(index for index, column in enumerate(COLUMNS) if column.header == "RAG")
 """The column shaded by the case's RAG state."""
 KIND_COLUMN = column_index("kind")
+OVERDUE_COLUMN = column_index("overdue_days")
+"""The column of numbers (right-aligned)."""
 """The column whose hover help describes the kind's targets."""
 TARGET_TIP_SECONDS = 60.0
 """How long a kind's target description is reused before it is asked for again (policies can change)."""
@@ -101,7 +133,11 @@ _USER = Qt.ItemDataRole.UserRole
 _DECORATION = Qt.ItemDataRole.DecorationRole
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
-_SERVED_ROLES = frozenset({_DISPLAY, _ACCESSIBLE, _TOOLTIP, _USER, _DECORATION, _BACKGROUND, _FOREGROUND})
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_SERVED_ROLES = frozenset(
+    {_DISPLAY, _ACCESSIBLE, _TOOLTIP, _USER, _DECORATION, _BACKGROUND, _FOREGROUND, _ALIGN}
+)
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _BRUSHES = {
@@ -224,9 +260,11 @@ class RegisterModel(QAbstractTableModel):
             if column == KIND_COLUMN and self._describe_target is not None:
                 return self.target_tip(row.kind, row.stage)
             tip = COLUMNS[column].tooltip
-            return tip(row) if tip else None
+            return tip(row) if tip else texts[0][column] or None  # the whole text of an elided cell
         if role == _USER:
             return row.id
+        if role == _ALIGN:
+            return _RIGHT if column == OVERDUE_COLUMN else None
         if column == RAG_COLUMN:
             if role == _DECORATION:
                 return rag_icon(row.rag)
@@ -244,7 +282,9 @@ class RegisterModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return COLUMNS[section].header
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"Sort by {COLUMNS[section].header.lower()}"
+                return f"Sort by {COLUMNS[section].header.lower()} (right-click to show or hide columns)"
+            if role == Qt.ItemDataRole.InitialSortOrderRole:
+                return COLUMNS[section].most_urgent_first.value
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return section + 1
         return None

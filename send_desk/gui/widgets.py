@@ -9,12 +9,14 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QComboBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from send_desk.domain.wording import uk_date
+from send_desk.gui.accessibility import announce, describe_problem, forget_problem
 
 DateValue = date
 DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %m %Y")
@@ -84,14 +87,20 @@ class FieldError(QLabel):
         self.hide()
 
     def show_message(self, message: str) -> None:
-        """Show a message."""
+        """Show a message, make it the field's accessible description and announce it."""
         self.setText(message)
         self.setVisible(bool(message))
+        if self.field_widget is not None:
+            describe_problem(self.field_widget, message)
+        if message:
+            announce(self)
 
     def clear_message(self) -> None:
-        """Hide the message."""
+        """Hide the message (the field gets its own description back)."""
         self.clear()
         self.hide()
+        if self.field_widget is not None:
+            forget_problem(self.field_widget)
 
 
 def combo(items: Iterable[tuple[str, Any]], *, name: str, parent: QWidget | None = None) -> QComboBox:
@@ -120,6 +129,7 @@ def add_row(form: QFormLayout, label: str, field: QWidget, error: FieldError | N
         form.addRow(caption, field)
         return field
     error.field_widget = field
+    clear_when_edited(field, error)
     holder = QWidget()
     holder.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
     box = QVBoxLayout(holder)
@@ -129,6 +139,21 @@ def add_row(form: QFormLayout, label: str, field: QWidget, error: FieldError | N
     box.addWidget(error)
     form.addRow(caption, holder)
     return holder
+
+
+def clear_when_edited(field: QWidget, error: FieldError) -> None:
+    """Hide a field's error as soon as the person changes the field (each error goes as it is fixed)."""
+    signal = None
+    if isinstance(field, QLineEdit):
+        signal = field.textEdited
+    elif isinstance(field, QComboBox):
+        signal = field.currentTextChanged
+    elif isinstance(field, QPlainTextEdit):
+        signal = field.textChanged
+    elif isinstance(field, QAbstractSpinBox):
+        signal = field.editingFinished
+    if signal is not None:
+        signal.connect(lambda *_args: error.clear_message())
 
 
 def fit_to_screen(widget: QWidget, width: int, height: int, margin: int = 32) -> None:
@@ -148,6 +173,23 @@ def shortcut(
     made = QShortcut(QKeySequence(key), parent)
     made.activated.connect(slot)
     return made
+
+
+SAVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
+"""The one way every dialog saves from the keyboard (Return on the main keys, Enter on the keypad)."""
+SAVE_HINT = "Ctrl+Enter saves · Esc cancels"
+"""The words every dialog shows beside its buttons."""
+
+
+def save_keys(dialog: QWidget, button: QPushButton, slot: Callable[[], object]) -> QLabel:
+    """Make Ctrl+Enter run `slot` anywhere in the dialog; return the hint that says so, to show."""
+    for key in SAVE_KEYS:
+        shortcut(dialog, key, slot)
+    button.setToolTip(f"{button.text().replace('&', '')} (Ctrl+Enter)")
+    hint = QLabel(SAVE_HINT, dialog)
+    hint.setObjectName("muted")
+    hint.setProperty("saveHint", True)
+    return hint
 
 
 def show_beside(error: FieldError | None, message: str) -> bool:
@@ -195,6 +237,8 @@ class MessageBanner(QFrame):
         self._retry = retry
         self.retry_button.setVisible(retry is not None)
         self.show()
+        if text:
+            announce(self.label)
         if retry is not None:
             self.retry_button.setFocus(Qt.FocusReason.OtherFocusReason)
 

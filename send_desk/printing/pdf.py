@@ -25,7 +25,11 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
     QPen,
+    QTextCursor,
     QTextDocument,
+    QTextFormat,
+    QTextFrame,
+    QTextTable,
 )
 
 PDF_DPI = 300
@@ -94,6 +98,7 @@ def paint_job(job: PrintJob, device: QPagedPaintDevice) -> int:
         html = html.replace(f'src="{url}"', f'src="{url}" width="{int(w * scale)}" height="{int(h * scale)}"')
     document.setHtml(html)
     document.setPageSize(QSizeF(body.width(), body.height()))
+    keep_short_tables_whole(document)
     pages = max(1, document.pageCount())
 
     painter = QPainter()
@@ -142,6 +147,57 @@ def paint_job(job: PrintJob, device: QPagedPaintDevice) -> int:
     finally:
         painter.end()
     return pages
+
+
+SHORT_TABLE = 0.6
+"""A table no taller than this share of a page moves whole to the next page rather than split."""
+
+
+def _tables(frame: QTextFrame) -> list[QTextTable]:
+    found: list[QTextTable] = []
+    for child in frame.childFrames():
+        if isinstance(child, QTextTable):
+            found.append(child)
+        found += _tables(child)
+    return found
+
+
+def keep_short_tables_whole(document: QTextDocument) -> int:
+    """Start each short table that would straddle a page on a new page, with the heading above it.
+
+    Long tables still split, their header rows repeated on every page (`<thead>` rows). Return how many
+    tables were moved.
+    """
+    page = document.pageSize().height()
+    layout = document.documentLayout()
+    moved = 0
+    for _ in range(500):  # one table moves per pass: moving it shifts everything after it
+        for table in _tables(document.rootFrame()):
+            rect = layout.frameBoundingRect(table)
+            before = document.findBlock(table.firstPosition() - 1)
+            headed = before.isValid() and before.blockFormat().headingLevel() > 0
+            top = layout.blockBoundingRect(before).top() if headed else rect.top()
+            straddles = int(top // page) != int((rect.bottom() - 1) // page)  # or its heading left behind
+            if not straddles or rect.bottom() - top > page * SHORT_TABLE:
+                continue
+            if headed:
+                heading = QTextCursor(before)
+                block_format = before.blockFormat()
+                if block_format.pageBreakPolicy() & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore:
+                    continue  # already on a page of its own
+                block_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                heading.setBlockFormat(block_format)
+            else:
+                table_format = table.format()
+                if table_format.pageBreakPolicy() & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore:
+                    continue
+                table_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                table.setFormat(table_format)
+            moved += 1
+            break
+        else:
+            return moved
+    return moved
 
 
 def _elide(text: str, font: QFont, width: float, device: QPagedPaintDevice) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from send_desk.domain.kinds import channel_label
 from send_desk.domain.wording import DASH, uk_date, uk_datetime
 from send_desk.reports.htmlkit import (
     document,
@@ -146,7 +147,7 @@ def case_printout_html(
                 ("Current stage", d.stage),
                 ("Status", _label(d.status.value)),
                 ("State of the next target", d.rag.label),
-                ("Channel", _label(d.channel)),
+                ("Channel", channel_label(d.channel) or "–"),
                 ("Received", uk_date(d.received_on, DASH)),
                 ("Received at", uk_datetime(d.received_at, DASH)),
                 ("Logged by", d.logged_by or "–"),
@@ -165,8 +166,6 @@ def case_printout_html(
                 ("Closed on", uk_date(d.closed_on, DASH)),
                 ("Ombudsman reference", d.ombudsman_reference or "–"),
                 ("Ombudsman decision", d.ombudsman_decision or "–"),
-                ("Anonymised", yes_no(d.anonymised)),
-                ("Record version", d.version),
                 ("Last changed", f"{uk_datetime(d.updated_at, DASH)} by {d.updated_by or '–'}"),
             ]
         ),
@@ -204,7 +203,7 @@ def case_printout_html(
                 [
                     uk_datetime(t.at, DASH),
                     _label(t.entry_type),
-                    _label(t.channel),
+                    channel_label(t.channel) or "–",
                     _label(t.direction),
                     t.author,
                     t.text,

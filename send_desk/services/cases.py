@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -268,17 +268,41 @@ class CaseService:
         details: dict[str, Any] | None = None,
     ) -> CaseDetail:
         with self.ctx.db.write() as session:
-            case, _stage, actor = self._begin(session, case_id, expected_version)
-            closures = load_closures(session)
-            before = snapshot(case)
-            state = change(session, case, case_state(case), actor, closures)
-            apply_state(case, state, closures)
-            return self._finish(session, case, actor, action, before, details)
+            return self.change_in(session, case_id, expected_version, action, change, details)
+
+    def change_in(
+        self,
+        session: Session,
+        case_id: int,
+        expected_version: int,
+        action: str,
+        change: Callable[[Session, Case, CaseState, Staff, ClosureSets], CaseState],
+        details: dict[str, Any] | None = None,
+    ) -> CaseDetail:
+        """Change one case inside a unit of work the caller owns (bulk work: many cases, one transaction)."""
+        case, _stage, actor = self._begin(session, case_id, expected_version)
+        closures = load_closures(session)
+        before = snapshot(case)
+        state = change(session, case, case_state(case), actor, closures)
+        apply_state(case, state, closures)
+        return self._finish(session, case, actor, action, before, details)
 
     def acknowledge(
         self, case_id: int, *, on: date, expected_version: int, missed_reason: str = ""
     ) -> CaseDetail:
         """Record that the acknowledgement was sent; a late one needs a reason."""
+        return self._change(
+            case_id,
+            expected_version,
+            "acknowledge",
+            self.acknowledge_step(on, missed_reason),
+            {"missed_reason": missed_reason},
+        )
+
+    def acknowledge_step(
+        self, on: date, missed_reason: str
+    ) -> Callable[[Session, Case, CaseState, Staff, ClosureSets], CaseState]:
+        """Return the change that acknowledges a case (for `change_in`)."""
 
         def change(
             session: Session, case: Case, state: CaseState, actor: Staff, closures: ClosureSets
@@ -290,12 +314,16 @@ class CaseService:
             case.stages[-1].acknowledge_missed_reason = missed_reason.strip()
             return new
 
-        return self._change(
-            case_id, expected_version, "acknowledge", change, {"missed_reason": missed_reason}
-        )
+        return change
 
     def assign(self, case_id: int, *, officer_login: str, expected_version: int) -> CaseDetail:
         """Give the case (and its current stage) to an officer."""
+        return self._change(case_id, expected_version, "assign", self.assign_step(officer_login))
+
+    def assign_step(
+        self, officer_login: str
+    ) -> Callable[[Session, Case, CaseState, Staff, ClosureSets], CaseState]:
+        """Return the change that gives a case to an officer (for `change_in`)."""
 
         def change(
             session: Session, case: Case, state: CaseState, actor: Staff, closures: ClosureSets
@@ -315,7 +343,7 @@ class CaseService:
             case.stages[-1].handler = officer
             return new
 
-        return self._change(case_id, expected_version, "assign", change)
+        return change
 
     def add_note(self, case_id: int, *, text: str) -> CaseDetail:
         """Add a note to the timeline."""
@@ -868,56 +896,62 @@ def snapshot(case: Case) -> dict[str, Any]:
 
 
 def validate_case_input(data: CaseInput, today: date) -> None:
-    """Check a new case's dates and details, raising a plain-words ValidationError."""
+    """Check a new case's dates and details, raising the first problem as a plain-words ValidationError."""
+    for problem in case_input_problems(data, today):
+        raise problem
+
+
+def case_input_problems(data: CaseInput, today: date) -> Iterator[ValidationError]:
+    """Yield every problem with a new case's dates and details, each a plain-words ValidationError."""
     if data.received_on > today:
-        raise ValidationError(
+        yield ValidationError(
             f"The received date {uk_date(data.received_on)} is in the future. Enter the day it arrived.",
             field="received_on",
         )
     if data.received_on < EARLIEST_DATE:
-        raise ValidationError(
+        yield ValidationError(
             f"The received date {uk_date(data.received_on)} is too long ago.", field="received_on"
         )
     if kind_facts(data.kind).stages < 2 and data.stage != 1:
         noun = kind_noun(data.kind)
-        raise ValidationError(f"{noun[0].upper()}{noun[1:]} has a single stage.", field="stage")
-    if data.stage not in (1, 2):
-        raise ValidationError("A complaint can only be at stage 1 or stage 2.", field="stage")
+        yield ValidationError(f"{noun[0].upper()}{noun[1:]} has a single stage.", field="stage")
+    elif data.stage not in (1, 2):
+        yield ValidationError("A complaint can only be at stage 1 or stage 2.", field="stage")
     dob = data.child.date_of_birth
     if dob is not None and dob > data.received_on:
-        raise ValidationError(
+        yield ValidationError(
             "The child's date of birth is after the date the case was received.", field="child_dob"
         )
     for email, field in ((data.contact.email, "contact_email"),):
         if email.strip() and not EMAIL_PATTERN.match(email.strip()):
-            raise ValidationError(f"{email.strip()} does not look like an email address.", field=field)
+            yield ValidationError(f"{email.strip()} does not look like an email address.", field=field)
     phone = data.contact.phone.strip()
     if phone and (len(digits(phone)) < 6 or re.search(r"[^\d\s+()\-.]", phone)):
-        raise ValidationError(f"{phone} does not look like a phone number.", field="contact_phone")
+        yield ValidationError(f"{phone} does not look like a phone number.", field="contact_phone")
     for recorded, what, field in (
         (data.acknowledged_on, "acknowledgement", "acknowledged"),
         (data.responded_on, "response", "responded"),
     ):
         if recorded is not None and recorded < data.received_on:
-            raise ValidationError(
+            yield ValidationError(
                 f"The {what} date {uk_date(recorded)} is before the received date "
                 f"{uk_date(data.received_on)}.",
                 field=field,
             )
         if recorded is not None and recorded > today:
-            raise ValidationError(f"The {what} date {uk_date(recorded)} is in the future.", field=field)
+            yield ValidationError(f"The {what} date {uk_date(recorded)} is in the future.", field=field)
     if data.matter_on is not None and data.matter_on > data.received_on:
-        raise ValidationError("The date of the matter is after the case was received.", field="matter_on")
+        yield ValidationError("The date of the matter is after the case was received.", field="matter_on")
     if lifecycle.matter_too_old(data.received_on, data.matter_on) and not data.matter_late_reason.strip():
         assert data.matter_on is not None
-        raise ValidationError(
+        yield ValidationError(
             f"The matter ({uk_date(data.matter_on)}) is more than 12 months before the complaint was "
             "received. "
             "Give the reason it is accepted all the same.",
             field="matter_late_reason",
         )
     if data.outcome is not None and data.outcome not in {o.value for o in Outcome}:
-        raise ValidationError(f"{data.outcome} is not an outcome.", field="outcome")
+        yield ValidationError(f"{data.outcome} is not an outcome.", field="outcome")
 
 
 def next_reference(session: Session, year: int) -> str:

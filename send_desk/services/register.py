@@ -33,6 +33,7 @@ SORT_KEYS = (
     "acknowledge_by",
     "respond_by",
     "next_due",
+    "overdue_days",
 )
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 """A run of letters and digits: the words FTS5's unicode61 tokenizer makes (underscore splits words)."""
@@ -198,6 +199,8 @@ class RegisterService:
     def filtered(self, session: Session, query: Select[Any], f: CaseFilter, window: RagWindow) -> Select[Any]:
         """Add the filter's conditions to a query over cases (shared by the register and the export)."""
         conditions: list[Any] = []
+        if f.case_ids:
+            conditions.append(Case.id.in_(f.case_ids))
         if f.status in (CaseStatus.OPEN.value, CaseStatus.CLOSED.value):
             conditions.append(Case.status == f.status)
         if f.kinds:
@@ -308,6 +311,9 @@ def _sorted(query: Select[Any], sort: str, descending: bool) -> Select[Any]:
     elif sort == "officer":
         query = query.outerjoin(Staff, Staff.id == Case.officer_id)
         column = Staff.name
+    elif sort == "overdue_days":  # more working days overdue is an earlier next due date
+        column = Case.next_due
+        descending = not descending
     else:
         column = getattr(Case, sort)
     primary = column.desc() if descending else column.asc()

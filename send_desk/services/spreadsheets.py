@@ -118,6 +118,8 @@ def _label(labels: Mapping[str, str], value: str | None) -> str:
 def describe_filter(case_filter: CaseFilter) -> tuple[tuple[str, str], ...]:
     """Return the filter as (name, value) pairs for the About sheet."""
     parts: list[tuple[str, str]] = []
+    if case_filter.case_ids:
+        parts.append(("Cases", f"{len(case_filter.case_ids):,} selected in the register"))
     parts.append(("Status", {"open": "Open cases", "closed": "Closed cases"}.get(case_filter.status, "All")))
     if case_filter.kinds:
         parts.append(("Kind", ", ".join(kind.label for kind in case_filter.kinds)))

@@ -84,6 +84,12 @@ class RagWindow:
             soon_from = due_soon_from(due, calendar, days)
         return rag_at(due, done_on, self.today, soon_from)
 
+    def overdue_days(self, status: str, next_due: date | None) -> int | None:
+        """Return the working days an open case's next target is past due (None when it is not past due)."""
+        if status != CaseStatus.OPEN.value or next_due is None or next_due >= self.today:
+            return None
+        return self.calendar.working_days_between(next_due, self.today)
+
     def case_rag(
         self,
         status: str,
@@ -318,5 +324,6 @@ def case_rows(session: Session, ids: Sequence[int], window: RagWindow) -> list[C
             next_due=r[14],
             rag=window.case_rag(r[4], r[14], r[13], r[16], bool(r[17])),
             summary=r[15] or "",
+            overdue_days=window.overdue_days(r[4], r[14]),
         )
     return [by_id[i] for i in ids if i in by_id]

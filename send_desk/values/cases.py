@@ -274,6 +274,8 @@ class CaseRow:
     next_due: date | None
     rag: Rag
     summary: str = ""
+    overdue_days: int | None = None
+    """Working days since the next target fell due (open cases past it), else None."""
 
 
 @dataclass(frozen=True)
@@ -305,6 +307,8 @@ class CaseFilter:
     """After today and within the due-soon window: the dashboard's "due in the next 2 working days"."""
     awaiting_acknowledgement: bool = False
     unassigned: bool = False
+    case_ids: tuple[int, ...] = ()
+    """Only these cases (the rows selected in the register), when given."""
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def test_the_main_window_opens_without_the_admin_screens_or_openpyxl(database_pa
         "window.close(); desk.close()\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "['&File', '&View', '&Admin', '&Help'] []"
+    assert out.strip() == "['&File', '&View', '&Cases', '&Admin', '&Help'] []"
 
 
 def test_a_database_that_cannot_be_opened_is_explained(monkeypatch: pytest.MonkeyPatch, qapp) -> None:  # type: ignore[no-untyped-def]

@@ -100,17 +100,19 @@ def test_a_bad_week_is_explained_not_raised(desk: Desk, monkeypatch: pytest.Monk
     assert warnings == ["'soon' is not a week; write it as YYYY-Www, e.g. 2026-W48."]
 
 
-def test_ask_defaults_to_last_week(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
-    asked: list[str] = []
+def test_ask_offers_a_week_picker_starting_on_last_week(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    from send_desk.gui.week_picker import WeekPicker
+
+    asked: list[tuple[object, str | None]] = []
     weeks: list[str | None] = []
     monkeypatch.setattr(
-        print_preview.QInputDialog,
-        "getText",
-        lambda parent, title, label, text="": (asked.append(text), (text, True))[1],
+        WeekPicker,
+        "ask",
+        classmethod(lambda cls, parent, today, week=None: asked.append((today, week)) or week),
     )
     monkeypatch.setattr(
         PrintPreview, "show_weekly", classmethod(lambda cls, parent, d, week=None: weeks.append(week) or 1)
     )
     assert PrintPreview.ask(None, desk, case_filter=None) == 1
-    assert asked == ["2026-W47"]
+    assert asked == [(desk.today(), "2026-W47")]
     assert weeks == ["2026-W47"]

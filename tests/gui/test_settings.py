@@ -138,7 +138,7 @@ def test_unreadable_values_read_as_the_defaults(isolated_settings: Path) -> None
 def test_a_window_opens_over_an_unreadable_settings_file(qtbot, desk: Desk, isolated_settings: Path) -> None:  # type: ignore[no-untyped-def]
     _settings_file(
         isolated_settings,
-        "[settings]\nversion=2\n\n[window]\ngeometry=junk\n\n[register]\nheader=42\n\n"
+        "[settings]\nversion=2\n\n[window]\ngeometry=junk\n\n[register]\nheader3=42\n\n"
         "[filters]\nkind=nonsense\nstatus=\nmine=perhaps\n",
     )
     win = MainWindow(desk, settings=desk_settings(), runner=TaskRunner(inline=True), poll=False)
@@ -176,7 +176,7 @@ def test_a_window_writes_only_declared_keys(qtbot, desk: Desk) -> None:  # type:
     assert written == {
         "settings/version",
         "window/geometry",
-        "register/header",
+        "register/header3",
         "filters/kind",
         "filters/status",
         "filters/officer",

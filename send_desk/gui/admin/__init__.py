@@ -104,7 +104,7 @@ ADMIN_MENU: tuple[AdminEntry, ...] = (
     AdminEntry("&Target policies…", Action.MANAGE_POLICIES, _policies),
     AdminEntry("&Closure days and holidays…", Action.MANAGE_CLOSURES, _closures),
     AdminEntry("C&ategories…", Action.MANAGE_CATEGORIES, _categories),
-    AdminEntry("Audit &trail…", Action.VIEW_AUDIT, _audit),
+    AdminEntry("A&udit trail…", Action.VIEW_AUDIT, _audit),
     AdminEntry("Subject access &finder…", Action.SUBJECT_ACCESS, _subject_access),
     AdminEntry("&Retention…", Action.RETENTION, _retention),
     AdminEntry("Letter te&mplates…", Action.MANAGE_LETTERS, _templates),

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -97,7 +98,9 @@ class AuditDialog(AdminDialog):
         dates.addWidget(self.date_to)
         filters.addRow("&Case", self.case_filter)
         filters.addRow("&Person", self.person_filter)
-        filters.addRow("&From / to", dates)
+        dates_label = QLabel("&From / to", self)
+        dates_label.setBuddy(self.date_from)  # a label with no buddy shows its & as a character
+        filters.addRow(dates_label, dates)
         filters.addRow("&Action", self.action_filter)
         self.search_button = QPushButton("&Search", self)
         self.search_button.setDefault(True)

@@ -78,7 +78,7 @@ class StaffDialog(AdminDialog):
         self.edit_role = combo(ROLE_LABELS, name="Role", parent=edit_box)
         self.save_button = QPushButton("&Save changes", edit_box)
         self.save_button.clicked.connect(self.save)
-        self.active_button = QPushButton("Switch &off", edit_box)
+        self.active_button = QPushButton("S&witch off", edit_box)
         self.active_button.clicked.connect(self.toggle_active)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
@@ -136,6 +136,7 @@ class StaffDialog(AdminDialog):
         if added is not None:
             for field in (self.new_login, self.new_name, self.new_team):
                 field.clear()
+            self.new_role.setCurrentIndex(0)  # the next person starts as an officer, not as the last one
             self.reload()
             self.select_login(added.login)
 
@@ -184,4 +185,4 @@ class StaffDialog(AdminDialog):
         self.edit_name.setText(person.name)
         self.edit_team.setText(person.team)
         select_data(self.edit_role, Role(person.role))
-        self.active_button.setText("Switch &off" if person.active else "Switch o&n")
+        self.active_button.setText("S&witch off" if person.active else "S&witch on")
