@@ -33,7 +33,17 @@ from send_desk.domain.errors import ConflictError, DatabaseUnavailableError, Sen
 from send_desk.domain.kinds import CaseKind, Channel, ClosureCode, LinkKind, Outcome, RemedyKind
 from send_desk.domain.wording import uk_date
 from send_desk.gui.style import app_icon
-from send_desk.gui.widgets import DateField, FieldError, MessageBanner, add_row, combo, save_keys, show_beside
+from send_desk.gui.widgets import (
+    FIELD_KEY,
+    DateField,
+    FieldError,
+    MessageBanner,
+    add_row,
+    bad_date_key,
+    combo,
+    save_keys,
+    show_beside,
+)
 from send_desk.services.cases import ActionInput, RemedyInput
 from send_desk.values.cases import ActionView, CaseDetail, StaffView
 
@@ -89,10 +99,6 @@ def describe_changes(old: CaseDetail, new: CaseDetail) -> list[str]:
         if before != after:
             lines.append(f"{label}: {before} → {after}")
     return lines
-
-
-FIELD_KEY = "sendDeskFieldKey"
-"""The property naming the error line a field's problems are shown on."""
 
 
 class ConflictDialog:
@@ -255,7 +261,7 @@ class ActionDialog(QDialog):
             self.handle_conflict(exc)
             return
         except ValueError as exc:  # a date that is not a date: beside the first such field
-            self.show_field_error(ValidationError(str(exc), field=self.bad_date_key()))
+            self.show_field_error(ValidationError(str(exc), field=bad_date_key(self)))
             return
         except DatabaseUnavailableError as exc:  # locked by another desk, disk full, network gone
             self.banner.show_message(str(exc), retry=self.save)
@@ -265,15 +271,6 @@ class ActionDialog(QDialog):
             return
         self.result_case = result
         self.accept()
-
-    def bad_date_key(self) -> str | None:
-        """Return the key of the first date field whose text is not a date (None if all are)."""
-        for field in self.findChildren(DateField):
-            try:
-                field.date()
-            except ValueError:
-                return str(field.property(FIELD_KEY) or "") or None
-        return None
 
     def handle_conflict(self, error: ConflictError) -> None:
         """Explain who changed the case and when; reload it on request; never drop what was typed."""

@@ -74,6 +74,20 @@ class DateField(QLineEdit):
             return None
 
 
+FIELD_KEY = "sendDeskFieldKey"
+"""The property naming the error line a field's problems are shown on."""
+
+
+def bad_date_key(form: QWidget) -> str | None:
+    """Return the key of the form's first date field whose text is not a date (None if all are)."""
+    for field in form.findChildren(DateField):
+        try:
+            field.date()
+        except ValueError:
+            return str(field.property(FIELD_KEY) or "") or None
+    return None
+
+
 class FieldError(QLabel):
     """A plain-words error shown under a field; hidden when there is nothing to say."""
 

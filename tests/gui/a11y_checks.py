@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from PySide6 import QtGui
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QTextDocument
 from PySide6.QtTest import QTest
@@ -13,6 +14,8 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QLabel,
+    QRadioButton,
+    QTabWidget,
     QWidget,
 )
 
@@ -23,13 +26,14 @@ def accessible_name(widget: QWidget) -> str:
     return face.text(QAccessible.Text.Name) if face is not None else ""
 
 
-def plain(text: str) -> str:
+def plain(text: str, *, mnemonic: bool = True) -> str:
     """Return text as a sighted person reads it: no mnemonic &, no HTML, single spaces."""
-    if Qt.mightBeRichText(text):
+    if QtGui.Qt.mightBeRichText(text):  # type: ignore[attr-defined]
         doc = QTextDocument()
         doc.setHtml(text)
         text = doc.toPlainText()
-    text = re.sub(r"&(?!&)", "", text).replace("&&", "&")
+    if mnemonic:
+        text = re.sub(r"&(?!&)", "", text).replace("&&", "&")
     return " ".join(text.split())
 
 
@@ -44,6 +48,15 @@ def shown(widget: QWidget, top: QWidget) -> bool:
     return widget.window() is top and widget.isVisibleTo(top)
 
 
+def arrow_only(widget: QWidget) -> bool:
+    """Tell whether a radio button is reached by the arrow keys, not Tab (another of its group is checked)."""
+    if not isinstance(widget, QRadioButton) or widget.isChecked():
+        return False
+    group = widget.group()
+    peers = group.buttons() if group is not None else widget.parentWidget().findChildren(QRadioButton)
+    return any(peer.isChecked() for peer in peers if peer is not widget and peer.autoExclusive())
+
+
 def tab_stops(top: QWidget) -> list[QWidget]:
     """Return the window's visible, enabled controls that Tab can reach, in focus-chain order."""
     found: list[QWidget] = []
@@ -55,20 +68,32 @@ def tab_stops(top: QWidget) -> list[QWidget]:
             and widget.focusPolicy() & Qt.FocusPolicy.TabFocus == Qt.FocusPolicy.TabFocus
             and widget.focusProxy() is None
             and not inner_editor(widget)
+            and not arrow_only(widget)
         ):
             found.append(widget)
         widget = widget.nextInFocusChain()
     return found
 
 
+def proxied_by(top: QWidget, widget: QWidget) -> list[QWidget]:
+    """Return the widgets that hand their focus to this one (a tab widget to its tab bar)."""
+    return [w for w in top.findChildren(QTabWidget) if w.focusProxy() is widget and shown(w, top)]
+
+
 def describe(widget: QWidget) -> str:
     """Say which control this is, for a failure message."""
-    return f"{type(widget).__name__} {widget.objectName() or accessible_name(widget) or plain(visible_text(widget))!r}"
+    name = widget.objectName() or accessible_name(widget) or plain(visible_text(widget))
+    return f"{type(widget).__name__} {name!r}"
 
 
 def unnamed_controls(top: QWidget) -> list[str]:
     """Return the controls Tab reaches that have no accessible name (check a)."""
-    return [describe(w) for w in tab_stops(top) if not accessible_name(w).strip()]
+    return [
+        describe(w)
+        for stop in tab_stops(top)
+        for w in [stop, *proxied_by(top, stop)]
+        if not accessible_name(w).strip()
+    ]
 
 
 def visible_text(widget: QWidget) -> str:
@@ -84,7 +109,8 @@ def hidden_texts(top: QWidget) -> list[str]:
     for widget in top.findChildren(QLabel) + top.findChildren(QAbstractButton):
         if not shown(widget, top):
             continue
-        text = plain(visible_text(widget))
+        mnemonic = not isinstance(widget, QLabel) or widget.buddy() is not None  # else the & is shown
+        text = plain(visible_text(widget), mnemonic=mnemonic)
         name = " ".join(accessible_name(widget).split())
         if text and text.casefold() not in name.casefold():
             found.append(f"{type(widget).__name__} shows {text!r} but is read as {name!r}")
@@ -105,7 +131,7 @@ def tab_cycle_problems(top: QWidget) -> list[str]:
     if not stops:
         return []
     top.activateWindow()
-    QApplication.setActiveWindow(top)  # type: ignore[attr-defined]
+    QApplication.setActiveWindow(top)
     stops[0].setFocus(Qt.FocusReason.TabFocusReason)
     QApplication.processEvents()
     first = focused(top)
@@ -123,5 +149,6 @@ def tab_cycle_problems(top: QWidget) -> list[str]:
             break
         seen.append(now)
     else:
-        return [f"Tab never comes back to {describe(first)}; it goes round {[describe(w) for w in seen[-4:]]}"]
+        last = [describe(w) for w in seen[-4:]]
+        return [f"Tab never comes back to {describe(first)}; it goes round {last}"]
     return [f"Tab never reaches {describe(w)}" for w in stops if w not in seen]

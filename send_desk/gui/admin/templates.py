@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
@@ -127,7 +128,9 @@ class TemplatesDialog(AdminDialog):
         row = QHBoxLayout()
         row.addWidget(self.case_reference, 1)
         row.addWidget(self.preview_button)
-        use_form.addRow("Preview against &case", row)
+        caption = QLabel("Preview against &case", use_box)
+        caption.setBuddy(self.case_reference)  # else the & shows and Alt+C goes nowhere
+        use_form.addRow(caption, row)
         use_form.addRow("", self.active_button)
         self.use_box = use_box
 
