@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from send_desk.services.reminders import ReminderService
     from send_desk.services.reporting import ReportingService
     from send_desk.services.retention import RetentionService
+    from send_desk.services.scheduled_mail import ScheduledMailService
     from send_desk.services.spreadsheets import ExportService, ImportService
     from send_desk.services.subject_access import SubjectAccessService
 
@@ -126,6 +127,13 @@ class Desk:
         from send_desk.services.reminders import ReminderService
 
         return ReminderService(self.ctx)
+
+    @cached_property
+    def scheduled_mail(self) -> ScheduledMailService:
+        """Return the emails scheduled tasks send: officers' daily digests and the weekly summary."""
+        from send_desk.services.scheduled_mail import ScheduledMailService
+
+        return ScheduledMailService(self.ctx)
 
     @cached_property
     def policies(self) -> PolicyAdminService:

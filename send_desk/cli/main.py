@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "send_desk.cli.admin",
     "send_desk.cli.letters",
     "send_desk.cli.documents",
+    "send_desk.cli.remind",
 )
 """Each module has `register(subparsers)`, which adds its commands with a `handler` default."""
 

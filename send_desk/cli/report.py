@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from send_desk.cli.common import (
     EARLIEST_DATE,
@@ -18,6 +18,10 @@ from send_desk.cli.common import (
 )
 from send_desk.domain.wording import DEFAULT_TEAM
 
+if TYPE_CHECKING:
+    from send_desk.bootstrap import Desk
+    from send_desk.values.figures import WeeklySummary
+
 
 def register(subparsers: Any) -> None:
     """Add the report command and its weekly, annual and case reports."""
@@ -26,7 +30,7 @@ def register(subparsers: Any) -> None:
 
     weekly = reports.add_parser("weekly", help="the weekly summary of an ISO week (default: last week)")
     weekly.add_argument("--week", metavar="YYYY-Www", help="for example 2026-W48")
-    _outputs(weekly)
+    _outputs(weekly, email=True)
     weekly.set_defaults(handler=run_weekly)
 
     annual = reports.add_parser("annual", help="the complaints figures of a reporting year (April to March)")
@@ -46,10 +50,17 @@ def register(subparsers: Any) -> None:
     case.set_defaults(handler=run_case)
 
 
-def _outputs(parser: argparse.ArgumentParser) -> None:
+def _outputs(parser: argparse.ArgumentParser, *, email: bool = False) -> None:
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--out", type=Path, metavar="FILE.pdf", help="write the printable PDF here")
     where.add_argument("--json", action="store_true", help="print the figures as one JSON document")
+    if email:
+        where.add_argument(
+            "--email-to",
+            nargs="+",
+            metavar="ADDRESS",
+            help="email the headline figures with the PDF attached, through the team's relay",
+        )
     parser.add_argument("--team", default=DEFAULT_TEAM, metavar="NAME", help="team name for the page header")
 
 
@@ -68,6 +79,8 @@ def run_weekly(args: argparse.Namespace, g: Globals) -> int:
     desk = desk_for(g)
     try:
         summary = desk.reporting.weekly_summary(args.week)
+        if args.email_to:
+            return _email_weekly(desk, summary, args.email_to, args.team)
     finally:
         desk.close()
     if args.json:
@@ -79,6 +92,23 @@ def run_weekly(args: argparse.Namespace, g: Globals) -> int:
     headless_application()
 
     _written(args.out, write_pdf(weekly_job(summary, team=args.team), args.out))
+    return 0
+
+
+def _email_weekly(desk: Desk, summary: WeeklySummary, to: list[str], team: str) -> int:
+    """Make the weekly PDF in a private folder, email it with the headline figures, remove it."""
+    import tempfile
+
+    from send_desk.app import headless_application
+    from send_desk.printing import weekly_job, write_pdf
+
+    headless_application()
+    with tempfile.TemporaryDirectory(prefix="send-desk-weekly-") as folder:  # made readable by us only
+        path = Path(folder) / "weekly.pdf"
+        write_pdf(weekly_job(summary, team=team), path)
+        pdf = path.read_bytes()
+    desk.scheduled_mail.email_weekly(summary, pdf, to, team=team)
+    print(f"Emailed the weekly summary of {summary.week} to {', '.join(to)}.")
     return 0
 
 

@@ -14,7 +14,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSystemTrayIcon, QWidget
 
 from send_desk.gui.tasks import TaskRunner
-from send_desk.reports.reminder_digest import counts_text, line
+from send_desk.reports.scheduled_emails import counts_text, line
 from send_desk.values.reminders import DueItem, Reminders
 
 CHECK_EVERY_MS = 60_000

@@ -6,7 +6,7 @@ from datetime import date
 
 from send_desk.bootstrap import Desk
 from send_desk.domain.kinds import ClosureCode
-from send_desk.reports.reminder_digest import digest_subject, digest_text
+from send_desk.reports.scheduled_emails import digest_subject, digest_text
 from send_desk.values.reminders import DueItem
 from tests.conftest import complaint_input
 

@@ -1,8 +1,9 @@
-"""The daily digest email's subject and text: one member of staff's targets due today or overdue."""
+"""The emails scheduled tasks send: each officer's daily digest, and the manager's weekly summary."""
 
 from __future__ import annotations
 
-from send_desk.domain.wording import long_date, uk_day
+from send_desk.domain.wording import long_date, uk_date, uk_day
+from send_desk.values.figures import WeeklySummary
 from send_desk.values.reminders import DueItem, Reminders
 
 
@@ -55,3 +56,33 @@ def line(item: DueItem, reminders: Reminders) -> str:
         when = f"was due {uk_day(item.due)}"
     summary = f" – {item.summary}" if item.summary.strip() else ""
     return f"{item.reference}  {item.target} {when}{summary}"
+
+
+def weekly_email_subject(summary: WeeklySummary, team: str) -> str:
+    """Return the subject of the manager's Monday email."""
+    return f"{team}: weekly summary {summary.week} ({uk_date(summary.start)} to {uk_date(summary.end)})"
+
+
+def weekly_email_text(summary: WeeklySummary, team: str) -> str:
+    """Return the body of the manager's Monday email: the headline figures, the PDF attached."""
+    week = summary.this_week
+    overdue = len(summary.overdue_references)
+    return (
+        "\n".join(
+            [
+                f"Weekly summary of {team} for {summary.week}, {long_date(summary.start)} to "
+                f"{long_date(summary.end)}.",
+                "",
+                f"Received: {summary.received}",
+                f"Acknowledged on time: {week.acknowledged_ratio.text}",
+                f"Responded on time: {week.responded_ratio.text}",
+                f"Open at the end of the week: {summary.open_at_end}, of which {overdue} overdue",
+                f"Escalated to stage 2: {summary.escalations}",
+                f"Ombudsman contacts: {summary.ombudsman_contacts}",
+                "",
+                "The whole summary is attached as a PDF, ready to print.",
+                "This email was sent by SEND Desk.",
+            ]
+        )
+        + "\n"
+    )
