@@ -128,9 +128,9 @@ class TemplatesDialog(AdminDialog):
         row = QHBoxLayout()
         row.addWidget(self.case_reference, 1)
         row.addWidget(self.preview_button)
-        caption = QLabel("Preview against &case", use_box)
-        caption.setBuddy(self.case_reference)  # else the & shows and Alt+C goes nowhere
-        use_form.addRow(caption, row)
+        case_label = QLabel("Preview against &case", use_box)
+        case_label.setBuddy(self.case_reference)  # a label with no buddy shows its & as a character
+        use_form.addRow(case_label, row)
         use_form.addRow("", self.active_button)
         self.use_box = use_box
 

@@ -5,7 +5,7 @@ officer's (65,000 rows at a million cases: about 1.3 s for the whole list); with
 cases are read in order from the index.
 
 Revision ID: 0016
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-02 05:40:00
 """
 
