@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAccessible, QAccessibleEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleEvent
+from PySide6.QtWidgets import QLabel, QWidget
 
 _OWN_DESCRIPTION = "sendDeskOwnDescription"
 
 
-def announce(widget: QWidget) -> None:
-    """Raise an alert on a message that just appeared, so a screen reader reads it out at once."""
+def announce(widget: QLabel) -> None:
+    """Raise an alert on a message that just appeared, so a screen reader reads it out at once.
+
+    The Alert event is what Windows screen readers hear; on Linux Qt's AT-SPI bridge sends nothing for it,
+    so the message also goes as an assertive announcement (read at once by Orca).
+    """
     QAccessible.updateAccessibility(QAccessibleEvent(widget, QAccessible.Event.Alert))
+    spoken = QAccessibleAnnouncementEvent(widget, widget.text())
+    spoken.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
+    QAccessible.updateAccessibility(spoken)
 
 
 def describe_problem(field: QWidget, message: str) -> None:

@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAccessible, QAccessibleEvent
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -376,12 +376,24 @@ def test_the_bad_save_check_fails_when_the_description_is_not_given_back(qtbot, 
     assert problems == ["once mended the field is still described as 'Enter the date the case was received.'"]
 
 
-def test_a_banner_message_is_announced(qtbot, alerts: list[Alert]) -> None:  # type: ignore[no-untyped-def]
+def test_a_banner_message_is_announced(qtbot, alerts: list[Alert], monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    spoken: list[tuple[str, QAccessible.AnnouncementPoliteness]] = []
+    record_alert = QAccessible.updateAccessibility
+
+    def record(event: QAccessibleEvent) -> None:
+        if isinstance(event, QAccessibleAnnouncementEvent):  # what Orca reads out on Linux
+            spoken.append((event.message(), event.politeness()))
+        record_alert(event)
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(record))
     banner = MessageBanner()
     qtbot.addWidget(banner)
     banner.show_message("The database is busy. Try again in a moment.", retry=lambda: None)
     assert [(alert.widget, alert.text) for alert in alerts] == [
         (banner.label, "The database is busy. Try again in a moment.")
+    ]
+    assert spoken == [
+        ("The database is busy. Try again in a moment.", QAccessible.AnnouncementPoliteness.Assertive)
     ]
 
 
