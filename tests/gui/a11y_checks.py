@@ -131,7 +131,6 @@ def tab_cycle_problems(top: QWidget) -> list[str]:
     if not stops:
         return []
     top.activateWindow()
-    QApplication.setActiveWindow(top)
     stops[0].setFocus(Qt.FocusReason.TabFocusReason)
     QApplication.processEvents()
     first = focused(top)
