@@ -120,9 +120,9 @@ def column_index(sort_key: str) -> int:
 RAG_COLUMN = next(index for index, column in enumerate(COLUMNS) if column.header == "RAG")
 """The column shaded by the case's RAG state."""
 KIND_COLUMN = column_index("kind")
+"""The column whose hover help describes the kind's targets."""
 OVERDUE_COLUMN = column_index("overdue_days")
 """The column of numbers (right-aligned)."""
-"""The column whose hover help describes the kind's targets."""
 TARGET_TIP_SECONDS = 60.0
 """How long a kind's target description is reused before it is asked for again (policies can change)."""
 
