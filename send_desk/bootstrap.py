@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from send_desk.services.corrections import RecordedDateService
     from send_desk.services.demo import DemoService
     from send_desk.services.documents import DocumentService
+    from send_desk.services.ehc import EhcService
     from send_desk.services.letters import LetterService
     from send_desk.services.reminders import ReminderService
     from send_desk.services.reporting import ReportingService
@@ -85,6 +86,13 @@ class Desk:
         from send_desk.services.cases import CaseService
 
         return CaseService(self.ctx)
+
+    @cached_property
+    def ehc(self) -> EhcService:
+        """Return the EHC process a case is about: its steps and statutory dates (issue 18)."""
+        from send_desk.services.ehc import EhcService
+
+        return EhcService(self.ctx)
 
     @cached_property
     def bulk(self) -> BulkService:

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from send_desk.bootstrap import Desk
+from send_desk.cli import ehc
 from send_desk.cli.cases import row_json
 from send_desk.cli.common import CliError, Globals, desk_for, iso_date, print_json, whole_number
 from send_desk.domain.kinds import CaseKind, ClosureCode, Outcome
@@ -103,6 +104,8 @@ def register(subparsers: Any) -> None:
     p = action("reopen", "reopen a closed case", _reopen)
     p.add_argument("--reason", default="")
 
+    ehc.register_action(action)
+
 
 def run_show(args: argparse.Namespace, g: Globals) -> int:
     """Print one case."""
@@ -128,9 +131,13 @@ def run_action(args: argparse.Namespace, g: Globals) -> int:
 
 
 def case_json(desk: Desk, case: CaseDetail) -> dict[str, Any]:
-    """Return a case as `cases --json` lists it, plus its stages."""
+    """Return a case as `cases --json` lists it, plus its stages and its EHC step (or null)."""
     (row,) = desk.register.rows([case.id])
-    return {**row_json(row), "stages": [stage_json(s) for s in case.stages]}
+    return {
+        **row_json(row),
+        "stages": [stage_json(s) for s in case.stages],
+        "ehc": desk.ehc.get(case.id).to_json(),
+    }
 
 
 def stage_json(stage: StageView) -> dict[str, Any]:
@@ -161,6 +168,8 @@ def _print(desk: Desk, case: CaseDetail, as_json: bool) -> None:
             parts.append(f"respond by {uk_date(s.respond.due, '-')}")
             parts.append(f"responded {uk_date(s.respond.done_on, '-')}")
         print("  " + "; ".join(parts))
+    for line in ehc.lines(desk.ehc.get(case.id)):
+        print(line)
 
 
 def _today(desk: Desk, args: argparse.Namespace) -> date:

@@ -139,6 +139,7 @@ def run_case(args: argparse.Namespace, g: Globals) -> int:
     desk = desk_for(g)
     try:
         detail = desk.cases.get_by_reference(args.reference)
+        ehc = desk.ehc.get(detail.id)
         documents = desk.documents.list(detail.reference)
         printed_by, printed_at = desk.reporting.generated_by(), desk.now()
     finally:
@@ -148,6 +149,8 @@ def run_case(args: argparse.Namespace, g: Globals) -> int:
 
     headless_application()
 
-    job = case_job(detail, team=args.team, printed_by=printed_by, printed_at=printed_at, documents=documents)
+    job = case_job(
+        detail, team=args.team, printed_by=printed_by, printed_at=printed_at, documents=documents, ehc=ehc
+    )
     _written(args.out, write_pdf(job, args.out))
     return 0

@@ -390,6 +390,52 @@ class AuditEntry(Base):
     changes: Mapped[str] = mapped_column(Text, default="{}")
 
 
+class EhcStepRecord(Base):
+    """A step of the EHC process a case is about, with its statutory dates (the latest is `current`).
+
+    The due dates are worked out by `send_desk.domain.ehc` when the step is recorded and stored, one
+    column per date name, so the export and the reports read them without the rules.
+    """
+
+    __tablename__ = "ehc_step"
+    __table_args__ = (Index("ix_ehc_step_current_case", "current", "case_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
+    step: Mapped[str] = mapped_column(String(30))
+    started_on: Mapped[date] = mapped_column(Date)
+    post16: Mapped[bool] = mapped_column(Boolean, default=False)
+    amendment_notice_on: Mapped[date | None] = mapped_column(Date)
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(200), default="")
+    decide_assessment_by: Mapped[date | None] = mapped_column(Date)
+    decide_not_to_issue_by: Mapped[date | None] = mapped_column(Date)
+    final_plan_by: Mapped[date | None] = mapped_column(Date)
+    representations_until: Mapped[date | None] = mapped_column(Date)
+    amended_plan_by: Mapped[date | None] = mapped_column(Date)
+    review_decision_by: Mapped[date | None] = mapped_column(Date)
+    transfer_plan_by: Mapped[date | None] = mapped_column(Date)
+
+    marks: Mapped[list[EhcDateMark]] = relationship(
+        cascade="all, delete-orphan", order_by="EhcDateMark.id", lazy="selectin"
+    )
+
+
+class EhcDateMark(Base):
+    """What an officer recorded against one statutory date of a step: the day it was done, an exception."""
+
+    __tablename__ = "ehc_date_mark"
+    __table_args__ = (UniqueConstraint("step_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("ehc_step.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(40))
+    done_on: Mapped[date | None] = mapped_column(Date)
+    exception: Mapped[str] = mapped_column(String(40), default="")
+    exception_note: Mapped[str] = mapped_column(Text, default="")
+
+
 class LetterTemplate(Base):
     """One version of a letter template (a .docx with docxtpl tags); each letter keeps the version it used."""
 

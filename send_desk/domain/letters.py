@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from send_desk.domain.ehc import MERGE_FIELDS as EHC_MERGE_FIELDS
 from send_desk.domain.kinds import CaseKind
 
 LARGE_PRINT_POINTS = 16
@@ -75,6 +76,7 @@ FIELDS: tuple[LetterField, ...] = (
     LetterField("officer_name", "Officer", "The case officer's name", "Priya Shah"),
     LetterField("officer_team", "Officer", "The case officer's team", "SEND casework"),
     LetterField("team_name", "Team", "The team's name as the desk prints it", "SEND team"),
+    *(LetterField(name, "EHC process", what, example) for name, what, example in EHC_MERGE_FIELDS),
 )
 """Every field a template may use; a template using any other name is refused when it is added."""
 

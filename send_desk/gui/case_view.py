@@ -31,6 +31,7 @@ from send_desk.domain.lifecycle import CaseAction as A
 from send_desk.domain.wording import uk_date
 from send_desk.gui import actions, letters
 from send_desk.gui.documents_panel import DocumentsPanel
+from send_desk.gui.ehc_panel import EhcPanel
 from send_desk.gui.errors import show_error
 from send_desk.gui.style import RAG_STYLES, app_icon, kind_stage, rag_icon
 from send_desk.gui.widgets import fit_to_screen
@@ -180,6 +181,9 @@ class CaseView(QDialog):
         self.documents = DocumentsPanel(self.desk, self._case.reference, self)
         self.documents.accept_drops_on(self)
         self.tabs.addTab(self.documents, self.documents.title())
+        self.ehc = EhcPanel(self.desk)
+        self.ehc.saved.connect(lambda: self.caseChanged.emit(self.reload_case().id))
+        self.tabs.addTab(self.ehc, "E&HC process")
         left.addWidget(self.tabs, 1)
         body.addLayout(left, 1)
 
@@ -297,6 +301,7 @@ class CaseView(QDialog):
         self.details.setHtml(self._details_html(case))
         self.timeline.setHtml(self._timeline_html(case))
         self.stages_info.setHtml(self._stages_html(case))
+        self.ehc.show_case(case)
         self.documents.refresh()
         self._update_buttons(case)
 

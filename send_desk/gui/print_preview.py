@@ -116,7 +116,12 @@ class PrintPreview:
         by = desk.reporting.generated_by()
         documents = desk.documents.list(detail.reference)
         job = case_job(
-            detail, team=team or configured_team(), printed_by=by, printed_at=desk.now(), documents=documents
+            detail,
+            team=team or configured_team(),
+            printed_by=by,
+            printed_at=desk.now(),
+            documents=documents,
+            ehc=desk.ehc.get(case_id),
         )
         return PrintPreviewDialog(job, parent)
 

@@ -13,6 +13,7 @@ from send_desk.reports.case_printout import case_header, case_printout_html, cas
 from send_desk.reports.weekly import TREND_CHART_URL, weekly_header, weekly_summary_html, weekly_title
 from send_desk.values.cases import CaseDetail
 from send_desk.values.documents import DocumentInfo
+from send_desk.values.ehc import EhcRecord
 from send_desk.values.figures import AnnualFigures, WeeklySummary
 
 
@@ -50,11 +51,17 @@ def case_job(
     printed_by: str,
     printed_at: datetime,
     documents: Sequence[DocumentInfo] = (),
+    ehc: EhcRecord | None = None,
 ) -> PrintJob:
-    """Return the print job of a whole case (with the list of its documents)."""
+    """Return the print job of a whole case (with the list of its documents, and its EHC process if given)."""
     footer = generated_text(printed_at, printed_by)
     html = case_printout_html(
-        detail, team=team, printed_by=printed_by, printed_at=uk_datetime(printed_at), documents=documents
+        detail,
+        team=team,
+        printed_by=printed_by,
+        printed_at=uk_datetime(printed_at),
+        documents=documents,
+        ehc=ehc,
     )
     return PrintJob(
         title=case_title(detail),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from send_desk.domain.wording import long_date, uk_datetime
+from send_desk.reports.ehc import ehc_annual_html
 from send_desk.reports.htmlkit import document, esc, key_values, money, table
 from send_desk.values.figures import AnnualFigures, StageFigures
 
@@ -120,6 +121,7 @@ def annual_figures_html(figures: AnnualFigures, *, team: str) -> str:
             widths=(80, 20),
             empty="No complaints.",
         ),
+        ehc_annual_html(f.ehc_complaints),
         f"<h2>Learning recorded ({len(f.learning)})</h2>",
         table(
             ["Reference", "Stage", "Learning"],

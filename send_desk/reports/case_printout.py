@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from send_desk.domain.kinds import channel_label
 from send_desk.domain.wording import DASH, uk_date, uk_datetime
+from send_desk.reports.ehc import ehc_html
 from send_desk.reports.htmlkit import (
     document,
     esc,
@@ -16,6 +17,7 @@ from send_desk.reports.htmlkit import (
 )
 from send_desk.values.cases import CaseDetail, ClockView, PersonView, StageView
 from send_desk.values.documents import DocumentInfo
+from send_desk.values.ehc import EhcRecord
 
 ROLE_TITLES = {"child": "Child or young person", "contact": "Contact", "representative": "Representative"}
 
@@ -133,8 +135,9 @@ def case_printout_html(
     printed_by: str = "",
     printed_at: str = "",
     documents: Sequence[DocumentInfo] = (),
+    ehc: EhcRecord | None = None,
 ) -> str:
-    """Return the whole case as an HTML document: details, people, stages, links, documents, timeline."""
+    """Return the whole case as HTML: details, people, stages, EHC dates, links, documents, timeline."""
     d = detail
     parts = [
         f"<h1>{esc(d.reference)}: {esc(d.kind.label)}{f', stage {d.stage}' if d.stages else ''}</h1>",
@@ -178,6 +181,7 @@ def case_printout_html(
         _person(ROLE_TITLES["contact"], d.contact),
         _person(ROLE_TITLES["representative"], d.representative),
         *(_stage(stage) for stage in d.stages),
+        ehc_html(ehc),
         "<h2>Linked cases</h2>",
         table(
             ["Reference", "Link", "Status", "Summary"],

@@ -18,6 +18,7 @@ from dataclasses import field as _field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
+from send_desk.domain.ehc import DATE_LABELS, EhcDateName, step_label
 from send_desk.domain.kinds import CaseKind, Channel, Outcome
 from send_desk.values.cases import CaseInput, PersonInput
 
@@ -468,6 +469,16 @@ class CaseLine:
     acknowledge_rag: str | None = None
     respond_rag: str | None = None
     kind_id: str = ""
+    # the EHC step the case is about (issue 18): its id and start, and its statutory dates by name
+    ehc_step: str = ""
+    ehc_started: date | None = None
+    decide_assessment_by: date | None = None
+    decide_not_to_issue_by: date | None = None
+    final_plan_by: date | None = None
+    representations_until: date | None = None
+    amended_plan_by: date | None = None
+    review_decision_by: date | None = None
+    transfer_plan_by: date | None = None
 
 
 PSEUDONYMS: dict[str, str] = {
@@ -521,6 +532,13 @@ class SheetColumn:
 def _respond_rag(line: CaseLine) -> str | None:
     return line.respond_rag if line.extended_to is None else None
 
+
+EHC_COLUMNS: tuple[SheetColumn, ...] = (
+    SheetColumn("EHC step", 22, "ehc_step", show=step_label),
+    SheetColumn("EHC step began", 12, "ehc_started", "date"),
+    *(SheetColumn(DATE_LABELS[name], 12, name.value, "date") for name in EhcDateName),
+)
+"""The EHC process's columns (issue 18): the current step, when it began, and its statutory dates."""
 
 CASE_COLUMNS: tuple[SheetColumn, ...] = (
     SheetColumn(
@@ -896,6 +914,7 @@ CASE_COLUMNS: tuple[SheetColumn, ...] = (
         ),
     ),
     SheetColumn("State", 10, "state"),
+    *EHC_COLUMNS,
 )
 """The Cases sheet, left to right, each column defined once: what the export writes and the import reads.
 

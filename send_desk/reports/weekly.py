@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from send_desk.domain.wording import DASH, long_date, uk_date, uk_datetime
+from send_desk.reports.ehc import ehc_weekly_html
 from send_desk.reports.htmlkit import document, esc, key_values, table
 from send_desk.values.figures import Timeliness, WeeklySummary
 
@@ -150,6 +151,7 @@ def weekly_summary_html(
             widths=(32, 17, 17, 17, 17),
             empty="No open cases and no responses.",
         ),
+        ehc_weekly_html(s.ehc_steps),
     ]
     # the trend starts a page, so its heading and chart are never split by a page break
     parts.append('<h2 style="page-break-before: always">Twelve-week trend</h2>')

@@ -15,8 +15,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from send_desk.db.models import Base, Case, CaseStage, Extension, Person
+from send_desk.db.models import Base, Case, CaseStage, EhcDateMark, EhcStepRecord, Extension, Person
 from send_desk.domain.calendar import WorkingCalendar
+from send_desk.domain.ehc import EhcDateName, EhcDates, EhcException
 from send_desk.domain.kinds import CaseStatus, PersonRole
 from send_desk.domain.policy import ClockRule, TargetPolicy
 from send_desk.domain.targets import Deadlines, StageClock, compute_deadlines, due_soon_from, next_target
@@ -27,12 +28,16 @@ Row = dict[str, Any]
 
 
 class CaseRows(NamedTuple):
-    """The rows of one case before it is inserted (no ids yet; `extensions` pair a stage index with a row)."""
+    """The rows of one case before it is inserted (no ids yet; `extensions` pair a stage index with a row).
+
+    `ehc` holds the case's EHC steps (oldest first), each with the rows of its date marks.
+    """
 
     case: Row
     stages: list[Row]
     people: list[Row]
     extensions: list[tuple[int, Row]]
+    ehc: list[tuple[Row, list[Row]]]
 
 
 def digits(text: str) -> str:
@@ -236,7 +241,7 @@ def new_case_rows(
         "updated_at": now,
         "updated_by": logged_by_name,
     }
-    return CaseRows(case, [stage], people, [])
+    return CaseRows(case, [stage], people, [], [])
 
 
 def insert_case_rows(session: Session, batch: Sequence[CaseRows]) -> list[int]:
@@ -278,4 +283,60 @@ def insert_case_rows(session: Session, batch: Sequence[CaseRows]) -> list[int]:
         session.execute(insert(stage_table), stages)
     if people:
         session.execute(insert(tables[Person.__tablename__]), people)
+    insert_ehc_rows(session, [(case_id, rows.ehc) for case_id, rows in zip(ids, batch, strict=True)])
     return ids
+
+
+def ehc_step_row(dates: EhcDates, *, recorded_at: datetime, recorded_by: str, current: bool = True) -> Row:
+    """Return the row of an EHC step: what was recorded and its statutory dates, one column per name."""
+    row: Row = {
+        "step": dates.step.value,
+        "started_on": dates.started,
+        "post16": dates.post16,
+        "amendment_notice_on": dates.amendment_notice_on,
+        "current": current,
+        "recorded_at": recorded_at,
+        "recorded_by": recorded_by,
+    }
+    row.update({name.value: dates.get(name) for name in EhcDateName})
+    return row
+
+
+def ehc_mark_row(
+    name: EhcDateName, *, done_on: date | None = None, exception: EhcException | None = None, note: str = ""
+) -> Row:
+    """Return the row of what was recorded against one statutory date: the day done, an exception."""
+    return {
+        "name": name.value,
+        "done_on": done_on,
+        "exception": exception.value if exception is not None else "",
+        "exception_note": note.strip(),
+    }
+
+
+def insert_ehc_rows(session: Session, cases: Sequence[tuple[int, Sequence[tuple[Row, list[Row]]]]]) -> None:
+    """Insert the EHC steps (and their date marks) of cases already inserted, given as (case id, steps)."""
+    tables = Base.metadata.tables
+    steps: list[tuple[Row, list[Row]]] = []
+    for case_id, case_steps in cases:
+        for step, step_marks in case_steps:
+            step["case_id"] = case_id
+            steps.append((step, step_marks))
+    if not steps:
+        return
+    step_table = tables[EhcStepRecord.__tablename__]
+    returned = session.execute(
+        insert(step_table).returning(
+            step_table.c.case_id, step_table.c.step, step_table.c.started_on, step_table.c.id
+        ),
+        [step for step, _marks in steps],
+    )
+    # a case's steps differ in step or start (the services keep one step per start), so this finds each id
+    step_ids = {(case_id, step, started): step_id for case_id, step, started, step_id in returned}
+    mark_rows: list[Row] = []
+    for step, step_marks in steps:
+        for mark in step_marks:
+            mark["step_id"] = step_ids[(step["case_id"], step["step"], step["started_on"])]
+            mark_rows.append(mark)
+    if mark_rows:
+        session.execute(insert(tables[EhcDateMark.__tablename__]), mark_rows)

@@ -37,6 +37,7 @@ from send_desk.services.case_rows import (
 from send_desk.services.cases import reserve_references
 from send_desk.services.clocks import case_columns, stage_columns
 from send_desk.services.context import UK, ServiceContext
+from send_desk.services.demo_ehc import demo_ehc_steps
 from send_desk.services.identity import staff_for_login
 from send_desk.services.policies import load_closures, policy_from_row
 from send_desk.services.views import rag_window
@@ -297,6 +298,7 @@ class DemoService:
                 details={"cases": count, "seed": seed},
             )
         builder = _Builder(rng, today, now, days, staff, categories, policies, soon_until)
+        builder.ehc_rng = random.Random(seed * 1_000_003 + 18)  # its own stream: the rest stays as it was
         written = 0
         while written < count:
             size = min(BATCH, count - written)
@@ -525,6 +527,7 @@ class _Builder:
         self.categories = list(categories.items())
         self.policies = policies
         self.soon_until = soon_until
+        self.ehc_rng = random.Random(18)
         self.kinds = [k for k, _ in KIND_WEIGHTS]
         self.kind_weights = [w for _, w in KIND_WEIGHTS]
         self.channels = [c for c, _ in CHANNEL_WEIGHTS]
@@ -623,6 +626,9 @@ class _Builder:
         if plan.showcase is None:
             self._history(history, kind, received)
         history.write()
+        rows.ehc.extend(
+            demo_ehc_steps(self.ehc_rng, data.summary, received, self.today, self.now, DEMO_AUTHOR)
+        )
         return DemoCase(data, tuple(history.events)), rows
 
     def _history(self, history: _History, kind: CaseKind, received: date) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from send_desk.db.models import Case, Letter, LetterTemplate, SmtpSettings
 from send_desk.domain import lifecycle
+from send_desk.domain.ehc import merge_values as ehc_merge_values
 from send_desk.domain.errors import ConflictError, NotFoundError, ValidationError
 from send_desk.domain.kinds import CaseKind, Channel
 from send_desk.domain.letters import SHIPPED, Purpose, fits, unknown_fields
@@ -309,6 +310,7 @@ class LetterService:
             escalate_by = _escalate_by(session, case)
             respond_by = _respond_by_if_acknowledged(session, case, acknowledged_on, self.ctx.today())
         from send_desk.services.cases import CaseService
+        from send_desk.services.ehc import EhcService
 
         detail = CaseService(self.ctx).get(case_id)
         values = merge_values(
@@ -319,6 +321,7 @@ class LetterService:
             acknowledged_on=acknowledged_on,
             respond_by=respond_by,
         )
+        values.update(ehc_merge_values(EhcService(self.ctx).dates(case_id)))  # the EHC dates (issue 18)
         check_complete(detail.reference, view.title, template_fields(content), values)
         big = preferences(detail).large_print if large_print is None else large_print
         letter = render_docx(content, values, large_print=big)

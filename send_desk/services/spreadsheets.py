@@ -34,7 +34,8 @@ from typing import Any
 from sqlalchemy import Select, select, tuple_
 from sqlalchemy.orm import aliased
 
-from send_desk.db.models import Case, CaseStage, Category, Person, Staff, TargetPolicyRow
+from send_desk.db.models import Case, CaseStage, Category, EhcStepRecord, Person, Staff, TargetPolicyRow
+from send_desk.domain.ehc import EhcDateName
 from send_desk.domain.errors import ValidationError
 from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, ClosureCode, Outcome, PersonRole, Rag
 from send_desk.domain.policy import TargetPolicy
@@ -233,6 +234,7 @@ class ExportService:
                 .outerjoin(Category, Category.id == Case.category_id)
                 .outerjoin(Staff, Staff.id == Case.officer_id)
                 .outerjoin(CaseStage, (CaseStage.case_id == Case.id) & (CaseStage.stage == Case.stage))
+                .outerjoin(EhcStepRecord, (EhcStepRecord.case_id == Case.id) & EhcStepRecord.current)
             )
             base = register.filtered(session, base, case_filter, window)
             connection = session.connection()
@@ -298,6 +300,7 @@ def _sources(contact: Any, child: Any) -> dict[str, Any]:
         "started_on": CaseStage.started_on,
         "due_soon_from": Case.due_soon_from,
         "paused": Case.paused,
+        **ehc_sources(),
     }
     for name in _LINE_FIELDS:
         if name not in named and name not in _WORKED_OUT:
@@ -305,6 +308,13 @@ def _sources(contact: Any, child: Any) -> dict[str, Any]:
             if column is None:
                 raise LookupError(f"The export line's field {name} is neither worked out nor a case column.")
             named[name] = column
+    return named
+
+
+def ehc_sources() -> dict[str, Any]:
+    """Return the export line's EHC fields by name: the current step's columns (issue 18)."""
+    named: dict[str, Any] = {"ehc_step": EhcStepRecord.step, "ehc_started": EhcStepRecord.started_on}
+    named.update({name.value: getattr(EhcStepRecord, name.value) for name in EhcDateName})
     return named
 
 

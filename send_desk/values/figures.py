@@ -245,6 +245,43 @@ class TrendPoint:
 
 
 @dataclass(frozen=True)
+class EhcStepLoad:
+    """Open cases about one EHC step at the end of a week, and how many are past a statutory date."""
+
+    step: str
+    label: str
+    open: int
+    late: int
+    """Open cases with a statutory date of their step passed and not met (no exception recorded)."""
+    median_weeks_late: float | None
+    """The median of those cases' whole weeks late, counted from the earliest missed date (None: none)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the row as JSON-ready values."""
+        return {
+            "step": self.step,
+            "open": self.open,
+            "past_statutory_date": self.late,
+            "median_weeks_late": self.median_weeks_late,
+        }
+
+
+@dataclass(frozen=True)
+class EhcStepComplaints:
+    """The complaints of a year about one EHC step, and how many were upheld (fully or partly)."""
+
+    step: str
+    label: str
+    complaints: int
+    uphold: Ratio
+    """Upheld or partly upheld, of those with an outcome."""
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the row as JSON-ready values."""
+        return {"step": self.step, "complaints": self.complaints, "uphold_rate": self.uphold.to_json()}
+
+
+@dataclass(frozen=True)
 class WeeklySummary:
     """Everything the weekly summary shows, for one ISO week (Monday to Sunday)."""
 
@@ -272,6 +309,8 @@ class WeeklySummary:
     top_categories: tuple[Count, ...]
     officers: tuple[OfficerLoad, ...]
     trend: tuple[TrendPoint, ...]
+    ehc_steps: tuple[EhcStepLoad, ...] = ()
+    """Open cases at `as_of` by the EHC step they are about (issue 18)."""
 
     @property
     def overdue_references(self) -> list[str]:
@@ -339,6 +378,7 @@ class WeeklySummary:
                 }
                 for t in self.trend
             ],
+            "ehc_steps": [row.to_json() for row in self.ehc_steps],
         }
 
 
@@ -430,6 +470,8 @@ class AnnualFigures:
     learning: tuple[LearningItem, ...]
     late_escalations: int = 0
     """Escalations asked for after the policy's window from the stage 1 response, accepted with a reason."""
+    ehc_complaints: tuple[EhcStepComplaints, ...] = ()
+    """Stage 1 complaints of the year by the EHC step they are about, with the uphold rate (issue 18)."""
 
     @property
     def label(self) -> str:
@@ -464,4 +506,5 @@ class AnnualFigures:
                 {"reference": item.reference, "stage": item.stage, "learning": item.learning}
                 for item in self.learning
             ],
+            "ehc_complaints": [row.to_json() for row in self.ehc_complaints],
         }

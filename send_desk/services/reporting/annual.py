@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from send_desk.db.models import Case, CaseStage, Extension, Remedy
 from send_desk.domain.kinds import CaseKind, CaseStatus, Outcome, RemedyKind
+from send_desk.services.reporting import ehc
 from send_desk.services.reporting.lookups import Lookups, by_stage, read_lookups, scalars_in
 from send_desk.values.figures import AnnualFigures, LearningItem, Ratio, StageFigures, ordered_counts
 
@@ -115,6 +116,7 @@ def annual_figures(
         categories=ordered_counts(categories),
         learning=learning,
         late_escalations=late_escalations,
+        ehc_complaints=ehc.complaints_by_step(session, start, end),
     )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from send_desk.db.models import Case, CaseStage
 from send_desk.domain.kinds import CaseKind, Channel, Outcome
+from send_desk.services.reporting import ehc
 from send_desk.services.reporting.lookups import UNASSIGNED, Lookups, read_lookups
 from send_desk.services.reporting.position import position
 from send_desk.values.figures import (
@@ -87,6 +88,7 @@ def weekly_summary(
         top_categories=categories,
         officers=officers,
         trend=trend,
+        ehc_steps=ehc.open_by_step(session, as_of),
     )
 
 
