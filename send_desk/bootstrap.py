@@ -13,9 +13,16 @@ from sqlalchemy.engine import URL
 
 from send_desk.db.engine import make_engine
 from send_desk.db.location import check_folder, looks_like_network_share, resolve_database_url, sqlite_path
-from send_desk.db.migrate import check_server_database, check_sqlite_file, upgrade
-from send_desk.db.models import Category, TargetPolicyRow
+from send_desk.db.migrate import (
+    check_server_database,
+    check_sqlite_file,
+    current_revision,
+    head_revision,
+    upgrade,
+)
+from send_desk.db.models import Category, CompactionOwed, TargetPolicyRow
 from send_desk.db.session import Database
+from send_desk.db.team import desk_identity
 from send_desk.domain.errors import DatabaseUnavailableError, SendDeskError
 from send_desk.services.categories import CategoryService
 from send_desk.services.closures import ClosureService
@@ -263,9 +270,11 @@ def open_desk(
         check_sqlite_file(path)
     try:
         engine = make_engine(url)
+        identity = None
         if path is None:
             try:
                 check_server_database(engine, url.render_as_string(hide_password=True))
+                identity = desk_identity(engine, current=current_revision(engine), head=head_revision())
             except SendDeskError:
                 engine.dispose()
                 raise
@@ -278,9 +287,18 @@ def open_desk(
             f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}. "
             "Check the location and try again."
         ) from exc
-    ctx = ServiceContext(db=Database(engine), clock=clock, login=login or current_login())
+    if identity is not None:  # a team's PostgreSQL: who you are is your database login, nothing else
+        login = identity.login
+    ctx = ServiceContext(
+        db=Database(engine, team=identity is not None), clock=clock, login=login or current_login()
+    )
     with ctx.db.read() as session:
         seeded = all(session.scalars(select(table.id).limit(1)).first() is not None for table in SEEDED)
+        owed = path is not None and session.scalars(select(CompactionOwed.table_name).limit(1)).first()
+    if owed:  # a retention run died before compacting the file: finish it before anyone works
+        from send_desk.services.retention import compact_owed
+
+        compact_owed(engine)
     if not seeded:  # a write only when needed: every write bumps the counter other desks refresh on
         with ctx.db.write() as session:
             seed_reference_data(session, at=ctx.now(), login=ctx.actor_login())

@@ -44,6 +44,12 @@ def register(subparsers: Any) -> None:
     add.add_argument("name")
     add.add_argument("--role", choices=[r.value for r in Role], default=Role.OFFICER.value)
     add.add_argument("--team", default="")
+    add.add_argument(
+        "--password-env",
+        metavar="VAR",
+        default="",
+        help="team database: the variable holding their new login's password (none: single sign-on)",
+    )
     add.add_argument("--json", action="store_true")
     role = actions.add_parser("role", help="change a member of staff's role (admins)")
     role.add_argument("login")
@@ -131,7 +137,15 @@ def run_staff(args: argparse.Namespace, g: Globals) -> int:
             )
         else:
             if action == "add":
-                view = desk.staff.add_staff(args.login, args.name, role=Role(args.role), team=args.team)
+                from send_desk.cli.team import password_from
+
+                view = desk.staff.add_staff(
+                    args.login,
+                    args.name,
+                    role=Role(args.role),
+                    team=args.team,
+                    password=password_from(args.password_env) or None,
+                )
             elif action == "role":
                 view = desk.staff.change_role(args.login, Role(args.role))
             elif action == "deactivate":

@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "send_desk.cli.letters",
     "send_desk.cli.documents",
     "send_desk.cli.remind",
+    "send_desk.cli.team",
 )
 """Each module has `register(subparsers)`, which adds its commands with a `handler` default."""
 

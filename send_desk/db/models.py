@@ -519,3 +519,12 @@ class DeskSetting(Base):
     value: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_by: Mapped[str] = mapped_column(String(120), default="")
+
+
+class CompactionOwed(Base):
+    """A table retention changed that still needs compacting (written with the anonymising, cleared after)."""
+
+    __tablename__ = "compaction_owed"
+
+    table_name: Mapped[str] = mapped_column(String(63), primary_key=True)
+    owed_since: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -24,6 +24,9 @@ from send_desk.domain.errors import (
 
 logger = logging.getLogger(__name__)
 
+TEAM = "send_desk_team"
+"""The session.info key that says the database is a team's PostgreSQL (staff and retention go through
+the server's functions, identity is the login)."""
 CHANGE_CHANNEL = "send_desk_changes"
 """The PostgreSQL LISTEN/NOTIFY channel every committed write notifies."""
 
@@ -31,12 +34,14 @@ CHANGE_CHANNEL = "send_desk_changes"
 class Database:
     """The engine plus read and write units of work; the only place sessions are made."""
 
-    def __init__(self, engine: Engine) -> None:
-        """Wrap an engine that has already been migrated."""
+    def __init__(self, engine: Engine, *, team: bool = False) -> None:
+        """Wrap an engine that has already been migrated; `team` for a team's PostgreSQL (roles enforced)."""
         self.engine = engine
-        self._reader = sessionmaker(engine, expire_on_commit=False)
+        self.team = team
+        info = {TEAM: team}
+        self._reader = sessionmaker(engine, expire_on_commit=False, info=info)
         writer_engine = engine.execution_options(sqlite_immediate=True) if is_sqlite(engine) else engine
-        self._writer = sessionmaker(writer_engine, expire_on_commit=False)
+        self._writer = sessionmaker(writer_engine, expire_on_commit=False, info=info)
         self._server = not is_sqlite(engine)
 
     @contextmanager
@@ -168,3 +173,8 @@ def describe_operational_error(exc: OperationalError) -> str:
 def first_line(error: object) -> str:
     """Return the first line of an error's text."""
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def is_team(session: Session) -> bool:
+    """Tell whether a session works on a team's PostgreSQL database, where the server enforces roles."""
+    return bool(session.info.get(TEAM))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
+from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
-from send_desk.db.models import AuditEntry, Case
+from send_desk.db.models import AuditEntry, Base, Case
 
 Changes = dict[str, tuple[Any, Any]]
 
@@ -37,19 +39,43 @@ def record(
     case: Case | None = None,
     changes: Changes | None = None,
     details: dict[str, Any] | None = None,
-) -> AuditEntry:
+) -> None:
     """Add an audit entry for one action; old → new pairs go under "changes"."""
-    entry = AuditEntry(
-        at=at,
-        login=login,
-        actor_name=actor_name,
-        case_id=case.id if case is not None else None,
-        case_reference=case.reference if case is not None else "",
-        action=action,
-        changes=changes_json(changes, details),
+    write_rows(
+        session,
+        [
+            {
+                "at": at,
+                "login": login,
+                "actor_name": actor_name,
+                "case_id": case.id if case is not None else None,
+                "case_reference": case.reference if case is not None else "",
+                "action": action,
+                "changes": changes_json(changes, details),
+            }
+        ],
     )
-    session.add(entry)
-    return entry
+
+
+def write_rows(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Write audit rows (columns of `audit_entry`, without id) in one statement.
+
+    On PostgreSQL they go through the server's `send_desk_audit` function: desk logins have no INSERT on
+    the audit table, and the server writes who (session_user) and when (the transaction's time) itself.
+    """
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        payload = [{**row, "at": _naive_utc(row["at"])} for row in rows]
+        session.execute(
+            text("SELECT send_desk_audit(CAST(:rows AS json))"), {"rows": json.dumps(payload, default=str)}
+        )
+        return
+    session.execute(insert(Base.metadata.tables[AuditEntry.__tablename__]), list(rows))
+
+
+def _naive_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat()
 
 
 def changes_json(changes: Changes | None = None, details: dict[str, Any] | None = None) -> str:

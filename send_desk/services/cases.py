@@ -8,14 +8,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from send_desk.db.models import (
-    AuditEntry,
-    Base,
     Case,
     CaseLink,
     CaseStage,
@@ -834,7 +832,7 @@ class _BulkRows:
             self.audit_row(case_id, rows.case, officer)
             for case_id, rows, officer in zip(ids, batch, officers, strict=True)
         ]
-        self.session.execute(insert(Base.metadata.tables[AuditEntry.__tablename__]), audit_rows)
+        audit.write_rows(self.session, audit_rows)
 
     def rows(self, data: CaseInput, reference: str) -> CaseRows:
         """Return the rows of one case, as `CaseService._log` would save them."""

@@ -23,10 +23,13 @@ family: extension reasons (counted by reason), learning (listed) and the Ombudsm
 decision). They are meant to hold no personal data; as a safeguard, any name, email address, phone number
 or identifier of a person on the case that appears in them is replaced by "[removed]" first.
 
-On SQLite the file is then compacted so removed text does not linger in free pages, the write-ahead log
-or the full-text index: secure_delete, an FTS 'rebuild', VACUUM and a truncating WAL checkpoint.
-On PostgreSQL the affected tables are vacuumed; removed row versions are unreachable but a base backup
-or WAL archive taken earlier still holds them, so retention there also relies on the backup policy.
+Compaction is owed from the moment cases are anonymised: a `compaction_owed` row is written in the same
+transaction. On SQLite the file is then compacted so removed text does not linger in free pages, the
+write-ahead log or the full-text index (secure_delete, an FTS 'rebuild', VACUUM, a truncating WAL
+checkpoint) and the row cleared; if the process dies first, the desk's next start, the next retention
+run or `send-desk maintain` compacts. On PostgreSQL old row versions stay in the table files until
+`send-desk maintain`, run with the owner login, does VACUUM FULL and ANALYZE (services/maintenance.py).
+A base backup or WAL archive taken earlier still holds them until it ages out.
 """
 
 from __future__ import annotations
@@ -35,16 +38,17 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, select, text, update
+from sqlalchemy import Engine, and_, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from send_desk.db.models import (
     AuditEntry,
     Case,
     CaseStage,
+    CompactionOwed,
     Extension,
     OutstandingAction,
     Pause,
@@ -54,11 +58,27 @@ from send_desk.db.models import (
 )
 from send_desk.domain.errors import ValidationError
 from send_desk.domain.kinds import CaseKind, CaseStatus
+from send_desk.domain.wording import uk_datetime
 from send_desk.services import audit
 from send_desk.services.context import ServiceContext
 from send_desk.services.documents import remove_for_retention
 from send_desk.services.permissions import Action, require
 
+RETENTION_TABLES = (
+    "person",
+    "case_record",
+    "case_stage",
+    "timeline_entry",
+    "audit_entry",
+    "extension",
+    "pause",
+    "remedy",
+    "outstanding_action",
+    "case_document",
+)
+"""The tables retention changes, so the tables compaction is owed on (PostgreSQL)."""
+SQLITE_WHOLE_FILE = "*"
+"""The compaction_owed row of a SQLite database: its one file is compacted whole."""
 RETENTION_YEARS = 6
 BATCH = 500
 REDACTED = '{"redacted": true}'
@@ -108,6 +128,15 @@ SAFE_DETAIL_KEYS = frozenset(
     }
 )
 """Audit detail keys that hold no free text; anything else (reasons, notes, names) is redacted."""
+
+
+@dataclass(frozen=True)
+class CompactionState:
+    """Whether anonymised text may still sit in the database's files (compaction owed), since when."""
+
+    owed: bool
+    since: datetime | None
+    tables: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -245,8 +274,32 @@ class RetentionService:
                         "documents_removed": documents,
                     },
                 )
-        compacted = compact_database(self.ctx.db.engine) if compact and references else False
+        compacted = compact_owed(self.ctx.db.engine) if compact else False
         return RetentionResult(cutoff, references, redacted, compacted, documents)
+
+    def compaction_owed(self) -> CompactionState:
+        """Tell whether anonymised text may still sit in the database's files, and since when."""
+        with self.ctx.db.read() as session:
+            rows = session.execute(select(CompactionOwed.table_name, CompactionOwed.owed_since)).all()
+        if not rows:
+            return CompactionState(owed=False, since=None, tables=())
+        return CompactionState(
+            owed=True, since=min(row[1] for row in rows), tables=tuple(sorted(row[0] for row in rows))
+        )
+
+    def compaction_note(self) -> str:
+        """Say in plain words whether anonymised text may still sit in the database's files."""
+        state = self.compaction_owed()
+        if not state.owed:
+            return "No compaction owed: no anonymised text is left in the database's files."
+        if self.ctx.db.engine.dialect.name == "postgresql":
+            until = "until the database owner's nightly 'send-desk maintain' compacts the tables"
+        else:
+            until = "until SEND Desk next starts, or the next retention run, compacts the file"
+        return (
+            f"Compaction owed since {uk_datetime(state.since)}: anonymised text may still sit in the "
+            f"database's files {until}."
+        )
 
     def reapply(self, references: Sequence[str], *, compact: bool = True) -> tuple[str, ...]:
         """Anonymise again the listed cases where this database still holds them in full.
@@ -285,8 +338,8 @@ class RetentionService:
                         "documents_removed": documents,
                     },
                 )
-        if compact and done:
-            compact_database(self.ctx.db.engine)
+        if compact:
+            compact_owed(self.ctx.db.engine)
         return tuple(done)
 
     def _anonymise_ids(self, session: Session, ids: Sequence[int], actor_name: str) -> tuple[int, int]:
@@ -372,13 +425,13 @@ class RetentionService:
                 closure_reason="",
                 ombudsman_reference="",
                 search_text=Case.reference + " " + func.replace(Case.reference, "-", ""),
-                anonymised=True,
                 version=Case.version + 1,
                 updated_at=self.ctx.now(),
                 updated_by=actor_name,
             ),
             execution_options=options,
         )
+        mark_anonymised(session, ids, at=self.ctx.now())
 
     def _redact_kept_text(self, session: Session, ids: Sequence[int]) -> None:
         """Remove the case's own people's names and contact details from the texts retention keeps."""
@@ -432,6 +485,13 @@ class RetentionService:
             select(AuditEntry.id, AuditEntry.changes).where(AuditEntry.case_id.in_(ids))
         ).all()
         to_redact = [entry_id for entry_id, body in rows if needs_redaction(body)]
+        if session.get_bind().dialect.name == "postgresql":
+            # desk logins have no UPDATE on the audit table: the server's function checks the role
+            for start in range(0, len(to_redact), BATCH):
+                session.execute(
+                    text("SELECT send_desk_redact_audit(:ids)"), {"ids": to_redact[start : start + BATCH]}
+                )
+            return len(to_redact)
         for start in range(0, len(to_redact), BATCH):
             session.execute(
                 update(AuditEntry)
@@ -440,6 +500,48 @@ class RetentionService:
                 execution_options={"synchronize_session": False},
             )
         return len(to_redact)
+
+
+def mark_anonymised(session: Session, ids: Sequence[int], *, at: datetime) -> None:
+    """Set these cases anonymised and record, in the same transaction, that compaction is owed.
+
+    On PostgreSQL the server's send_desk_anonymise does both and checks the caller is an admin (desk
+    logins cannot set the flag themselves); on SQLite the whole file is owed one compaction.
+    """
+    if not ids:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT send_desk_anonymise(:ids, :tables)"),
+            {"ids": list(ids), "tables": list(RETENTION_TABLES)},
+        )
+        return
+    session.execute(
+        update(Case).where(Case.id.in_(ids)).values(anonymised=True),
+        execution_options={"synchronize_session": False},
+    )
+    if session.get(CompactionOwed, SQLITE_WHOLE_FILE) is None:
+        session.add(CompactionOwed(table_name=SQLITE_WHOLE_FILE, owed_since=at))
+        session.flush()
+
+
+def compact_owed(engine: Engine) -> bool:
+    """Compact a SQLite file if compaction is owed (also one a crash left owed); True when done.
+
+    On PostgreSQL compaction (VACUUM FULL) needs the tables' owner, so it stays owed until
+    `send-desk maintain` runs with the owner login; this returns False there.
+    """
+    if engine.dialect.name != "sqlite":
+        return False
+    with engine.connect() as conn:
+        owed = conn.execute(select(func.count()).select_from(CompactionOwed)).scalar()
+    if not owed:
+        return False
+    if not compact_database(engine):
+        return False
+    with engine.begin() as conn:
+        conn.execute(delete(CompactionOwed))
+    return True
 
 
 def compact_database(engine: Engine) -> bool:
@@ -457,20 +559,4 @@ def compact_database(engine: Engine) -> bool:
         finally:
             raw.close()
         return not (busy and busy[0])
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for table in (
-                "person",
-                "case_record",
-                "case_stage",
-                "timeline_entry",
-                "audit_entry",
-                "extension",
-                "pause",
-                "remedy",
-                "outstanding_action",
-                "case_document",
-            ):
-                conn.execute(text(f"VACUUM {table}"))
-        return True
     return False

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from send_desk.db.models import Staff
+from send_desk.db.session import is_team
 from send_desk.domain.errors import NotFoundError, ValidationError
 from send_desk.domain.kinds import Role
 from send_desk.services import audit
@@ -15,6 +17,9 @@ from send_desk.services.context import ServiceContext
 from send_desk.services.identity import find_staff, staff_for_login, staff_view
 from send_desk.services.permissions import Action, require
 from send_desk.values.cases import StaffView
+
+STAFF_FIELDS = ("name", "team", "email", "role", "active")
+"""What `_change` may change (the arguments of the server's send_desk_staff_change besides the login)."""
 
 
 class StaffService:
@@ -39,8 +44,14 @@ class StaffService:
                 query = query.where(Staff.active)
             return [view for view in (staff_view(s) for s in session.scalars(query)) if view is not None]
 
-    def add_staff(self, login: str, name: str, *, role: Role = Role.OFFICER, team: str = "") -> StaffView:
-        """Add a member of staff by their login."""
+    def add_staff(
+        self, login: str, name: str, *, role: Role = Role.OFFICER, team: str = "", password: str | None = None
+    ) -> StaffView:
+        """Add a member of staff by their login.
+
+        On a team's PostgreSQL database this also creates their database login (with `password`, or none
+        for single sign-on) and makes it a member of their role's group.
+        """
         login = login.strip()
         if not login or not name.strip():
             raise ValidationError("Enter both the login and the name of the member of staff.", field="login")
@@ -50,15 +61,30 @@ class StaffService:
                 raise ValidationError(
                     f"There is already a member of staff with the login {login}.", field="login"
                 )
-            staff = Staff(
-                login=login,
-                name=name.strip(),
-                role=role.value,
-                team=team.strip(),
-                active=True,
-                created_at=self.ctx.now(),
-            )
-            session.add(staff)
+            if is_team(session):
+                # the server creates the login and its group membership, and checks the caller is an admin
+                session.execute(
+                    text("SELECT send_desk_staff_add(:login, :name, :role, :team, :password, :at)"),
+                    {
+                        "login": login,
+                        "name": name.strip(),
+                        "role": role.value,
+                        "team": team.strip(),
+                        "password": password or "",
+                        "at": self.ctx.now().astimezone(UTC).replace(tzinfo=None),
+                    },
+                )
+                staff = session.scalars(select(Staff).where(Staff.login == login)).one()
+            else:
+                staff = Staff(
+                    login=login,
+                    name=name.strip(),
+                    role=role.value,
+                    team=team.strip(),
+                    active=True,
+                    created_at=self.ctx.now(),
+                )
+                session.add(staff)
             audit.record(
                 session,
                 at=self.ctx.now(),
@@ -124,8 +150,15 @@ class StaffService:
                     "can still manage staff, targets and closure days.",
                     field="role",
                 )
-            for key, value in values.items():
-                setattr(staff, key, value)
+            if is_team(session):
+                session.execute(
+                    text("SELECT send_desk_staff_change(:login, :name, :team, :email, :role, :active)"),
+                    {"login": staff.login, **{key: values.get(key) for key in STAFF_FIELDS}},
+                )
+                session.refresh(staff)
+            else:
+                for key, value in values.items():
+                    setattr(staff, key, value)
             changes = audit.diff(before, values)
             if changes:
                 audit.record(

@@ -2,10 +2,12 @@
 
 Run: `.venv/bin/python -m tests.benchmarks.bench_team [--desks 1 12 30] [--seconds 40] [--think 1.0]`.
 
-It starts a throw-away PostgreSQL server (tests/postgres_server.py), makes a SEND Desk database with
-300 open cases and one member of staff per desk, then for each desk count starts that many desk
-processes at once. Each opens its own desk and, for `--seconds`, does a mixed officer's workload with
-a pause of about `--think` seconds between actions (an officer reads and types between saves):
+It starts a throw-away PostgreSQL server (tests/postgres_server.py), makes a team database with
+`team setup` (roles enforced by the server, audit stamped by it), adds one member of staff per desk
+with their own database login and logs 300 open cases, then for each desk count starts that many desk
+processes at once, each connecting as its own login. Each opens its own desk and, for `--seconds`,
+does a mixed officer's workload with a pause of about `--think` seconds between actions (an officer
+reads and types between saves):
 
   log          log a new enquiry or complaint                              (25%)
   note         add a note to a random open case                            (25%)
@@ -38,7 +40,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +51,8 @@ WRITES = ("log", "note", "acknowledge", "assign")
 WEIGHTS = {"log": 25, "note": 25, "acknowledge": 15, "assign": 10, "search": 25}
 SURNAMES = ("Okafor", "Patel", "Smith", "Nowak", "Hughes", "Khan", "Evans", "Murphy", "Li", "Jones")
 NOTIFY_WITHIN_S = 2.0
+ADMIN = "bench.admin"
+PASSWORD = "bench password"
 
 
 # ----- one desk (a worker process) -----------------------------------------------------------------
@@ -78,7 +82,8 @@ def run_desk(
     from send_desk.values.cases import CaseFilter
 
     rng = random.Random(seed)
-    desk = open_desk(url, login=login)
+    desk = open_desk(url)  # a team database: who this desk is comes from its database login
+    assert desk.actor_login() == login, f"the desk is {desk.actor_login()}, not {login}"
     today = desk.ctx.today()
     times: dict[str, list[float]] = {name: [] for name in WEIGHTS}
     refused: dict[str, int] = dict.fromkeys(WEIGHTS, 0)
@@ -177,7 +182,19 @@ def counts(dsn: str) -> dict[str, int]:
             "audit": one("SELECT count(*) FROM audit_entry"),
             "distinct_refs": one("SELECT count(DISTINCT reference) FROM case_record"),
             "unnamed_audit": one("SELECT count(*) FROM audit_entry WHERE coalesce(login, '') = ''"),
+            "last_audit": one("SELECT coalesce(max(id), 0) FROM audit_entry"),
         }
+
+
+def not_by_desks(dsn: str, after_id: int) -> int:
+    """Return how many audit rows written since `after_id` name a login that is not a desk's."""
+    import psycopg
+
+    with psycopg.connect(dsn) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM audit_entry WHERE id > %s AND login NOT LIKE 'desk.%%'", (after_id,)
+        ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def gapless(dsn: str) -> bool:
@@ -202,7 +219,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def run_team(server: Any, database: str, desks: int, args: argparse.Namespace) -> dict[str, Any]:
     """Start `desks` desk processes at once, wait for them and check what they did."""
-    url = server.url(database)
+    url = server.url(database)  # the owner's: each desk connects as its own login (below)
     dsn = server.dsn(database)
     before = counts(dsn)
     listener = Listener(dsn)
@@ -216,7 +233,7 @@ def run_team(server: Any, database: str, desks: int, args: argparse.Namespace) -
                 "tests.benchmarks.bench_team",
                 "--worker",
                 "--url",
-                url,
+                url_as(url, login(i)),
                 "--login",
                 login(i),
                 "--seconds",
@@ -248,7 +265,8 @@ def run_team(server: Any, database: str, desks: int, args: argparse.Namespace) -
         "acknowledgements saved = in the database": after["acknowledged"] - before["acknowledged"]
         == saved["acknowledge"],
         "one audit row per write": after["audit"] - before["audit"] == sum(saved.values()),
-        "every audit row names its login": after["unnamed_audit"] == 0,
+        "every audit row names its login": after["unnamed_audit"] == 0
+        and not_by_desks(dsn, before["last_audit"]) == 0,
         "references unique and gapless": after["distinct_refs"] == after["cases"] and gapless(dsn),
         "notifications heard = writes saved": len(listener.heard) == len(commits),
         f"every change heard within {NOTIFY_WITHIN_S:g} s": bool(lags) and max(lags) <= NOTIFY_WITHIN_S,
@@ -278,15 +296,28 @@ def login(i: int) -> str:
     return f"desk.{i + 1:02d}"
 
 
+def url_as(url: str, who: str) -> str:
+    """Return a database URL with another login (the test server trusts local logins)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(username=who, password=PASSWORD).render_as_string(hide_password=False)
+
+
 def prepare(server: Any, most_desks: int) -> str:
-    """Make the database, its staff (one per desk) and the open cases the desks work on."""
+    """Make a team database (`team setup`), its staff (a login each) and the open cases they work on."""
     from send_desk.bootstrap import open_desk
+    from send_desk.db.engine import make_engine
     from send_desk.domain.kinds import Role
+    from send_desk.services.maintenance import setup_team
 
     database = server.unique_name("team")
-    admin = open_desk(server.create_database(database), login="bench.admin")
+    owner_url = server.create_database(database)
+    engine = make_engine(owner_url)
+    setup_team(engine, now=datetime.now(UTC), admin_login=ADMIN, admin_name="Bench Admin", password=PASSWORD)
+    engine.dispose()
+    admin = open_desk(url_as(owner_url, ADMIN))
     for i in range(most_desks):
-        admin.staff.add_staff(login(i), f"Desk {i + 1:02d}", role=Role.OFFICER)
+        admin.staff.add_staff(login(i), f"Desk {i + 1:02d}", role=Role.OFFICER, password=PASSWORD)
     rng = random.Random(1)
     admin.cases.log_many([case_input(rng, admin.ctx.today()) for _ in range(SEED_CASES)])
     admin.close()

@@ -350,3 +350,70 @@ def test_database_allows_only_the_marker_on_an_anonymised_case(
     with pytest.raises(SendDeskError, match="cannot be"):
         run_sql(desk, "DELETE FROM audit_entry WHERE case_id = :c", c=case_id)
     run_sql(desk, "UPDATE audit_entry SET changes = :m WHERE case_id = :c", m=REDACTED, c=case_id)
+
+
+@pytest.mark.sqlite_only
+def test_compaction_owed_survives_a_crash_between_the_retention_commit_and_vacuum(
+    desk: Desk, history: dict[str, CaseDetail], database_path: Path
+) -> None:
+    service = RetentionService(desk.ctx)
+    first = service.anonymise(compact=False)  # as if the process died right after the commit
+    assert len(first.references) == 2
+    assert not first.compacted
+    owed = service.compaction_owed()
+    assert (owed.owed, owed.tables) == (True, ("*",))
+    assert b"bloggs" in database_bytes(database_path), "the old text should still be in the file"
+
+    again = service.anonymise()  # nothing left to anonymise, but compaction is still owed
+
+    assert again.references == ()
+    assert again.compacted
+    assert not service.compaction_owed().owed
+    raw = database_bytes(database_path)
+    for name in OLD_NAMES:
+        assert name not in raw, name
+
+
+@pytest.mark.sqlite_only
+def test_maintain_compacts_a_sqlite_file_that_owes_it(
+    desk: Desk, history: dict[str, CaseDetail], database_path: Path
+) -> None:
+    from send_desk.services.maintenance import maintain
+
+    RetentionService(desk.ctx).anonymise(compact=False)
+    assert maintain(desk.ctx.db.engine).compacted == ("*",)
+    assert maintain(desk.ctx.db.engine).compacted == ()
+    assert b"bloggs" not in database_bytes(database_path)
+
+
+@pytest.mark.sqlite_only
+def test_the_anonymise_redact_restore_trick_fails_on_sqlite(
+    desk: Desk, complaint: CaseDetail, database_path: Path
+) -> None:
+    connection = sqlite3.connect(database_path)
+    try:
+        connection.execute("UPDATE case_record SET anonymised = 1 WHERE id = ?", (complaint.id,))
+        connection.execute("UPDATE audit_entry SET changes = ? WHERE case_id = ?", (REDACTED, complaint.id))
+        connection.commit()
+        with pytest.raises(sqlite3.DatabaseError, match="an anonymised case stays anonymised"):
+            connection.execute("UPDATE case_record SET anonymised = 0 WHERE id = ?", (complaint.id,))
+        connection.rollback()
+    finally:
+        connection.close()
+    assert desk.cases.get(complaint.id).anonymised
+
+
+@pytest.mark.sqlite_only
+def test_the_next_start_compacts_what_a_crash_left_owed(
+    desk: Desk, history: dict[str, CaseDetail], database_path: Path, clock: FakeClock
+) -> None:
+    from send_desk.bootstrap import open_desk
+
+    RetentionService(desk.ctx).anonymise(compact=False)
+    desk.close()
+    reopened = open_desk(str(database_path), clock=clock, login="sam.patel")
+    try:
+        assert not RetentionService(reopened.ctx).compaction_owed().owed
+    finally:
+        reopened.close()
+    assert b"bloggs" not in database_bytes(database_path)

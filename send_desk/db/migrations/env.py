@@ -32,6 +32,11 @@ def _run(connection: object) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        if getattr(connection, "dialect", None) is not None and connection.dialect.name == "postgresql":  # type: ignore[attr-defined]
+            # every table, also one a later migration adds, gets the audit check (and a team's grants)
+            from send_desk.db.team import after_migrations
+
+            after_migrations(connection)  # type: ignore[arg-type]
 
 
 run_migrations_online()

@@ -70,6 +70,10 @@ class RetentionDialog(AdminDialog):
             self,
         )
         explanation.setWordWrap(True)
+        self.compaction = QLabel(self)
+        self.compaction.setWordWrap(True)
+        self.compaction.setAccessibleName("Compaction")
+        self.show_compaction()
         self.cutoff = DateField(self.service.default_cutoff(), self, name="Closed before")
         form = QFormLayout()
         form.addRow("Cases closed &before", self.cutoff)
@@ -88,12 +92,18 @@ class RetentionDialog(AdminDialog):
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(explanation)
+        layout.addWidget(self.compaction)
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.table)
         layout.addWidget(self.message)
         layout.addWidget(close)
         self.resize(640, 560)
+
+    def show_compaction(self) -> None:
+        """Say whether compaction is owed (anonymised text may still be in the database's files)."""
+        note = self.attempt(self.service.compaction_note, lambda _note: "")
+        self.compaction.setText(note or "")
 
     def preview(self) -> None:
         """List the cases the cut-off selects."""
@@ -129,6 +139,7 @@ class RetentionDialog(AdminDialog):
 
     def _done(self, result: RetentionResult) -> None:
         self.model.set_rows([])
+        self.show_compaction()
         removed = result.documents_removed
         self.message.say(
             f"Anonymised {result.count} case(s)."
