@@ -101,7 +101,7 @@ def facts_form(parent: QWidget, facts: list[tuple[str, str]]) -> tuple[QFormLayo
         field = QLabel(value, parent)
         field.setWordWrap(True)
         field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        field.setAccessibleName(label)
+        field.setAccessibleDescription(label)  # read as what it shows; the caption describes it
         form.addRow(f"{label}:", field)
         values[label] = field
     return form, values

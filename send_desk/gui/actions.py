@@ -35,7 +35,17 @@ from send_desk.domain.wording import uk_date
 from send_desk.gui.contact_time import ContactTime
 from send_desk.gui.field_limits import watch_length
 from send_desk.gui.style import app_icon
-from send_desk.gui.widgets import DateField, FieldError, MessageBanner, add_row, combo, save_keys, show_beside
+from send_desk.gui.widgets import (
+    FIELD_KEY,
+    DateField,
+    FieldError,
+    MessageBanner,
+    add_row,
+    bad_date_key,
+    combo,
+    save_keys,
+    show_beside,
+)
 from send_desk.services.cases import ActionInput, RemedyInput
 from send_desk.values.cases import ActionView, CaseDetail, StaffView
 
@@ -181,6 +191,7 @@ class ActionDialog(QDialog):
     def field(self, label: str, widget: QWidget, key: str) -> QWidget:
         """Add a labelled field with an error line."""
         self.errors[key] = FieldError()
+        widget.setProperty(FIELD_KEY, key)
         if self.first_field is None:
             self.first_field = widget
         return add_row(self.form, label, widget, self.errors[key])
@@ -191,6 +202,9 @@ class ActionDialog(QDialog):
         self.missed_reason.setEditable(True)
         self.missed_reason.addItems(MISSED_REASONS)
         self.missed_reason.setAccessibleName("Reason the target was missed")
+        line = self.missed_reason.lineEdit()
+        if line is not None:  # the text part is what a screen reader lands on when typing a reason
+            line.setAccessibleName("Reason the target was missed")
         self.missed_row = self.field("Reason &missed:", self.missed_reason, "missed_reason")
         self.form.setRowVisible(self.missed_row, False)
 
@@ -248,8 +262,8 @@ class ActionDialog(QDialog):
         except ConflictError as exc:
             self.handle_conflict(exc)
             return
-        except ValueError as exc:  # a date that is not a date
-            self.show_banner(str(exc))
+        except ValueError as exc:  # a date that is not a date: beside the first such field
+            self.show_field_error(ValidationError(str(exc), field=bad_date_key(self)))
             return
         except DatabaseUnavailableError as exc:  # locked by another desk, disk full, network gone
             self.banner.show_message(str(exc), retry=self.save)
@@ -294,9 +308,13 @@ def _today(host: CaseHost) -> date:
 
 
 def _required_date(field: DateField, what: str) -> date:
-    value = field.date()
+    key = str(field.property(FIELD_KEY) or "") or None
+    try:
+        value = field.date()
+    except ValueError as exc:
+        raise ValidationError(str(exc), field=key) from None
     if value is None:
-        raise ValidationError(f"Enter the {what} date.")
+        raise ValidationError(f"Enter the {what} date.", field=key)
     return value
 
 

@@ -18,7 +18,17 @@ from send_desk.bootstrap import Desk
 from send_desk.domain.errors import SendDeskError, ValidationError
 from send_desk.gui.actions import MISSED_REASONS
 from send_desk.gui.style import app_icon
-from send_desk.gui.widgets import DateField, FieldError, MessageBanner, add_row, combo, save_keys
+from send_desk.gui.widgets import (
+    FIELD_KEY,
+    DateField,
+    FieldError,
+    MessageBanner,
+    add_row,
+    bad_date_key,
+    combo,
+    save_keys,
+    show_beside,
+)
 from send_desk.values.bulk import AcknowledgePlan, BulkCase, BulkResult
 
 SHOWN_REFERENCES = 8
@@ -87,6 +97,7 @@ class BulkDialog(QDialog):
     def field(self, label: str, widget: QWidget, key: str) -> QWidget:
         """Add a labelled field with its error line."""
         self.errors[key] = FieldError()
+        widget.setProperty(FIELD_KEY, key)
         return add_row(self.form, label, widget, self.errors[key])
 
     def save(self) -> None:
@@ -96,18 +107,21 @@ class BulkDialog(QDialog):
             error.clear_message()
         try:
             self.result_ = self.perform()
-        except ValueError as exc:
-            self.banner.show_message(str(exc))
+        except ValueError as exc:  # a date that is not a date: beside its field
+            self.show_error(ValidationError(str(exc), field=bad_date_key(self)))
             return
         except SendDeskError as exc:
-            key = exc.field if isinstance(exc, ValidationError) else None
-            if key in self.errors and self.errors[key].field_widget is not None:
-                self.errors[key].show_message(str(exc))
-                self.adjustSize()
-            else:
-                self.banner.show_message(str(exc))
+            self.show_error(exc)
             return
         self.accept()
+
+    def show_error(self, exc: SendDeskError) -> None:
+        """Show a problem beside its field (the cursor goes there), or across the top."""
+        key = exc.field if isinstance(exc, ValidationError) else None
+        if show_beside(self.errors.get(key or ""), str(exc)):
+            self.adjustSize()
+        else:
+            self.banner.show_message(str(exc))
 
     @classmethod
     def ask(cls, parent: QWidget | None, desk: Desk, case_ids: Sequence[int]) -> BulkResult | None:
@@ -152,12 +166,14 @@ class BulkAcknowledgeDialog(BulkDialog):
         self.field("&Sent on:", self.on, "acknowledged_on")
         self.preview = QLabel()
         self.preview.setWordWrap(True)
-        self.preview.setAccessibleName("What will be saved")
+        self.preview.setAccessibleDescription("What will be saved")
         self.form.addRow("", self.preview)
         self.missed_reason = QComboBox()
         self.missed_reason.setEditable(True)
         self.missed_reason.addItems(MISSED_REASONS)
         self.missed_reason.setAccessibleName("Reason the late targets were missed")
+        if (line := self.missed_reason.lineEdit()) is not None:
+            line.setAccessibleName("Reason the late targets were missed")
         self.missed_row = self.field("Reason &missed:", self.missed_reason, "missed_reason")
         self.form.setRowVisible(self.missed_row, False)
 

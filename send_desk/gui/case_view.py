@@ -131,7 +131,7 @@ class CaseView(QDialog):
         self.title.setObjectName("pageTitle")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.badge = QLabel()
-        self.badge.setAccessibleName("Case state")
+        self.badge.setAccessibleDescription("Case state")  # read as what it shows
         top.addWidget(self.title)
         top.addSpacing(12)
         top.addWidget(self.badge)
@@ -168,6 +168,8 @@ class CaseView(QDialog):
         left.addWidget(targets_title)
         left.addWidget(self.targets)
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Case sections")
+        self.tabs.tabBar().setAccessibleName("Case sections")
         self.details = QTextBrowser()
         self.details.setAccessibleName("Case details")
         self.details.setOpenLinks(False)

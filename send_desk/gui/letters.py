@@ -160,7 +160,7 @@ class WriteLetterDialog(QDialog):
         form.addRow("", self.large_print)
         self.to = QLineEdit(contact.email if contact else "")
         self.to.setAccessibleName("Email to")
-        form.addRow("Email &to:", self.to)
+        form.addRow("Email t&o:", self.to)  # Alt+T is the template list
         layout.addLayout(form)
 
         buttons = QHBoxLayout()

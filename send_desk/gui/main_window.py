@@ -245,7 +245,7 @@ class MainWindow(RegisterMenus, QMainWindow):
             field.setPlaceholderText("from" if field is self.received_from else "to")
         self.mine = QCheckBox("&Mine", central)
         self.mine.setToolTip(f"Only cases assigned to {self.me.name}")
-        self.mine.setAccessibleName("Only my cases")
+        self.mine.setAccessibleName("Mine: only my cases")
         bar.addWidget(self.mine)
         self.clear_button = QPushButton("C&lear filters", central)
         self.clear_button.setToolTip("Clear the search and every filter")
@@ -653,11 +653,18 @@ class MainWindow(RegisterMenus, QMainWindow):
         except SendDeskError as exc:
             show_error(self, exc)
             return None
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a closed case leaves the accessibility tree
         view.caseChanged.connect(self._case_changed)
         view.finished.connect(lambda _r, cid=case_id: self.case_views.pop(cid, None))
+        view.destroyed.connect(lambda _o=None, cid=case_id, v=view: self._forget_view(cid, v))
         self.case_views[case_id] = view
         view.show()
         return view
+
+    def _forget_view(self, case_id: int, view: QWidget) -> None:
+        """Drop a deleted case window from the open ones (unless the case was opened again since)."""
+        if self.case_views.get(case_id) is view:
+            del self.case_views[case_id]
 
     def _case_changed(self, _case_id: int) -> None:
         self.model.refresh_rows()

@@ -303,7 +303,7 @@ class NewCaseDialog(QDialog):
         self.due_panel = QLabel()
         self.due_panel.setObjectName("duePanel")
         self.due_panel.setWordWrap(True)
-        self.due_panel.setAccessibleName("Due dates")
+        self.due_panel.setAccessibleDescription("Due dates")  # its name is the text it shows
         self.due_panel.setTextFormat(Qt.TextFormat.RichText)
 
         self.earlier_title = QLabel("Earlier cases for this child or contact — tick to &link:")
@@ -351,7 +351,20 @@ class NewCaseDialog(QDialog):
         ]  # fmt: skip
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
+        self.tab_order = order
         fit_to_screen(self, 920, 600)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab from Cancel goes round to the kind again (and Shift+Tab from the kind to Cancel)."""
+        stops = [w for w in self.tab_order if w.isVisibleTo(self) and w.isEnabled()]
+        current: QWidget | None = self.focusWidget()
+        if current is not None and current not in stops and current.parentWidget() in stops:
+            current = current.parentWidget()  # the text part of a combo or spin box
+        if stops and current is (stops[-1] if next else stops[0]):
+            reason = Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason
+            (stops[0] if next else stops[-1]).setFocus(reason)
+            return True
+        return super().focusNextPrevChild(next)
 
     # ----- behaviour ---------------------------------------------------------------------
     def current_kind(self) -> CaseKind:

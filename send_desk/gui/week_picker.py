@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -52,6 +53,9 @@ class WeekPicker(QDialog):
         self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
         self.calendar.setGridVisible(True)
         self.calendar.setAccessibleName("Day in the week to print")
+        days = self.calendar.findChild(QTableView)
+        if days is not None:  # the grid of days is what takes the focus
+            days.setAccessibleName("Day in the week to print")
         self.calendar.setMaximumDate(QDate(today.year, today.month, today.day))
         self.calendar.selectionChanged.connect(self._show_week)
         layout.addWidget(self.calendar)
@@ -66,7 +70,7 @@ class WeekPicker(QDialog):
         layout.addLayout(quick)
         self.chosen = QLabel(self)
         self.chosen.setObjectName("muted")
-        self.chosen.setAccessibleName("Week chosen")
+        self.chosen.setAccessibleDescription("Week chosen")
         layout.addWidget(self.chosen)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from send_desk.domain.wording import uk_date
+from send_desk.gui.accessibility import announce, describe_problem, forget_problem
 
 DateValue = date
 DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %m %Y")
@@ -73,6 +74,20 @@ class DateField(QLineEdit):
             return None
 
 
+FIELD_KEY = "sendDeskFieldKey"
+"""The property naming the error line a field's problems are shown on."""
+
+
+def bad_date_key(form: QWidget) -> str | None:
+    """Return the key of the form's first date field whose text is not a date (None if all are)."""
+    for field in form.findChildren(DateField):
+        try:
+            field.date()
+        except ValueError:
+            return str(field.property(FIELD_KEY) or "") or None
+    return None
+
+
 class FieldError(QLabel):
     """A plain-words error shown under a field; hidden when there is nothing to say."""
 
@@ -86,14 +101,20 @@ class FieldError(QLabel):
         self.hide()
 
     def show_message(self, message: str) -> None:
-        """Show a message."""
+        """Show a message, make it the field's accessible description and announce it."""
         self.setText(message)
         self.setVisible(bool(message))
+        if self.field_widget is not None:
+            describe_problem(self.field_widget, message)
+        if message:
+            announce(self)
 
     def clear_message(self) -> None:
-        """Hide the message."""
+        """Hide the message (the field gets its own description back)."""
         self.clear()
         self.hide()
+        if self.field_widget is not None:
+            forget_problem(self.field_widget)
 
 
 def combo(items: Iterable[tuple[str, Any]], *, name: str, parent: QWidget | None = None) -> QComboBox:
@@ -230,6 +251,8 @@ class MessageBanner(QFrame):
         self._retry = retry
         self.retry_button.setVisible(retry is not None)
         self.show()
+        if text:
+            announce(self.label)
         if retry is not None:
             self.retry_button.setFocus(Qt.FocusReason.OtherFocusReason)
 

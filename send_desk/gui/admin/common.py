@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from send_desk.bootstrap import Desk
-from send_desk.domain.errors import SendDeskError
+from send_desk.domain.errors import SendDeskError, ValidationError
+from send_desk.gui.accessibility import announce, describe_problem, forget_problem
 from send_desk.gui.errors import error_text
 from send_desk.gui.style import app_icon
 from send_desk.services.permissions import Action, allows, refusal
@@ -130,21 +131,33 @@ class MessageLine(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setObjectName("message")
-        self.setAccessibleName("Message")
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.is_error = False
+        self.field: QWidget | None = None
 
     def say(self, text: str) -> None:
         """Show a plain message."""
+        self._forget_field()
         self.is_error = False
         self.setStyleSheet("")
         self.setText(text)
 
-    def error(self, error: BaseException) -> None:
-        """Show an error in plain words."""
+    def error(self, error: BaseException, field: QWidget | None = None) -> None:
+        """Show an error in plain words and announce it; with the field at fault, put the cursor there."""
+        self._forget_field()
         self.is_error = True
         self.setStyleSheet("color: #a4262c;")
         self.setText(error_text(error))
+        if field is not None:
+            self.field = field
+            describe_problem(field, self.text())
+            field.setFocus()
+        announce(self)
+
+    def _forget_field(self) -> None:
+        if self.field is not None:
+            forget_problem(self.field)
+            self.field = None
 
 
 class AdminDialog(QDialog):
@@ -177,12 +190,18 @@ class AdminDialog(QDialog):
         dialog.exec()
         return dialog
 
-    def attempt(self, work: Callable[[], T], done: str | Callable[[T], str] = "") -> T | None:
-        """Run a service call; show its outcome or its error on the message line."""
+    def attempt(
+        self,
+        work: Callable[[], T],
+        done: str | Callable[[T], str] = "",
+        fields: Mapping[str, QWidget] | None = None,
+    ) -> T | None:
+        """Run a service call; show its outcome or its error (focused on its field in `fields`)."""
         try:
             result = work()
         except SendDeskError as exc:
-            self.message.error(exc)
+            key = exc.field if isinstance(exc, ValidationError) else None
+            self.message.error(exc, (fields or {}).get(key or ""))
             return None
         self.message.say(done(result) if callable(done) else done)
         return result

@@ -74,7 +74,7 @@ class RetentionDialog(AdminDialog):
         explanation.setWordWrap(True)
         self.compaction = QLabel(self)
         self.compaction.setWordWrap(True)
-        self.compaction.setAccessibleName("Compaction")
+        self.compaction.setAccessibleDescription("Compaction")  # read as what it shows
         self.show_compaction()
         self.cutoff = DateField(self.service.default_cutoff(), self, name="Closed before")
         form = QFormLayout()

@@ -132,6 +132,7 @@ class StaffDialog(AdminDialog):
                 self.new_login.text(), self.new_name.text(), role=role, team=self.new_team.text()
             ),
             lambda view: f"Added {view.name} as {view.role}.",
+            {"login": self.new_login, "name": self.new_name},
         )
         if added is not None:
             for field in (self.new_login, self.new_name, self.new_team):
