@@ -224,6 +224,7 @@ def apply_grants(conn: Connection) -> None:
         else:
             conn.execute(text(f"GRANT SELECT ON {name} TO {manager}"))
     conn.execute(text(f"GRANT SELECT, INSERT, UPDATE ON staff TO {q(STAFF_ADMIN)}"))
+    case_story(conn, officer, manager)
     conn.execute(
         text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {officer}, {q(STAFF_ADMIN)}")
     )
@@ -245,6 +246,24 @@ def apply_grants(conn: Connection) -> None:
         if caller is not None:
             conn.execute(text(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC"))
             conn.execute(text(f"GRANT EXECUTE ON FUNCTION {signature} TO {q(GROUPS[caller])}"))
+
+
+def case_story(conn: Connection, officer: str, manager: str) -> None:
+    """Let officers read the audit rows of cases (each case's timeline), managers every row.
+
+    Row-level security on the audit table: an officer's SELECT sees only rows about a case (what the
+    register already shows them, told as the case's timeline), never staff, settings or exports; managers
+    and admins see all (the audit trail). Writing stays with the SECURITY DEFINER functions, which run as
+    the table's owner and so are not filtered.
+    """
+    conn.execute(text(f"GRANT SELECT ON audit_entry TO {officer}"))
+    conn.execute(text("ALTER TABLE audit_entry ENABLE ROW LEVEL SECURITY"))
+    for policy, role, rows in (
+        ("send_desk_case_story", officer, "case_id IS NOT NULL"),
+        ("send_desk_audit_trail", manager, "true"),
+    ):
+        conn.execute(text(f"DROP POLICY IF EXISTS {policy} ON audit_entry"))
+        conn.execute(text(f"CREATE POLICY {policy} ON audit_entry FOR SELECT TO {role} USING ({rows})"))
 
 
 def after_migrations(conn: Connection) -> None:
