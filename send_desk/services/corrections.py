@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from send_desk.db.models import Case, CaseStage, TimelineEntry
+from send_desk.db.models import Case, CaseStage, Staff, TimelineEntry
 from send_desk.domain import lifecycle
 from send_desk.domain.errors import ConflictError, NotFoundError, ValidationError
 from send_desk.domain.kinds import CaseKind
@@ -109,23 +110,10 @@ class RecordedDateService:
                         author=actor.name,
                     )
                 )
-                case.updated_at = self.ctx.now()
-                case.updated_by = actor.name
-                case.search_text = build_search_text(case, case.people)
-                after = snapshot(case)
+                after = self._stamped(case, actor)
                 after["received_on"] = case.received_on
-            audit.record(
-                session,
-                at=self.ctx.now(),
-                login=actor.login,
-                actor_name=actor.name,
-                action="correct-date",
-                case=case,
-                changes=audit.diff(before, after),
-                details={"field": which.value, "reason": reason.strip()},
-            )
-            session.flush()
-            return self._detail(session, case)
+            details = {"field": which.value, "reason": reason.strip()}
+            return self._audited(session, case, actor, "correct-date", before, after, details)
 
     def change_kind(self, case_id: int, kind: CaseKind, reason: str, expected_version: int) -> CaseDetail:
         """Change what kind of case this is, before its first acknowledgement or response, with a reason.
@@ -154,23 +142,41 @@ class RecordedDateService:
                 case.stages[0].policy = row
                 case.stages[0].policy_id = row.id
                 apply_state(case, state, closures)
-                case.updated_at = self.ctx.now()
-                case.updated_by = actor.name
-                case.search_text = build_search_text(case, case.people)
-                after = snapshot(case)
+                after = self._stamped(case, actor)
                 after["kind"] = case.kind
-            audit.record(
-                session,
-                at=self.ctx.now(),
-                login=actor.login,
-                actor_name=actor.name,
-                action="change-kind",
-                case=case,
-                changes=audit.diff(before, after),
-                details={"reason": reason.strip()},
-            )
-            session.flush()
-            return self._detail(session, case)
+            details = {"reason": reason.strip()}
+            return self._audited(session, case, actor, "change-kind", before, after, details)
+
+    def _stamped(self, case: Case, actor: Staff) -> dict[str, Any]:
+        """Mark the case changed now by `actor` (search text again too); return its snapshot after."""
+        case.updated_at = self.ctx.now()
+        case.updated_by = actor.name
+        case.search_text = build_search_text(case, case.people)
+        return snapshot(case)
+
+    def _audited(
+        self,
+        session: Session,
+        case: Case,
+        actor: Staff,
+        action: str,
+        before: dict[str, Any],
+        after: dict[str, Any],
+        details: dict[str, Any],
+    ) -> CaseDetail:
+        """Audit a correction (old → new, with its reason) and return the case as saved."""
+        audit.record(
+            session,
+            at=self.ctx.now(),
+            login=actor.login,
+            actor_name=actor.name,
+            action=action,
+            case=case,
+            changes=audit.diff(before, after),
+            details=details,
+        )
+        session.flush()
+        return self._detail(session, case)
 
     def _open(self, session: Session, case_id: int, expected_version: int) -> Case:
         case = session.get(Case, case_id)
