@@ -16,13 +16,31 @@ def constraint_name(table: str, column: str) -> str:
     return f"ck_{table}_{column}_length"
 
 
+def _refusal(field: str) -> str:
+    limit = LIMITS[field]
+    return f"The {limit.called} is longer than the {limit.most} characters it can take."
+
+
+def length_refusal(error: object) -> str | None:
+    """Return the plain words of a driver error raised by a length limit, or None for any other error.
+
+    SQLite's triggers raise the words themselves; PostgreSQL names the CHECK constraint.
+    """
+    for table, column, field in DATABASE_COLUMNS:
+        message = _refusal(field)
+        diag = getattr(error, "diag", None)
+        if message in str(error) or getattr(diag, "constraint_name", None) == constraint_name(table, column):
+            return message
+    return None
+
+
 def limit_statements(dialect: str) -> list[str]:
     """Return the statements that make the database refuse text longer than its field takes."""
     statements: list[str] = []
     for table, column, field in DATABASE_COLUMNS:
         limit = LIMITS[field]
         name = constraint_name(table, column)
-        message = f"The {limit.called} is longer than the {limit.most} characters it can take."
+        message = _refusal(field)
         if dialect == "sqlite":
             for event, on in (("insert", "INSERT"), ("update", f"UPDATE OF {column}")):
                 statements.append(

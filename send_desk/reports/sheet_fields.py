@@ -1403,11 +1403,11 @@ def case_input(values: Mapping[str, Any]) -> CaseInput:
     """
     top: dict[str, Any] = {}
     people: dict[str, dict[str, Any]] = {}
-    for field_id, (_label, spec) in IMPORT_FIELDS.items():
-        value = values.get(field_id)
-        if value is None or value == "" or spec.into.startswith(HISTORY):
+    for field_id, value in values.items():
+        place = _CASE_PLACES.get(field_id)
+        if place is None or value is None or value == "":
             continue
-        person, _, attribute = spec.into.rpartition(".")
+        person, attribute = place
         if person:
             people.setdefault(person, {})[attribute] = value
         else:
@@ -1420,7 +1420,17 @@ def case_input(values: Mapping[str, Any]) -> CaseInput:
 def case_history(values: Mapping[str, Any]) -> dict[str, Any]:
     """Return the events a row's parsed values hold (field id → value, blanks left out) for the replay."""
     return {
-        field_id: values[field_id]
-        for field_id, (_label, spec) in IMPORT_FIELDS.items()
-        if spec.into.startswith(HISTORY) and values.get(field_id) not in (None, "", ())
+        field_id: value
+        for field_id, value in values.items()
+        if field_id in _HISTORY_FIELDS and value not in (None, "", ())
     }
+
+
+_CASE_PLACES: dict[str, tuple[str, str]] = {
+    field_id: (person, attribute)
+    for field_id, (_label, spec) in IMPORT_FIELDS.items()
+    if not spec.into.startswith(HISTORY)
+    for person, _, attribute in (spec.into.rpartition("."),)
+}
+"""Field id → (the person, or "", and the `CaseInput` attribute) of every field that fills the case."""
+_HISTORY_FIELDS = frozenset(f for f, (_label, spec) in IMPORT_FIELDS.items() if spec.into.startswith(HISTORY))

@@ -634,8 +634,13 @@ class TrackerReader:
         for number, row in book.rows(part.sheet, part.header_row + 1):
             self.last_row = number
             width = len(row)
-            cells = {f: row[i] if i < width else None for i, f in columns}
-            if all(_is_blank(v) for v in cells.values()):
+            cells: dict[str, Any] = {}  # the mapped cells holding something (a blank parses to nothing)
+            for i, f in columns:
+                if i < width:
+                    value = row[i]  # _is_blank, written out: this runs for every mapped cell of the sheet
+                    if value is not None and (value.__class__ is not str or value.strip()):
+                        cells[f] = value
+            if not cells:
                 self.blank_rows += 1
                 blank_run += 1
                 if blank_run >= MAX_BLANK_RUN:
@@ -653,8 +658,8 @@ class TrackerReader:
                     "into smaller files (for example one per year) and import them one at a time."
                 )
             for f in counted:
-                raw = cells[f]
-                if _is_blank(raw):
+                raw = cells.get(f)
+                if raw is None:
                     continue
                 key = keys.get(raw)
                 if key is None:

@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from send_desk.db.bulk import insert_rows
 from send_desk.db.models import AuditEntry, Base, Case
 
 Changes = dict[str, tuple[Any, Any]]
@@ -71,7 +72,7 @@ def write_rows(session: Session, rows: Sequence[dict[str, Any]]) -> None:
             text("SELECT send_desk_audit(CAST(:rows AS json))"), {"rows": json.dumps(payload, default=str)}
         )
         return
-    session.execute(insert(Base.metadata.tables[AuditEntry.__tablename__]), list(rows))
+    insert_rows(session, Base.metadata.tables[AuditEntry.__tablename__], rows)
 
 
 def _naive_utc(moment: datetime) -> str:

@@ -9,12 +9,20 @@ officer, category, reference), so a case is stored the same way whichever path l
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import insert
+from sqlalchemy import Dialect
 from sqlalchemy.orm import Session
 
+from send_desk.db.bulk import (
+    PreparedInsert,
+    insert_rows,
+    prepare_insert,
+    reserve_ids,
+    search_indexed_after,
+)
 from send_desk.db.models import Base, Case, CaseStage, EhcDateMark, EhcStepRecord, Extension, Person
 from send_desk.domain.calendar import WorkingCalendar
 from send_desk.domain.ehc import EhcDateName, EhcDates, EhcException
@@ -244,24 +252,35 @@ def new_case_rows(
     return CaseRows(case, [stage], people, [], [])
 
 
-def insert_case_rows(session: Session, batch: Sequence[CaseRows]) -> list[int]:
-    """Insert a batch of cases with their stages, people and extensions; return the new case ids in order.
+def reserve_case_ids(session: Session, count: int) -> list[int]:
+    """Return `count` new case ids, as the database gives them (`db.bulk.reserve_ids`)."""
+    return reserve_ids(session, Base.metadata.tables[Case.__tablename__], count)
 
-    The database assigns every id (so PostgreSQL's sequences move as they do for one logged case). Ids
-    come back matched by reference (and by case and stage number), which lets both databases insert
-    many rows per statement instead of one at a time.
+
+@dataclass
+class PreparedCases:
+    """A batch of cases ready to write: ids given, the case, stage and people INSERTs converted.
+
+    Stages with extensions wait for their ids from the database (`write_case_rows`), as do EHC steps.
     """
+
+    ids: list[int]
+    cases: PreparedInsert | None
+    stages: list[Row]
+    stage_insert: PreparedInsert | None
+    people: PreparedInsert | None
+    extensions: list[tuple[Row, Row]]
+    ehc: list[tuple[int, Sequence[tuple[Row, list[Row]]]]]
+
+
+def prepare_case_rows(dialect: Dialect, batch: Sequence[CaseRows], ids: Sequence[int]) -> PreparedCases:
+    """Return a batch of cases (given their new ids) ready to write; reads nothing from the database."""
     tables = Base.metadata.tables
-    case_table = tables[Case.__tablename__]
-    returned = session.execute(
-        insert(case_table).returning(case_table.c.reference, case_table.c.id), [rows.case for rows in batch]
-    )
-    by_reference: dict[str, int] = {reference: case_id for reference, case_id in returned}
-    ids = [by_reference[rows.case["reference"]] for rows in batch]
     stages: list[Row] = []
     people: list[Row] = []
     extensions: list[tuple[Row, Row]] = []
     for case_id, rows in zip(ids, batch, strict=True):
+        rows.case["id"] = case_id
         for stage in rows.stages:
             stage["case_id"] = case_id
             stages.append(stage)
@@ -269,21 +288,49 @@ def insert_case_rows(session: Session, batch: Sequence[CaseRows]) -> list[int]:
             person["case_id"] = case_id
             people.append(person)
         extensions += [(rows.stages[index], row) for index, row in rows.extensions]
-    stage_table = tables[CaseStage.__tablename__]
-    if extensions:
-        returned = session.execute(
-            insert(stage_table).returning(stage_table.c.case_id, stage_table.c.stage, stage_table.c.id),
-            stages,
-        )
-        stage_ids = {(case_id, number): stage_id for case_id, number, stage_id in returned}
-        for stage, row in extensions:
-            row["stage_id"] = stage_ids[(stage["case_id"], stage["stage"])]
-        session.execute(insert(tables[Extension.__tablename__]), [row for _, row in extensions])
-    else:
-        session.execute(insert(stage_table), stages)
-    if people:
-        session.execute(insert(tables[Person.__tablename__]), people)
-    insert_ehc_rows(session, [(case_id, rows.ehc) for case_id, rows in zip(ids, batch, strict=True)])
+    return PreparedCases(
+        ids=list(ids),
+        cases=prepare_insert(dialect, tables[Case.__tablename__], [rows.case for rows in batch]),
+        stages=stages,
+        stage_insert=None if extensions else prepare_insert(dialect, tables[CaseStage.__tablename__], stages),
+        people=prepare_insert(dialect, tables[Person.__tablename__], people),
+        extensions=extensions,
+        ehc=[(case_id, rows.ehc) for case_id, rows in zip(ids, batch, strict=True) if rows.ehc],
+    )
+
+
+def write_case_rows(session: Session, prepared: PreparedCases) -> None:
+    """Insert a prepared batch of cases: each table's rows in one `executemany`."""
+    tables = Base.metadata.tables
+    if prepared.cases is not None:
+        with search_indexed_after(session, prepared.cases.table, prepared.ids):
+            prepared.cases.run(session)
+    if prepared.extensions:
+        stage_table = tables[CaseStage.__tablename__]
+        stage_ids = reserve_ids(session, stage_table, len(prepared.stages))
+        for stage, stage_id in zip(prepared.stages, stage_ids, strict=True):
+            stage["id"] = stage_id
+        for stage, row in prepared.extensions:
+            row["stage_id"] = stage["id"]
+        insert_rows(session, stage_table, prepared.stages)
+        insert_rows(session, tables[Extension.__tablename__], [row for _, row in prepared.extensions])
+    elif prepared.stage_insert is not None:
+        prepared.stage_insert.run(session)
+    if prepared.people is not None:
+        prepared.people.run(session)
+    insert_ehc_rows(session, prepared.ehc)
+
+
+def insert_case_rows(
+    session: Session, batch: Sequence[CaseRows], ids: Sequence[int] | None = None
+) -> list[int]:
+    """Insert a batch of cases with their stages, people and extensions; return the new case ids in order.
+
+    The ids are the database's, taken up front (`reserve_case_ids`, here unless given: PostgreSQL's
+    sequences move as they do for one logged case).
+    """
+    ids = list(ids) if ids is not None else reserve_case_ids(session, len(batch))
+    write_case_rows(session, prepare_case_rows(session.get_bind().dialect, batch, ids))
     return ids
 
 
@@ -325,18 +372,11 @@ def insert_ehc_rows(session: Session, cases: Sequence[tuple[int, Sequence[tuple[
     if not steps:
         return
     step_table = tables[EhcStepRecord.__tablename__]
-    returned = session.execute(
-        insert(step_table).returning(
-            step_table.c.case_id, step_table.c.step, step_table.c.started_on, step_table.c.id
-        ),
-        [step for step, _marks in steps],
-    )
-    # a case's steps differ in step or start (the services keep one step per start), so this finds each id
-    step_ids = {(case_id, step, started): step_id for case_id, step, started, step_id in returned}
     mark_rows: list[Row] = []
-    for step, step_marks in steps:
+    for (step, step_marks), step_id in zip(steps, reserve_ids(session, step_table, len(steps)), strict=True):
+        step["id"] = step_id
         for mark in step_marks:
-            mark["step_id"] = step_ids[(step["case_id"], step["step"], step["started_on"])]
+            mark["step_id"] = step_id
             mark_rows.append(mark)
-    if mark_rows:
-        session.execute(insert(tables[EhcDateMark.__tablename__]), mark_rows)
+    insert_rows(session, step_table, [step for step, _marks in steps])
+    insert_rows(session, tables[EhcDateMark.__tablename__], mark_rows)

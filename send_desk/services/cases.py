@@ -49,11 +49,14 @@ from send_desk.domain.wording import uk_date, uk_datetime
 from send_desk.services import audit
 from send_desk.services.case_rows import (
     CaseRows,
+    PreparedCases,
     build_search_text,
     digits,
-    insert_case_rows,
     name_key,
     new_case_rows,
+    prepare_case_rows,
+    reserve_case_ids,
+    write_case_rows,
 )
 from send_desk.services.clocks import apply_state, case_state
 from send_desk.services.context import ServiceContext
@@ -163,6 +166,7 @@ class CaseService:
         action: str = "import",
         chunk: int = BULK_CHUNK,
         also: Callable[[Session, int, list[int]], None] | None = None,
+        checked: bool = False,
     ) -> Generator[int, None, list[str]]:
         """Log many cases in one transaction with bulk inserts, yielding how many are written so far.
 
@@ -171,12 +175,14 @@ class CaseService:
         All or nothing: an error, or closing the generator before it returns, rolls everything back.
         Linking to other cases is not supported (use `log_many`). Returns the references in input order.
         `also(session, start, ids)` is called after each chunk (its first input's index, the new case ids)
-        to write what else belongs to those cases in the same transaction.
+        to write what else belongs to those cases in the same transaction. `checked` says the caller has
+        already passed every input through `validate_case_input` today (the import checks each row).
         """
         today = self.ctx.today()
         now = self.ctx.now()
         for data in inputs:
-            validate_case_input(data, today)
+            if not checked:
+                validate_case_input(data, today)
             if data.link_to:
                 raise ValueError("log_bulk does not link cases; use log_many for cases with links.")
         with self.ctx.db.write() as session:
@@ -186,13 +192,15 @@ class CaseService:
                 reserve_references(session, today.year, sum(1 for d in inputs if not _given_reference(d)))
             )
             rows = _BulkRows(self, session, actor, now, action)
+            ids = reserve_case_ids(session, len(inputs))
             references: list[str] = []
             for start in range(0, len(inputs), chunk):
                 part = inputs[start : start + chunk]
                 refs = [_given_reference(data) or next(generated) for data in part]
-                ids = rows.write(part, refs)
+                part_ids = ids[start : start + len(part)]
+                rows.insert(*rows.build(part, refs, part_ids))
                 if also is not None:
-                    also(session, start, ids)
+                    also(session, start, part_ids)
                 references.extend(refs)
                 yield len(references)
             return references
@@ -807,6 +815,7 @@ class _BulkRows:
         self.now = now
         self.action = action
         self.closures = load_closures(session)
+        self.dialect = session.get_bind().dialect
         self.policies: dict[tuple[CaseKind, int], tuple[TargetPolicyRow, TargetPolicy, WorkingCalendar]] = {}
         self.officers: dict[str, Staff] = {}
         self.categories: dict[str, int] = {}
@@ -835,20 +844,23 @@ class _BulkRows:
             found = self.categories[key] = self.service._category(self.session, name).id
         return found
 
-    def write(self, inputs: Sequence[CaseInput], references: Sequence[str]) -> list[int]:
-        """Insert the cases, their stages, people and audit entries; return the new case ids."""
+    def build(
+        self, inputs: Sequence[CaseInput], references: Sequence[str], ids: Sequence[int]
+    ) -> tuple[PreparedCases, list[dict[str, Any]]]:
+        """Return the cases (given their new ids) ready to write, and their audit rows."""
         batch: list[CaseRows] = []
-        officers: list[str | None] = []
-        for data, reference in zip(inputs, references, strict=True):
-            batch.append(self.rows(data, reference))
-            officers.append(data.officer_login and self.officer(data.officer_login).login)
-        ids = insert_case_rows(self.session, batch)
-        audit_rows = [
-            self.audit_row(case_id, rows.case, officer)
-            for case_id, rows, officer in zip(ids, batch, officers, strict=True)
-        ]
+        audit_rows: list[dict[str, Any]] = []
+        for data, reference, case_id in zip(inputs, references, ids, strict=True):
+            rows = self.rows(data, reference)
+            batch.append(rows)
+            officer = data.officer_login and self.officer(data.officer_login).login
+            audit_rows.append(self.audit_row(case_id, rows.case, officer))
+        return prepare_case_rows(self.dialect, batch, ids), audit_rows
+
+    def insert(self, prepared: PreparedCases, audit_rows: list[dict[str, Any]]) -> None:
+        """Write built cases with their stages, people and audit entries."""
+        write_case_rows(self.session, prepared)
         audit.write_rows(self.session, audit_rows)
-        return ids
 
     def rows(self, data: CaseInput, reference: str) -> CaseRows:
         """Return the rows of one case, as `CaseService._log` would save them."""

@@ -30,9 +30,10 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from send_desk.db.bulk import insert_rows
 from send_desk.db.models import Base, Case, Category, ImportProfile, Staff, StaffAlias, TimelineEntry
 from send_desk.domain.errors import ValidationError
 from send_desk.domain.import_words import UNASSIGNED, VALUE_FIELDS, fold, suggest
@@ -456,9 +457,11 @@ class ImportService:
                 if entries:
                     rows.extend({**entry, "case_id": case_id, "author": author} for entry in entries)
             if rows:
-                session.execute(insert(Base.metadata.tables[TimelineEntry.__tablename__]), rows)
+                insert_rows(session, Base.metadata.tables[TimelineEntry.__tablename__], rows)
 
-        saving = CaseService(self.ctx).log_bulk(accepted, action="import", chunk=SAVE_CHUNK, also=also)
+        saving = CaseService(self.ctx).log_bulk(
+            accepted, action="import", chunk=SAVE_CHUNK, also=also, checked=True
+        )
         try:
             while True:
                 done = next(saving)

@@ -17,7 +17,7 @@ from send_desk.domain.kinds import CaseKind, Channel, Outcome
 from send_desk.services import cases as cases_module
 from send_desk.services import tracker_import as spreadsheets
 from send_desk.services.spreadsheets import ImportService
-from send_desk.values.cases import CaseInput, PersonInput
+from send_desk.values.cases import CaseFilter, CaseInput, PersonInput
 
 HEADERS = ["Reference", "Kind", "Received", "Contact name", "Child name", "Officer", "Responded"]
 
@@ -195,3 +195,39 @@ def test_bulk_refuses_a_reference_already_there_and_saves_nothing(desk: Desk) ->
     with pytest.raises(ValidationError, match="A case with the reference X-1 already exists"):
         list(desk.cases.log_bulk(inputs))
     assert counts(desk) == before
+
+
+def found(desk: Desk, typed: str) -> set[str]:
+    """Return the references the register's free-text search finds for what was typed."""
+    ids = desk.register.ids(CaseFilter(text=typed, status="all"))
+    with desk.ctx.db.read() as session:
+        return set(session.scalars(select(Case.reference).where(Case.id.in_(ids))))
+
+
+def test_bulk_logged_cases_are_found_by_search_and_so_are_the_ones_logged_after(desk: Desk) -> None:
+    bulk = list_of(desk.cases.log_bulk(varied_inputs(), action="import", chunk=3))
+    assert found(desk, "jo smith") == {bulk[0]}
+    assert found(desk, "900123") == {bulk[0]}  # the phone's digits
+    too_long = CaseInput(kind=CaseKind.ENQUIRY, received_on=date(2026, 11, 2), summary="x" * 40_000)
+    with pytest.raises(  # unchecked, the database's own limit refuses it, inside the second chunk
+        ValidationError,
+        match=r"^The summary is longer than the 32767 characters it can take\. Nothing was saved",
+    ):
+        list(desk.cases.log_bulk([*varied_inputs()[:4], too_long], chunk=3, checked=True))
+    assert found(desk, "jo smith") == {bulk[0]}  # the first chunk of the refused bulk was rolled back too
+    later = desk.cases.log_case(
+        CaseInput(
+            kind=CaseKind.ENQUIRY, received_on=date(2026, 11, 2), contact=PersonInput(name="Wanda Quill")
+        )
+    )
+    assert found(desk, "wanda quill") == {later.reference}  # the per-case index trigger is back
+
+
+def list_of(steps: Any) -> list[str]:
+    """Run a `log_bulk` generator to its end; return its references."""
+    try:
+        while True:
+            next(steps)
+    except StopIteration as stop:
+        references: list[str] = stop.value
+        return references
