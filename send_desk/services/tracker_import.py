@@ -393,7 +393,8 @@ class ImportService:
             for parsed in reader.rows():
                 data, errors = self._check(parsed, lookups, today)
                 history = replayable(case_history(parsed.values))
-                errors.extend(ehc_problems(history))
+                if not errors:  # a cell that could not be read is reason enough
+                    errors.extend(ehc_problems(history))
                 if data is not None and history and not errors:
                     if FULL_HISTORY in history:
                         data = for_replay(data, history, lookups.staff)
