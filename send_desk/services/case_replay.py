@@ -248,7 +248,7 @@ def replayable(history: Mapping[str, Any]) -> dict[str, Any]:
 
 def ehc_change(history: Mapping[str, Any]) -> EhcChange | None:
     """Return the EHC change a row's history records (None when it has no EHC columns filled in)."""
-    if not any(name in history for name in EHC_FIELDS):
+    if not any(history.get(name) for name in EHC_FIELDS):  # a lone "No" for post-16 records nothing
         return None
     done: tuple[EhcDoneItem, ...] = history.get("ehc_done", ())
     exceptions: tuple[EhcExceptionItem, ...] = history.get("ehc_exceptions", ())

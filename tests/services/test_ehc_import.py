@@ -30,10 +30,10 @@ def tracker(path: Path, headers: list[str], *rows: list[Any]) -> Path:
 def test_a_tracker_with_just_the_ehc_step_columns_records_each_cases_step(desk: Desk, tmp_path: Path) -> None:
     path = tracker(
         tmp_path / "tracker.xlsx",
-        ["Reference", "Kind", "Received", "EHC step", "EHC step began"],
-        ["T-1", "Enquiry", "02/03/2026", "Request for an EHC needs assessment", "30/01/2026"],
-        ["T-2", "Complaint", "20/10/2026", "annual-review", date(2026, 9, 1)],
-        ["T-3", "Enquiry", "21/10/2026", "", ""],
+        ["Reference", "Kind", "Received", "EHC step", "EHC step began", "EHC transfer into post-16"],
+        ["T-1", "Enquiry", "02/03/2026", "Request for an EHC needs assessment", "30/01/2026", ""],
+        ["T-2", "Complaint", "20/10/2026", "annual-review", date(2026, 9, 1), ""],
+        ["T-3", "Enquiry", "21/10/2026", "", "", "No"],  # not about the EHC process
     )
     result = desk.imports.run(path)
     assert (result.imported, result.rejected) == (3, [])
