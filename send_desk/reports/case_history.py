@@ -6,7 +6,10 @@ back exactly (the round trip export → import gives back every item):
 - pauses: ``03/11/2026 to 07/11/2026: awaiting the fee`` (an open pause has no end date);
 - remedies: ``Financial: £250.00: time and trouble`` (the amount only for a financial remedy);
 - outstanding actions: ``Review the transport policy [owner Sam Patel; due 01/12/2026; done 05/12/2026]``;
-- linked cases: ``SEN-2026-00002 (duplicate)``.
+- linked cases: ``SEN-2026-00002 (duplicate)``;
+- the EHC step's dates done: ``Decide whether to assess: 10/03/2026`` (what was done, on the day);
+- the EHC step's exceptions: ``Final plan issued: Personal circumstances (family abroad until May)``
+  (the note in brackets, left out when there is none).
 
 Pure Python: no database, no Qt.
 """
@@ -14,12 +17,21 @@ Pure Python: no database, no Qt.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from send_desk.domain.ehc import (
+    DATE_LABELS,
+    EXCEPTION_SHORT,
+    STEPS,
+    EhcDateName,
+    EhcException,
+    EhcStep,
+    rule_for,
+)
 from send_desk.domain.kinds import ClosureCode, LinkKind, Outcome, Relationship, RemedyKind
 
 DAY = "%d/%m/%Y"
@@ -321,3 +333,147 @@ def parse_clarification_for(value: Any, today: date | None = None) -> str:
     raise HistoryError(
         f"'{value}' is not what a request asked for; use {IDENTITY_WORDS} or {CLARIFICATION_WORDS}."
     )
+
+
+# ----- the EHC step ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EhcDoneItem:
+    """The day one statutory date of the EHC step was done."""
+
+    name: EhcDateName
+    on: date
+
+
+@dataclass(frozen=True)
+class EhcExceptionItem:
+    """An exception recorded against one statutory date of the EHC step, with its note."""
+
+    name: EhcDateName
+    exception: EhcException
+    note: str = ""
+
+
+_STEP_WORDS: dict[str, EhcStep] = {}
+for _step, _facts in STEPS.items():
+    _STEP_WORDS[" ".join(_facts.label.lower().split())] = _step
+    _STEP_WORDS[_step.value] = _step
+_DATE_WORDS: dict[str, EhcDateName] = {}
+for _facts in STEPS.values():
+    for _rule in _facts.rules:
+        _DATE_WORDS[_rule.label.lower()] = _rule.name
+for _name, _label in DATE_LABELS.items():
+    _DATE_WORDS[_label.lower()] = _name
+    _DATE_WORDS[_name.value] = _name
+_EXCEPTION_WORDS: dict[str, EhcException] = {short.lower(): e for e, short in EXCEPTION_SHORT.items()}
+_EXCEPTION_WORDS.update({e.value: e for e in EhcException})
+_EXCEPTION_LINE = re.compile(r"^([^:]+):\s*([^(]+?)\s*(?:\((.*)\))?$")
+
+
+def parse_ehc_step(value: Any, today: date | None = None) -> EhcStep | None:
+    """Read an EHC step by its words ("Annual review") or its command-line id ("annual-review")."""
+    text = " ".join(str(value or "").split()).lower()
+    if not text:
+        return None
+    found = _STEP_WORDS.get(text) or _STEP_WORDS.get(text.replace(" ", "-"))
+    if found is None:
+        words = ", ".join(facts.label for facts in STEPS.values())
+        raise HistoryError(
+            f"'{value}' is not an EHC step; use one of: {words} "
+            f"(or {', '.join(step.value for step in EhcStep)})."
+        )
+    return found
+
+
+def parse_yes(value: Any, today: date | None = None) -> bool | None:
+    """Read Yes or No (blank: not said), as the export writes a yes-or-no column."""
+    if isinstance(value, bool):
+        return value
+    text = " ".join(str(value or "").split()).lower()
+    if not text:
+        return None
+    if text in ("yes", "y", "true"):
+        return True
+    if text in ("no", "n", "false"):
+        return False
+    raise HistoryError(f"'{value}' is not Yes or No; write Yes, or leave the cell blank for no.")
+
+
+def _date_name(label: str, line: str) -> EhcDateName:
+    found = _DATE_WORDS.get(" ".join(label.lower().split()))
+    if found is None:
+        names = ", ".join(dict.fromkeys(rule.label for facts in STEPS.values() for rule in facts.rules))
+        raise HistoryError(f"'{label.strip()}' in '{line}' is not an EHC date; use one of: {names}.")
+    return found
+
+
+def _date_label(step: EhcStep, name: EhcDateName | str) -> str:
+    return rule_for(step, name).label
+
+
+def _in_order(step: EhcStep, names: Iterable[str]) -> list[str]:
+    order = [rule.name.value for rule in STEPS[step].rules]
+    return sorted(names, key=lambda name: order.index(name) if name in order else len(order))
+
+
+def format_ehc_done(step: EhcStep, done: Mapping[str, date]) -> str:
+    """Return the days a step's statutory dates were done, one a line, in the step's order."""
+    return "\n".join(f"{_date_label(step, name)}: {_day(done[name])}" for name in _in_order(step, done))
+
+
+def parse_ehc_done(value: Any, today: date | None = None) -> tuple[EhcDoneItem, ...]:
+    """Read the days done written by `format_ehc_done`."""
+    items: dict[EhcDateName, EhcDoneItem] = {}
+    for line in _lines(value):
+        label, colon, day = line.rpartition(":")
+        if not colon or not label.strip():
+            raise HistoryError(
+                f"'{line}' is not a date done; write what was done and the day, "
+                "e.g. Decide whether to assess: 10/03/2026."
+            )
+        name = _date_name(label, line)
+        if name in items:
+            raise HistoryError(f"'{label.strip()}' is given twice; give each date done once.")
+        items[name] = EhcDoneItem(name, _read_day(day))
+    return tuple(items.values())
+
+
+def format_ehc_exceptions(
+    step: EhcStep,
+    exceptions: Mapping[str, EhcException],
+    notes: Mapping[str, str],
+    *,
+    details: bool = True,
+) -> str:
+    """Return a step's exceptions, one a line, each note in brackets; `details=False` leaves notes out."""
+    lines = []
+    for name in _in_order(step, exceptions):
+        line = f"{_date_label(step, name)}: {EXCEPTION_SHORT[exceptions[name]]}"
+        note = one_line(notes.get(name, ""))
+        if details and note:
+            line += f" ({note})"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def parse_ehc_exceptions(value: Any, today: date | None = None) -> tuple[EhcExceptionItem, ...]:
+    """Read the exceptions written by `format_ehc_exceptions`."""
+    items: dict[EhcDateName, EhcExceptionItem] = {}
+    for line in _lines(value):
+        match = _EXCEPTION_LINE.match(line)
+        if match is None:
+            raise HistoryError(
+                f"'{line}' is not an exception; write the date, the exception and a note in brackets, "
+                "e.g. Final plan issued: Personal circumstances (family abroad until May)."
+            )
+        label, words, note = match.groups()
+        name = _date_name(label, line)
+        exception = _EXCEPTION_WORDS.get(" ".join(words.lower().split()))
+        if exception is None:
+            raise HistoryError(
+                f"'{words}' in '{line}' is not an exception; use one of: "
+                f"{', '.join(EXCEPTION_SHORT.values())}."
+            )
+        if name in items:
+            raise HistoryError(f"'{label.strip()}' has two exceptions; record one exception for each date.")
+        items[name] = EhcExceptionItem(name, exception, (note or "").strip())
+    return tuple(items.values())

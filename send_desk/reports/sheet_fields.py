@@ -28,11 +28,15 @@ from send_desk.reports.case_history import (
     parse_amount,
     parse_clarification_for,
     parse_closure,
+    parse_ehc_done,
+    parse_ehc_exceptions,
+    parse_ehc_step,
     parse_links,
     parse_pauses,
     parse_relationship,
     parse_remedies,
     parse_stage_outcome,
+    parse_yes,
 )
 from send_desk.values.cases import CaseInput, PersonInput
 
@@ -495,6 +499,10 @@ class CaseLine:
     amended_plan_by: date | None = None
     review_decision_by: date | None = None
     transfer_plan_by: date | None = None
+    ehc_post16: bool | None = None
+    ehc_amendment_notice: date | None = None
+    ehc_done: str = ""
+    ehc_exceptions: str = ""
     # the rest of the case (issue 15): people, free text, dates, links and each stage's history
     service_area: str = ""
     contact_relationship: str = ""
@@ -617,16 +625,40 @@ def _respond_rag(line: CaseLine) -> str | None:
     return line.respond_rag if line.extended_to is None else None
 
 
-EHC_COLUMNS: tuple[SheetColumn, ...] = (
-    SheetColumn("EHC step", 22, "ehc_step", show=step_label),
-    SheetColumn("EHC step began", 12, "ehc_started", "date"),
-    *(SheetColumn(DATE_LABELS[name], 12, name.value, "date") for name in EhcDateName),
-)
-"""The EHC process's columns (issue 18): the current step, when it began, and its statutory dates."""
-
-
 HISTORY = "history."
 """The `ImportField.into` prefix of a column the import replays as an event after logging the case."""
+
+
+def _ehc(
+    header: str,
+    width: float,
+    name: str,
+    parse: Callable[[Any, date], Any],
+    kind: CellKind = "text",
+    show: Callable[[Any], Any] | None = None,
+) -> SheetColumn:
+    """Return a column of the EHC step that the import replays (in the default choice, as the dates are)."""
+    return SheetColumn(
+        header, width, name, kind, show, field=ImportField(name, parse, HISTORY + name, (header,))
+    )
+
+
+def _yes_or_blank(value: bool | None) -> str | None:
+    return "Yes" if value else None
+
+
+EHC_COLUMNS: tuple[SheetColumn, ...] = (
+    _ehc("EHC step", 22, "ehc_step", parse_ehc_step, show=step_label),
+    _ehc("EHC step began", 12, "ehc_started", parse_date, "date"),
+    *(SheetColumn(DATE_LABELS[name], 12, name.value, "date") for name in EhcDateName),
+    _ehc("EHC transfer into post-16", 10, "ehc_post16", parse_yes, show=_yes_or_blank),
+    _ehc("EHC amendment notice", 12, "ehc_amendment_notice", parse_date, "date"),
+    _ehc("EHC dates done", 34, "ehc_done", parse_ehc_done),
+    _ehc("EHC exceptions", 40, "ehc_exceptions", parse_ehc_exceptions),
+)
+"""The EHC process's columns (issue 18): the current step, when it began, its statutory dates (worked out
+again on import, not read), and what rebuilds the step: post-16 (a phase transfer), the amendment notice
+(an annual review), the days its dates were done and the exceptions recorded, with their notes."""
 
 
 def _more(

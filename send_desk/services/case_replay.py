@@ -4,8 +4,13 @@ The import logs a row with history columns (stage 1 and 2 dates, extensions, pau
 actions, closure, links) as a stage 1 case received on its date, then replays each event in time order
 through the same case services a person uses: acknowledge, ask for and receive clarification, pause and
 resume, extend, respond (outcome, reasons, learning, remedies, actions), actions done, escalate to stage 2
-(the same again), close, and finally link the cases. Every due date is therefore recomputed by the
-domain engine under the policies in force: with the same policies they equal the exported ones.
+(the same again), the EHC step the case is about (`EhcService.change`: the step, its start, post-16, the
+amendment notice, the days done and the exceptions), close, and finally link the cases. Every due date is
+therefore recomputed by the domain engine under the policies in force: with the same policies they equal
+the exported ones; the EHC step's statutory dates are worked out again by its rules.
+
+A tracker row without stage 1's start (not our export) is logged as it reads; its EHC step, when it has
+one, and its links are still replayed.
 """
 
 from __future__ import annotations
@@ -18,18 +23,23 @@ from typing import Any
 from sqlalchemy import select
 
 from send_desk.db.models import Staff
+from send_desk.domain.ehc import EhcStep, check_exception, rule_for
 from send_desk.domain.errors import SendDeskError, ValidationError
 from send_desk.domain.kinds import CaseKind, Outcome
 from send_desk.domain.lifecycle import IDENTITY
 from send_desk.reports.case_history import (
     ActionItem,
+    EhcDoneItem,
+    EhcExceptionItem,
     LinkItem,
     PauseItem,
     RemedyItem,
     parse_closure,
 )
+from send_desk.reports.sheet_fields import FIELD_LABELS
 from send_desk.services.cases import ActionInput, CaseService, RemedyInput
 from send_desk.services.context import ServiceContext
+from send_desk.services.ehc import EhcChange, EhcService
 from send_desk.values.cases import CaseDetail, CaseInput
 from send_desk.values.progress import Progress
 
@@ -47,6 +57,7 @@ class CaseReplay:
         """Use the given database, clock and acting login."""
         self.ctx = ctx
         self.cases = CaseService(ctx)
+        self.ehc = EhcService(ctx)
         self._logins: dict[str, str] = {}
 
     def _login(self, name: str) -> str | None:
@@ -64,6 +75,9 @@ class CaseReplay:
         detail = self.cases.get_by_reference(reference)
         for stage in (1, 2):
             detail = self._stage(detail, stage, history)
+        change = ehc_change(history)
+        if change is not None:
+            detail = self._do(detail, "EHC step", self._ehc_recorder(change))
         code = history.get("closure_code")
         closed_on = history.get("closed_on")
         if closed_on is not None and code is not None and detail.status.value != "closed":
@@ -89,6 +103,13 @@ class CaseReplay:
     def _linker(self, item: LinkItem) -> Callable[[CaseDetail], CaseDetail]:
         def step(d: CaseDetail) -> CaseDetail:
             return self.cases.link(d.id, other_reference=item.reference, kind=item.kind)
+
+        return step
+
+    def _ehc_recorder(self, change: EhcChange) -> Callable[[CaseDetail], CaseDetail]:
+        def step(d: CaseDetail) -> CaseDetail:
+            self.ehc.change(d.id, change, expected_version=d.version)
+            return self.cases.get(d.id)
 
         return step
 
@@ -209,16 +230,67 @@ def closure_code(value: Any) -> Any:
 FULL_HISTORY = "s1_started"
 """The column that makes a row's history replayable: without stage 1's start the stages are not replayed."""
 
+EHC_FIELDS = ("ehc_step", "ehc_started", "ehc_post16", "ehc_amendment_notice", "ehc_done", "ehc_exceptions")
+"""The history fields of the EHC step, replayed for any row (a plain tracker's "EHC step" columns too)."""
+
 
 def replayable(history: Mapping[str, Any]) -> dict[str, Any]:
     """Return what of a row's history the import replays.
 
     With stage 1's start (an export of the stages' columns) every event is replayed; without it the row
-    is logged as it reads (its acknowledged, responded and outcome columns) and only its links are made.
+    is logged as it reads (its acknowledged, responded and outcome columns) and only its EHC step and
+    links are replayed.
     """
     if FULL_HISTORY in history:
         return dict(history)
-    return {name: value for name, value in history.items() if name == "linked_cases"}
+    return {name: value for name, value in history.items() if name == "linked_cases" or name in EHC_FIELDS}
+
+
+def ehc_change(history: Mapping[str, Any]) -> EhcChange | None:
+    """Return the EHC change a row's history records (None when it has no EHC columns filled in)."""
+    if not any(history.get(name) for name in EHC_FIELDS):  # a lone "No" for post-16 records nothing
+        return None
+    done: tuple[EhcDoneItem, ...] = history.get("ehc_done", ())
+    exceptions: tuple[EhcExceptionItem, ...] = history.get("ehc_exceptions", ())
+    return EhcChange(
+        step=history.get("ehc_step"),
+        started=history.get("ehc_started"),
+        post16=history.get("ehc_post16"),
+        amendment_notice_on=history.get("ehc_amendment_notice"),
+        done={item.name.value: item.on for item in done},
+        exceptions={item.name.value: (item.exception, item.note) for item in exceptions},
+    )
+
+
+def ehc_problems(history: Mapping[str, Any]) -> list[str]:
+    """Return, in plain words, why a row's EHC columns cannot be replayed (checked before anything is saved).
+
+    The step and the day it began go together, and the dates done and exceptions must be the step's own
+    (with exceptions its regulation allows); the rest is checked by `EhcService.change` as it replays.
+    """
+    change = ehc_change(history)
+    if change is None:
+        return []
+    step_label, started_label = FIELD_LABELS["ehc_step"], FIELD_LABELS["ehc_started"]
+    if change.step is None:
+        has = started_label if change.started is not None else "other EHC columns"
+        return [f"{step_label}: the row has {has} but no EHC step; give the step too."]
+    if change.started is None:
+        return [f"{started_label}: the day the EHC step began is missing; give it beside the step."]
+    step: EhcStep = change.step
+    problems = []
+    for name in change.done:
+        try:
+            rule_for(step, name)
+        except ValidationError as exc:
+            problems.append(f"{FIELD_LABELS['ehc_done']}: {exc}")
+    for name, given in change.exceptions.items():
+        try:
+            if given is not None:
+                check_exception(step, name, given[0])
+        except ValidationError as exc:
+            problems.append(f"{FIELD_LABELS['ehc_exceptions']}: {exc}")
+    return problems
 
 
 def for_replay(data: CaseInput, history: Mapping[str, Any], staff: Mapping[str, str]) -> CaseInput:

@@ -1,9 +1,9 @@
-"""The parts of a case the whole-case export reads beside its row: each stage's history and the linked cases.
+"""The parts of a case the whole-case export reads beside its row: stages' history, links, EHC date marks.
 
 `ExportService.lines` reads the case rows in keyset batches; for every chunk of rows whose chosen columns
 need more than the case row, `stage_extras` reads the chunk's stages, extensions, pauses, remedies,
-outstanding actions and links in a handful of queries (never one per case) and returns, per case id, the
-`CaseLine` fields named `s1_*`, `s2_*` and `linked_cases`.
+outstanding actions, links and EHC date marks in a handful of queries (never one per case) and returns,
+per case id, the `CaseLine` fields named `s1_*`, `s2_*`, `linked_cases`, `ehc_done` and `ehc_exceptions`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from send_desk.db.models import Case, CaseLink, CaseStage, Extension, OutstandingAction, Pause, Remedy, Staff
+from send_desk.db.models import (
+    Case,
+    CaseLink,
+    CaseStage,
+    EhcDateMark,
+    EhcStepRecord,
+    Extension,
+    OutstandingAction,
+    Pause,
+    Remedy,
+    Staff,
+)
+from send_desk.domain.ehc import EhcException, EhcStep
 from send_desk.domain.kinds import LinkKind, Outcome, RemedyKind
 from send_desk.reports.case_history import (
     ActionItem,
@@ -24,6 +36,8 @@ from send_desk.reports.case_history import (
     RemedyItem,
     clarification_for_label,
     format_actions,
+    format_ehc_done,
+    format_ehc_exceptions,
     format_links,
     format_pauses,
     format_remedies,
@@ -55,8 +69,12 @@ _STAGE_COLUMNS = tuple(
 )
 _OUTCOMES = {member.value: member.label for member in Outcome}
 
+EHC_MARK_FIELDS = frozenset({"ehc_done", "ehc_exceptions"})
+"""The `CaseLine` fields read from the current EHC step's date marks."""
+
 EXTRA_FIELDS = frozenset(
     {"linked_cases"}
+    | EHC_MARK_FIELDS
     | {
         f"s{n}_{name}"
         for n in (1, 2)
@@ -105,6 +123,7 @@ _TEXT_ENDINGS = (
     "actions",
     "linked_cases",
     "_for",
+    *EHC_MARK_FIELDS,
 )
 
 
@@ -232,4 +251,36 @@ def stage_extras(
             links[case_id].append(LinkItem(reference, LinkKind(kind)))
     for case_id, items in links.items():
         found[case_id]["linked_cases"] = format_links(items)
+    if needed is None or not EHC_MARK_FIELDS.isdisjoint(needed):
+        _ehc_marks(session, case_ids, found, details=details)
     return found
+
+
+def _ehc_marks(
+    session: Session, case_ids: Sequence[int], found: dict[int, dict[str, Any]], *, details: bool
+) -> None:
+    """Fill in the days the current EHC step's dates were done and its exceptions (notes when `details`)."""
+    marks: dict[int, tuple[str, dict[str, Any], dict[str, EhcException], dict[str, str]]] = {}
+    for case_id, step, name, done_on, exception, note in session.execute(
+        select(
+            EhcStepRecord.case_id,
+            EhcStepRecord.step,
+            EhcDateMark.name,
+            EhcDateMark.done_on,
+            EhcDateMark.exception,
+            EhcDateMark.exception_note,
+        )
+        .join(EhcStepRecord, EhcStepRecord.id == EhcDateMark.step_id)
+        .where(EhcStepRecord.case_id.in_(case_ids), EhcStepRecord.current)
+        .order_by(EhcDateMark.id)
+    ):
+        _step, done, exceptions, notes = marks.setdefault(case_id, (step, {}, {}, {}))
+        if done_on is not None:
+            done[name] = done_on
+        if exception:
+            exceptions[name], notes[name] = EhcException(exception), note
+    for case_id, (step, done, exceptions, notes) in marks.items():
+        found[case_id]["ehc_done"] = format_ehc_done(EhcStep(step), done)
+        found[case_id]["ehc_exceptions"] = format_ehc_exceptions(
+            EhcStep(step), exceptions, notes, details=details
+        )

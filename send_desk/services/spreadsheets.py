@@ -387,8 +387,16 @@ def _sources(contact: Any, child: Any, representative: Any) -> dict[str, Any]:
 
 
 def ehc_sources() -> dict[str, Any]:
-    """Return the export line's EHC fields by name: the current step's columns (issue 18)."""
-    named: dict[str, Any] = {"ehc_step": EhcStepRecord.step, "ehc_started": EhcStepRecord.started_on}
+    """Return the export line's EHC fields by name: the current step's columns (issue 18).
+
+    The days its dates were done and its exceptions are read beside the rows (`export_extras`).
+    """
+    named: dict[str, Any] = {
+        "ehc_step": EhcStepRecord.step,
+        "ehc_started": EhcStepRecord.started_on,
+        "ehc_post16": EhcStepRecord.post16,
+        "ehc_amendment_notice": EhcStepRecord.amendment_notice_on,
+    }
     named.update({name.value: getattr(EhcStepRecord, name.value) for name in EhcDateName})
     return named
 

@@ -62,7 +62,13 @@ from send_desk.reports.xlsx_import import (
     cell_text,
     layout_of,
 )
-from send_desk.services.case_replay import FULL_HISTORY, for_replay, replay_history, replayable
+from send_desk.services.case_replay import (
+    FULL_HISTORY,
+    ehc_problems,
+    for_replay,
+    replay_history,
+    replayable,
+)
 from send_desk.services.cases import CaseService, validate_case_input
 from send_desk.services.context import UK, ServiceContext
 from send_desk.values.cases import CaseInput
@@ -388,6 +394,8 @@ class ImportService:
             for parsed in reader.rows():
                 data, errors = self._check(parsed, lookups, today)
                 history = replayable(case_history(parsed.values))
+                if not errors:  # a cell that could not be read is reason enough
+                    errors.extend(ehc_problems(history))
                 if data is not None and history and not errors:
                     if FULL_HISTORY in history:
                         data = for_replay(data, history, lookups.staff)
