@@ -62,6 +62,7 @@ from send_desk.reports.xlsx_import import (
     cell_text,
     layout_of,
 )
+from send_desk.services import audit
 from send_desk.services.case_replay import (
     FULL_HISTORY,
     ehc_problems,
@@ -71,6 +72,7 @@ from send_desk.services.case_replay import (
 )
 from send_desk.services.cases import CaseService, validate_case_input
 from send_desk.services.context import UK, ServiceContext
+from send_desk.services.permissions import Action, require
 from send_desk.values.cases import CaseInput
 from send_desk.values.imports import ImportProfileView, UnknownValue
 from send_desk.values.progress import Progress
@@ -587,18 +589,46 @@ class ImportService:
         chosen: Mapping[str, Mapping[str, str]],
         aliases: Mapping[str, str],
     ) -> None:
-        """Keep new staff aliases and (when named) the profile, in the import's transaction."""
+        """Keep new staff aliases and (when named) the profile, in the import's transaction, audited.
+
+        With no case to import they are still kept (their own unit of work), by someone who may import.
+        """
         now = self.ctx.now()
+        actor = require(session, self.ctx.actor_login(), Action.LOG_CASE, at=now)
         for alias, login in aliases.items():
             staff_id = session.scalar(select(Staff.id).where(Staff.login == login))
             if staff_id is not None:
                 session.add(StaffAlias(staff_id=staff_id, alias=alias, created_at=now))
                 result.aliases_added[alias] = login
-        if not result.profile:
-            return
-        row = session.scalars(select(ImportProfile).where(ImportProfile.name == result.profile)).first()
+        if result.profile:
+            self._save_profile(session, result.profile, layout, columns, chosen, now)
+            result.profile_saved = True
+        if result.aliases_added or result.profile_saved:
+            audit.record(
+                session,
+                at=now,
+                login=actor.login,
+                actor_name=actor.name,
+                action="import-profile",
+                details={
+                    "profile": result.profile if result.profile_saved else None,
+                    "aliases": dict(result.aliases_added),
+                    "file": result.path.name,
+                },
+            )
+
+    def _save_profile(
+        self,
+        session: Session,
+        name: str,
+        layout: SheetLayout,
+        columns: Mapping[str, str],
+        chosen: Mapping[str, Mapping[str, str]],
+        now: datetime,
+    ) -> None:
+        row = session.scalars(select(ImportProfile).where(ImportProfile.name == name)).first()
         if row is None:
-            row = ImportProfile(name=result.profile)
+            row = ImportProfile(name=name)
             session.add(row)
         row.headers_key = headers_key(layout.headers)
         row.headers = json.dumps(list(layout.headers))
@@ -607,7 +637,6 @@ class ImportService:
         row.updated_at = now
         row.updated_by = self.ctx.actor_login()
         session.flush()
-        result.profile_saved = True
 
     # ----- columns beyond the fields ---------------------------------------------------------------
     def _kept(

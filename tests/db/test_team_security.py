@@ -498,3 +498,51 @@ def test_an_officers_export_is_logged_and_audited_and_nobody_rubs_it_out(team: T
         assert exported == OFFICER
         assert conn.execute(text("SELECT count(*) FROM export_log")).scalar() == 1
     owner.dispose()
+
+
+# ----- the import ------------------------------------------------------------------------------------
+def tracker_sheet(path: Path, rows: list[list[object]]) -> Path:
+    """Write a small tracker with the team's own officer initials."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Reference", "Kind", "Received", "Officer", "Contact"])
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_an_officer_imports_and_a_profile_saved_with_no_case_to_import_is_audited_too(
+    team: Team, tmp_path: Path
+) -> None:
+    officer = team.desks[Role.OFFICER]
+    first = tracker_sheet(
+        tmp_path / "first.xlsx",
+        [
+            ["T-1", "Complaint", "02/11/2026", "AJ", "Jo Bloggs"],
+            ["T-2", "No such kind", "02/11/2026", "AJ", "X"],
+        ],
+    )
+    done = officer.imports.run(first, values={"officer": {"AJ": "alex.jones"}}, profile="Team sheet")
+    assert (done.imported, len(done.rejected), done.aliases_added) == (1, 1, {"aj": "alex.jones"})
+    again = tracker_sheet(tmp_path / "again.xlsx", [["T-1", "Complaint", "02/11/2026", "AJ", "Jo Bloggs"]])
+    second = officer.imports.run(again, profile="Second sheet")  # its only row is on the desk already
+    assert (second.accepted, second.imported, second.profile_saved) == (0, 0, True)
+    assert officer.imports.profile_names() == ["Second sheet", "Team sheet"]
+    owner = make_engine(team.url)
+    with owner.connect() as conn:
+        saved = conn.execute(
+            text("SELECT login, changes FROM audit_entry WHERE action = 'import-profile' ORDER BY id")
+        ).all()
+        assert conn.execute(text("SELECT count(*) FROM case_record")).scalar() == 1
+    owner.dispose()
+    assert [(login, changes) for login, changes in saved] == [
+        (
+            OFFICER,
+            '{"details": {"aliases": {"aj": "alex.jones"}, "file": "first.xlsx", "profile": "Team sheet"}}',
+        ),
+        (OFFICER, '{"details": {"aliases": {}, "file": "again.xlsx", "profile": "Second sheet"}}'),
+    ]
