@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, text
 
 from send_desk.domain.errors import SendDeskError
 from send_desk.domain.kinds import Role
+from send_desk.domain.settings import MANAGERS_SETTINGS
 
 OWNER = "send_desk_owner"
 """The NOLOGIN role that owns the schema, its tables and the SECURITY DEFINER functions."""
@@ -34,7 +35,7 @@ class Access(Enum):
 
     OFFICERS_WRITE = "officers read and write"
     ADMINS_WRITE = "everyone reads, admins write"
-    MANAGERS_WRITE = "everyone reads, managers and admins write"
+    SETTINGS = "everyone reads; managers write the managers' settings, admins any (row-level security)"
     APPEND_ONLY = "officers add rows, managers and admins read them; nobody changes or removes one"
     READ_ONLY = "everyone reads; written only through functions or by the owner"
     MANAGERS_READ = "managers and admins read; written only through functions"
@@ -50,9 +51,8 @@ TABLE_ACCESS: dict[str, Access] = {
     "target_policy": Access.ADMINS_WRITE,
     "closure_day": Access.ADMINS_WRITE,
     "category": Access.ADMINS_WRITE,
-    # the documents size limit (admins) and the team's pseudonymised-only export rule (managers); the
-    # desk checks which key a role may set
-    "desk_setting": Access.MANAGERS_WRITE,
+    # the documents size limit (admins) and the team's pseudonymised-only export rule (managers)
+    "desk_setting": Access.SETTINGS,
     "export_log": Access.APPEND_ONLY,  # an officer's export is logged; nobody may rub it out
     "letter_template": Access.ADMINS_WRITE,  # shipped ones added by team setup / migrate (the owner)
     "smtp_settings": Access.ADMINS_WRITE,
@@ -211,9 +211,10 @@ def apply_grants(conn: Connection) -> None:
         elif access is Access.ADMINS_WRITE:
             conn.execute(text(f"GRANT SELECT ON {name} TO {officer}"))
             conn.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {name} TO {admin}"))
-        elif access is Access.MANAGERS_WRITE:
+        elif access is Access.SETTINGS:
             conn.execute(text(f"GRANT SELECT ON {name} TO {officer}"))
             conn.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {name} TO {manager}"))
+            settings_rows(conn, name, officer, manager, admin)
         elif access is Access.APPEND_ONLY:
             conn.execute(text(f"GRANT INSERT ON {name} TO {officer}"))
             # INSERT ... RETURNING id needs SELECT on the id: officers see ids, nothing else
@@ -264,6 +265,24 @@ def case_story(conn: Connection, officer: str, manager: str) -> None:
     ):
         conn.execute(text(f"DROP POLICY IF EXISTS {policy} ON audit_entry"))
         conn.execute(text(f"CREATE POLICY {policy} ON audit_entry FOR SELECT TO {role} USING ({rows})"))
+
+
+def settings_rows(conn: Connection, table: str, officer: str, manager: str, admin: str) -> None:
+    """Let everyone read the settings, managers change only theirs (`MANAGERS_SETTINGS`), admins any.
+
+    Row-level security on the settings table: a manager's INSERT of an admin's setting is refused and
+    their UPDATE or DELETE of one changes nothing, whatever program they use.
+    """
+    keys = ", ".join("'" + key.replace("'", "''") + "'" for key in sorted(MANAGERS_SETTINGS))
+    conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
+    for policy, command, role, rows in (
+        ("send_desk_settings_read", "SELECT", officer, "true"),
+        ("send_desk_settings_managers", "ALL", manager, f"key IN ({keys})"),
+        ("send_desk_settings_admins", "ALL", admin, "true"),
+    ):
+        check = "" if command == "SELECT" else f" WITH CHECK ({rows})"
+        conn.execute(text(f"DROP POLICY IF EXISTS {policy} ON {table}"))
+        conn.execute(text(f"CREATE POLICY {policy} ON {table} FOR {command} TO {role} USING ({rows}){check}"))
 
 
 def after_migrations(conn: Connection) -> None:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from send_desk.db.models import Case, CaseDocument, Staff
 from send_desk.domain.errors import NotFoundError, ValidationError
 from send_desk.domain.kinds import CaseKind, Channel
+from send_desk.domain.settings import DOCUMENTS_MAX_BYTES
 from send_desk.domain.wording import uk_datetime
 from send_desk.reports.email_files import read_email
 from send_desk.services import audit
@@ -40,7 +41,7 @@ from send_desk.values.documents import (
     size_words,
 )
 
-MAX_BYTES_SETTING = "documents.max_bytes"
+MAX_BYTES_SETTING = DOCUMENTS_MAX_BYTES
 """The desk setting holding the largest file (in bytes) kept against a case."""
 NAME_LIMIT = 255
 SUMMARY_LIMIT = 300

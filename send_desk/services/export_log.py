@@ -22,13 +22,13 @@ from sqlalchemy.orm import Session
 from send_desk.db.models import ExportLogRow
 from send_desk.domain.errors import PermissionDeniedError
 from send_desk.domain.kinds import Role
+from send_desk.domain.settings import EXPORTS_PSEUDONYMISED_ONLY
 from send_desk.services import audit
 from send_desk.services.context import ServiceContext
 from send_desk.services.desk_settings import read_setting, write_setting
 from send_desk.services.permissions import Action, allows, require, role_of
 
-PSEUDONYMISED_ONLY = "exports.pseudonymised_only"
-"""The team setting: "true" while officers may export pseudonymised data only."""
+PSEUDONYMISED_ONLY = EXPORTS_PSEUDONYMISED_ONLY
 
 
 class ExportKind(StrEnum):

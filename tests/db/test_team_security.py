@@ -546,3 +546,27 @@ def test_an_officer_imports_and_a_profile_saved_with_no_case_to_import_is_audite
         ),
         (OFFICER, '{"details": {"aliases": {}, "file": "again.xlsx", "profile": "Second sheet"}}'),
     ]
+
+
+# ----- settings -----------------------------------------------------------------------------------------
+def test_a_manager_changes_the_managers_setting_but_not_an_admins_even_by_sql(team: Team) -> None:
+    admin, manager = team.desks[Role.ADMIN], team.desks[Role.MANAGER]
+    admin.documents.set_max_bytes(5_000_000)
+    manager.export_log.set_pseudonymised_only(True)  # the managers' own setting, through the desk
+    assert "row-level security" in refused(
+        team,
+        Role.MANAGER,
+        "INSERT INTO desk_setting (key, value, updated_at, updated_by) VALUES ('x.new', '1', now(), 'x')",
+    )
+    with team.connect(Role.MANAGER) as conn:  # saying what it is gets a direct change past the audit check
+        conn.execute("SET LOCAL send_desk.action = 'raising the limit'")
+        changed = conn.execute(
+            "UPDATE desk_setting SET value = '999999999' WHERE key = 'documents.max_bytes'"
+        )
+        removed = conn.execute("DELETE FROM desk_setting WHERE key = 'documents.max_bytes'")
+        conn.commit()
+    assert (changed.rowcount, removed.rowcount) == (0, 0)
+    with team.connect(Role.OFFICER) as conn:  # everyone reads every setting
+        seen = conn.execute("SELECT key, value FROM desk_setting ORDER BY key").fetchall()
+    assert seen == [("documents.max_bytes", "5000000"), ("exports.pseudonymised_only", "true")]
+    assert admin.documents.max_bytes() == 5_000_000
