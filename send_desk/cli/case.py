@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from send_desk.bootstrap import Desk
-from send_desk.cli import ehc
+from send_desk.cli import case_edit, ehc
 from send_desk.cli.cases import row_json
 from send_desk.cli.common import CliError, Globals, desk_for, iso_date, print_json, whole_number
 from send_desk.domain.kinds import CaseKind, ClosureCode, Outcome
@@ -105,6 +105,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--reason", default="")
 
     ehc.register_action(action)
+    case_edit.register(actions, case_json)
 
 
 def run_show(args: argparse.Namespace, g: Globals) -> int:

@@ -27,17 +27,7 @@ def register(subparsers: Any) -> None:
     log.add_argument(
         "--from-email", type=Path, metavar="FILE", help="log the case from an .eml or .msg file and keep it"
     )
-    log.add_argument(
-        "--channel", choices=[c.value for c in Channel], default=Channel.EMAIL.value, metavar="C"
-    )
-    log.add_argument("--contact-name", default="", metavar="N")
-    log.add_argument("--contact-email", default="", metavar="E")
-    log.add_argument("--contact-phone", default="", metavar="P")
-    log.add_argument("--child-name", default="", metavar="N")
-    log.add_argument("--child-dob", type=iso_date, metavar="DATE")
-    log.add_argument("--category", default="", metavar="C")
-    log.add_argument("--officer", metavar="LOGIN")
-    log.add_argument("--summary", default="", metavar="TEXT")
+    add_detail_options(log, channel=Channel.EMAIL.value, text="")
     log.add_argument("--json", action="store_true")
     log.add_argument(
         "--wait",
@@ -57,6 +47,19 @@ def register(subparsers: Any) -> None:
     cases.add_argument("--kind", choices=[k.value for k in CaseKind], metavar="K")
     cases.add_argument("--json", action="store_true")
     cases.set_defaults(handler=run_cases)
+
+
+def add_detail_options(parser: argparse.ArgumentParser, *, channel: str | None, text: str | None) -> None:
+    """Add the case-detail options `log` and `case edit` share, with these defaults for channel and text."""
+    parser.add_argument("--channel", choices=[c.value for c in Channel], default=channel, metavar="C")
+    parser.add_argument("--contact-name", default=text, metavar="N")
+    parser.add_argument("--contact-email", default=text, metavar="E")
+    parser.add_argument("--contact-phone", default=text, metavar="P")
+    parser.add_argument("--child-name", default=text, metavar="N")
+    parser.add_argument("--child-dob", type=iso_date, metavar="DATE")
+    parser.add_argument("--category", default=text, metavar="C")
+    parser.add_argument("--officer", metavar="LOGIN")
+    parser.add_argument("--summary", default=text, metavar="TEXT")
 
 
 def run_log(args: argparse.Namespace, g: Globals) -> int:
