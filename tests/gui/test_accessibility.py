@@ -91,6 +91,14 @@ def test_every_window_and_dialog_is_named_shows_its_text_and_tabs_round(
         walked.append(type(top).__name__)
         if found := screen_reader_problems(top):
             problems[type(top).__name__] = found
+        if isinstance(top, CaseView):  # each of its tabs, not only the one open
+            for index in range(1, top.tabs.count()):
+                top.tabs.setCurrentIndex(index)
+                tab = top.tabs.tabText(index).replace("&&", "and").replace("&", "")
+                walked.append(f"CaseView {tab}")
+                if found := screen_reader_problems(top):
+                    problems[f"CaseView {tab}"] = found
+            top.tabs.setCurrentIndex(0)
         if top is not window:
             top.hide()
     assert problems == {}
@@ -99,8 +107,9 @@ def test_every_window_and_dialog_is_named_shows_its_text_and_tabs_round(
         "CloseDialog", "WriteLetterDialog", "WriteEmailDialog", "AboutDialog", "WelcomeDialog", "StaffDialog",
         "AuditDialog", "TemplatesDialog", "EmailRelayDialog", "DocumentSettingsDialog",
         "BulkAcknowledgeDialog",
-        "WeekPicker",
+        "WeekPicker", "CaseView Timeline", "CaseView Stages and outcomes", "CaseView EHC process",
     } <= set(walked)  # fmt: skip
+    assert any(name.startswith("CaseView Documents") for name in walked)
     assert len(walked) >= 40
 
 
