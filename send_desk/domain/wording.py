@@ -11,6 +11,8 @@ DEFAULT_TEAM = "SEND team"
 """The team name shown and printed until someone sets their own."""
 DASH = "–"
 """What printed documents show for a date that is not there."""
+WORKING_DAYS_OVERDUE = "Working days overdue"
+"""The full name of a count of working days past a due date (a narrow table may head it shorter)."""
 
 
 def uk_date(value: date | None, empty: str = "") -> str:

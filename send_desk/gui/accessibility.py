@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 _OWN_DESCRIPTION = "sendDeskOwnDescription"
+_held: list[list[QLabel]] = []
+"""The messages held back by `held_announcements`, innermost last (the GUI thread only)."""
 
 
 def announce(widget: QLabel) -> None:
@@ -14,10 +19,30 @@ def announce(widget: QLabel) -> None:
     The Alert event is what Windows screen readers hear; on Linux Qt's AT-SPI bridge sends nothing for it,
     so the message also goes as an assertive announcement (read at once by Orca).
     """
+    if _held:
+        _held[-1].append(widget)
+        return
     QAccessible.updateAccessibility(QAccessibleEvent(widget, QAccessible.Event.Alert))
     spoken = QAccessibleAnnouncementEvent(widget, widget.text())
     spoken.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
     QAccessible.updateAccessibility(spoken)
+
+
+@contextmanager
+def held_announcements() -> Iterator[list[QLabel]]:
+    """Hold back what is announced inside; the caller gets the messages and says them once."""
+    held: list[QLabel] = []
+    _held.append(held)
+    try:
+        yield held
+    finally:
+        _held.pop()
+
+
+def problems_summary(messages: Sequence[str]) -> str:
+    """Return problems as one message ("3 problems: A. B. C."); a single problem as it is."""
+    unique = list(dict.fromkeys(messages))
+    return unique[0] if len(unique) == 1 else f"{len(unique)} problems: {' '.join(unique)}"
 
 
 def describe_problem(field: QWidget, message: str) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QPushButton,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -35,7 +36,7 @@ from send_desk.gui.change_feed import ChangeFeed
 from send_desk.gui.email_drop import take_emails
 from send_desk.gui.errors import show_error
 from send_desk.gui.register_menus import RegisterMenus
-from send_desk.gui.register_model import COLUMNS, RAG_COLUMN, RegisterModel
+from send_desk.gui.register_model import COLUMNS, RAG_COLUMN, Column, RegisterModel
 from send_desk.gui.reminders import ReminderBanner, ReminderNotifier
 from send_desk.gui.saved_views import MY_WORK
 from send_desk.gui.settings import desk_settings, team_name, welcome_seen
@@ -299,9 +300,8 @@ class MainWindow(RegisterMenus, QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setMinimumSectionSize(40)
         for index, column in enumerate(COLUMNS):
-            self.table.setColumnWidth(index, column.width)
-            if column.stretch:  # text columns share the spare width; their text elides, whole on hover
-                header.setSectionResizeMode(index, QHeaderView.ResizeMode.Stretch)
+            self.table.setColumnWidth(index, self._starting_width(column))
+        self._set_column_modes()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         header.moveSection(RAG_COLUMN, 1)  # the state of each case right beside its reference
@@ -752,6 +752,24 @@ class MainWindow(RegisterMenus, QMainWindow):
         """Show the team name in the title bar."""
         self.setWindowTitle(f"SEND Desk — {team_name(self.settings)}")
 
+    def _starting_width(self, column: Column) -> int:
+        """Return a column's starting width: its own, or wider when its long text needs more."""
+        if not column.fits:
+            return column.width
+        margin = self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.table)
+        return max(column.width, self.table.fontMetrics().horizontalAdvance(column.fits) + 2 * margin + 4)
+
+    def _set_column_modes(self) -> None:
+        """Let text columns share the spare width; a remembered layout from before keeps to the same rule."""
+        header = self.table.horizontalHeader()
+        for index, column in enumerate(COLUMNS):
+            if column.stretch:  # text columns share the spare width; their text elides, whole on hover
+                header.setSectionResizeMode(index, QHeaderView.ResizeMode.Stretch)
+            elif header.sectionResizeMode(index) != QHeaderView.ResizeMode.Interactive:
+                header.setSectionResizeMode(index, QHeaderView.ResizeMode.Interactive)
+                if not header.isSectionHidden(index):  # it shared the spare width before: start afresh
+                    header.resizeSection(index, self._starting_width(column))
+
     def _restore(self) -> None:
         s = self.settings
         self._restoring = True
@@ -762,8 +780,9 @@ class MainWindow(RegisterMenus, QMainWindow):
             fit_to_screen(self, 1240, 760, margin=0)
         header_state = options.REGISTER_HEADER.read(s)
         if not header_state.isEmpty():
-            self.table.horizontalHeader().restoreState(header_state)
             header = self.table.horizontalHeader()
+            header.restoreState(header_state)
+            self._set_column_modes()
             section = header.sortIndicatorSection()
             if 0 <= section < len(COLUMNS):
                 self.model.sort_column = section

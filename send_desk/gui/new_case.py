@@ -31,6 +31,7 @@ from send_desk.bootstrap import Desk
 from send_desk.domain.errors import DatabaseUnavailableError, SendDeskError, ValidationError, to_display_time
 from send_desk.domain.kinds import CaseKind, CaseStatus, Channel, Relationship, kind_facts
 from send_desk.domain.wording import uk_date, uk_day
+from send_desk.gui.accessibility import announce, held_announcements, problems_summary
 from send_desk.gui.field_limits import watch_length
 from send_desk.gui.style import app_icon, kind_stage
 from send_desk.gui.widgets import (
@@ -591,16 +592,26 @@ class NewCaseDialog(QDialog):
         return found
 
     def show_problems(self, problems: list[ValidationError]) -> None:
-        """Show each problem beside its field (the first per field), the rest at the top; focus the first."""
+        """Show each problem beside its field (the first per field), the rest at the top; focus the first.
+
+        Several problems are also summed up at the top ("3 problems: …"), and only that is announced, once.
+        """
         shown: set[str] = set()
         banner: list[str] = []
-        for problem in reversed(problems):  # in reverse, so the cursor ends in the first field at fault
-            key = problem.field or ""
-            if key in shown or not show_beside(self.errors.get(key), str(problem)):
-                banner.insert(0, str(problem))
-            shown.add(key)
-        if banner:
-            self.banner.show_message(" ".join(dict.fromkeys(banner)))
+        with held_announcements() as held:
+            for problem in reversed(problems):  # in reverse, so the cursor ends in the first field at fault
+                key = problem.field or ""
+                if key in shown or not show_beside(self.errors.get(key), str(problem)):
+                    banner.insert(0, str(problem))
+                shown.add(key)
+            if banner:
+                self.banner.show_message(" ".join(dict.fromkeys(banner)))
+        messages = [str(problem) for problem in problems]
+        if len(set(messages)) > 1:
+            self.banner.show_message(problems_summary(messages))
+        else:
+            for label in held:
+                announce(label)
 
     def save(self) -> None:
         """Log the case; on problems show every one beside its field and keep everything typed."""

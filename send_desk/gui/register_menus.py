@@ -71,7 +71,7 @@ class RegisterMenus:
         menu = QMenu("Columns", self)
         menu.setAccessibleName("Show or hide columns")
         for index, column in enumerate(COLUMNS):
-            action = menu.addAction(column.header)
+            action = menu.addAction(column.name)
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(index))
             action.setEnabled(column.sort_key != "reference")
@@ -167,7 +167,7 @@ class RegisterMenus:
             search=self.search.text(),
             sort_key=key,
             descending=descending,
-            hidden=tuple(c.header for i, c in enumerate(COLUMNS) if header.isSectionHidden(i)),
+            hidden=tuple(c.name for i, c in enumerate(COLUMNS) if header.isSectionHidden(i)),
         )
 
     def apply_view(self: MainWindow, name: str) -> bool:
@@ -188,7 +188,7 @@ class RegisterMenus:
         self.search_timer.stop()
         header = self.table.horizontalHeader()
         for index, column in enumerate(COLUMNS):
-            header.setSectionHidden(index, column.header in view.hidden)
+            header.setSectionHidden(index, column.name in view.hidden)
         try:
             section = next(
                 i for i, c in enumerate(COLUMNS) if c.sort_key == view.sort_key and c.header != "RAG"

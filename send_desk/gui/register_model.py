@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from send_desk.domain.errors import SendDeskError
 from send_desk.domain.kinds import CaseKind, CaseStatus
-from send_desk.domain.wording import uk_date
+from send_desk.domain.wording import WORKING_DAYS_OVERDUE, uk_date
 from send_desk.gui.style import RAG_STYLES, kind_stage, rag_icon
 from send_desk.values.cases import CaseRow
 
@@ -36,6 +36,15 @@ class Column:
     """A text column: it shares the window's spare width, and its text elides (the whole on hover)."""
     most_urgent_first: Qt.SortOrder = Qt.SortOrder.AscendingOrder
     """The order a first click on the header sorts in."""
+    full_name: str = ""
+    """What a short header stands for (its hover help, what a screen reader says, the columns menu)."""
+    fits: str = ""
+    """A long text the column starts wide enough to show whole (it then keeps its width)."""
+
+    @property
+    def name(self) -> str:
+        """Return the column's name in full (the header, unless a short header stands for it)."""
+        return self.full_name or self.header
 
 
 def _ack_tip(row: CaseRow) -> str:
@@ -75,12 +84,15 @@ def _rag_tip(row: CaseRow) -> str:
     return f"{RAG_STYLES[row.rag].label}: next target {uk_date(row.next_due)}"
 
 
+LONG_NAME = "Siobhan O'Sullivan-Clarke"
+"""A long name of a person that the name columns show whole in a window 1280 pixels wide."""
+
 COLUMNS: tuple[Column, ...] = (
     Column("Reference", 118, "reference", lambda r: r.reference, lambda r: r.summary or r.reference),
     Column("Kind", 140, "kind", lambda r: kind_stage(r.kind, r.stage), stretch=True),
     Column("Received", 86, "received_on", lambda r: uk_date(r.received_on)),
-    Column("Contact", 130, "contact", lambda r: r.contact_name, stretch=True),
-    Column("Child", 125, "child", lambda r: r.child_name, stretch=True),
+    Column("Contact", 130, "contact", lambda r: r.contact_name, fits=LONG_NAME),
+    Column("Child", 125, "child", lambda r: r.child_name, fits=LONG_NAME),
     Column("Category", 160, "category", lambda r: r.category, stretch=True),
     Column("Officer", 110, "officer", lambda r: r.officer or "Unassigned", stretch=True),
     Column("Status", 62, "status", lambda r: "Open" if r.status is CaseStatus.OPEN else "Closed"),
@@ -98,15 +110,16 @@ COLUMNS: tuple[Column, ...] = (
         lambda r: uk_date(r.respond_by, "—") + (" ✓" if r.responded_on else ""),
         _respond_tip,
     ),
-    Column("RAG", 98, "next_due", lambda r: RAG_STYLES[r.rag].label, _rag_tip),
+    Column("RAG", 90, "next_due", lambda r: RAG_STYLES[r.rag].label, _rag_tip),
     Column("Next due", 86, "next_due", lambda r: uk_date(r.next_due, "—"), _next_due_tip),
     Column(
-        "Working days overdue",
-        150,
+        "Days late",
+        88,
         "overdue_days",
         _overdue_text,
         _overdue_tip,
         most_urgent_first=Qt.SortOrder.DescendingOrder,
+        full_name=WORKING_DAYS_OVERDUE,
     ),
 )
 """The register, left to right; the window lays out each column at its width (the person may resize)."""
@@ -279,10 +292,13 @@ class RegisterModel(QAbstractTableModel):
     ) -> Any:
         """Return the column headers."""
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            column = COLUMNS[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return COLUMNS[section].header
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return f"Sort by {COLUMNS[section].header.lower()} (right-click to show or hide columns)"
+                return column.header
+            if role == Qt.ItemDataRole.AccessibleTextRole:
+                return column.name
+            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+                return f"Sort by {column.name.lower()} (right-click to show or hide columns)"
             if role == Qt.ItemDataRole.InitialSortOrderRole:
                 return COLUMNS[section].most_urgent_first.value
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:

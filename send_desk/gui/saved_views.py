@@ -30,7 +30,7 @@ class SavedView:
     sort_key: str = "received_on"
     descending: bool = True
     hidden: tuple[str, ...] = field(default=())
-    """Headers of the columns hidden in this view."""
+    """Full names of the columns hidden in this view."""
 
 
 BUILT_IN: tuple[SavedView, ...] = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from send_desk.domain.wording import DASH, long_date, uk_date, uk_datetime
+from send_desk.domain.wording import DASH, WORKING_DAYS_OVERDUE, long_date, uk_date, uk_datetime
 from send_desk.reports.ehc import ehc_weekly_html
 from send_desk.reports.htmlkit import document, esc, key_values, table
 from send_desk.values.figures import Timeliness, WeeklySummary
@@ -174,7 +174,7 @@ def weekly_summary_html(
                 "Target",
                 "Officer",
                 "Due",
-                "Working days overdue",
+                WORKING_DAYS_OVERDUE,
                 "Reason recorded",
             ],
             [

@@ -370,7 +370,7 @@ class LetterService:
                 )
             recipient = name
             channel = Channel.LETTER
-            said = f"Letter made for {name} ({'PDF' if how == 'pdf' else 'Word'}): {merged.template.title}"
+            said = f"Letter made for {name} ({'PDF' if how == 'pdf' else 'Word'})"
         else:
             address = (to or (contact.email if contact else "")).strip()
             if not address:
@@ -405,13 +405,17 @@ class LetterService:
             recipient = f"{name} <{address}>"
             channel = Channel.EMAIL
             said = (
-                f"Email sent to {recipient}: {merged.template.title}"
+                f"Email sent to {recipient}"
                 if how == "email"
-                else f"Email draft made for {recipient} (to send from Outlook): {merged.template.title}"
+                else f"Email draft made for {recipient} (to send from Outlook)"
             )
         stored = self._store(detail.reference, filename, content, media_type)
         kept = f"kept with the case's documents as {stored}" if stored else f"saved as {filename}"
-        text = f"{said} (template {merged.template.name} version {merged.template.version}); {kept}"
+        used = merged.template
+        text = (
+            f"{said} from version {used.version} of the template '{used.title}' "
+            f"({used.name} in Admin ▸ Templates); {kept}."
+        )
         with self.ctx.db.write() as session:
             actor = require(session, self.ctx.actor_login(), Action.WORK_CASE, at=self.ctx.now())
             session.add(

@@ -53,8 +53,12 @@ class StaffService:
         for single sign-on) and makes it a member of their role's group.
         """
         login = login.strip()
-        if not login or not name.strip():
+        if not login and not name.strip():
             raise ValidationError("Enter both the login and the name of the member of staff.", field="login")
+        if not login:
+            raise ValidationError("Enter the login of the member of staff.", field="login")
+        if not name.strip():
+            raise ValidationError("Enter the name of the member of staff.", field="name")
         with self.ctx.db.write() as session:
             actor = require(session, self.ctx.actor_login(), Action.MANAGE_STAFF, at=self.ctx.now())
             if find_staff(session, login) is not None:

@@ -94,9 +94,9 @@ def test_write_an_acknowledgement_from_the_case_view(
     timeline = view.timeline.toPlainText()
     assert (
         "27/11/2026 10:00 · Sam Patel\nEmail to the family\n"
-        "Email draft made for Jo Bloggs <jo.bloggs@example.org> (to send from Outlook): Acknowledgement: "
-        "complaint, stage 1 (template acknowledge-complaint-stage-1 version 1); kept with the case's "
-        f"documents as {document.name}"
+        "Email draft made for Jo Bloggs <jo.bloggs@example.org> (to send from Outlook) from version 1 of the "
+        "template 'Acknowledgement: complaint, stage 1' (acknowledge-complaint-stage-1 in Admin ▸ "
+        f"Templates); kept with the case's documents as {document.name}."
     ) in timeline
     assert f"Document added: {document.name}" in timeline
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QAccessible, QFontMetrics
 from PySide6.QtWidgets import QApplication, QHeaderView
 
 from send_desk.bootstrap import Desk
@@ -97,7 +98,9 @@ def test_the_header_menu_hides_and_shows_columns_and_they_stay_hidden(
 ) -> None:  # type: ignore[no-untyped-def]
     menu = window.columns_menu()
     names = [a.text() for a in menu.actions()]
-    assert names == [c.header for c in COLUMNS]
+    assert names == [c.header for c in COLUMNS[:-1]] + [
+        "Working days overdue"
+    ]  # the full name, not "Days late"
     assert not menu.actions()[0].isEnabled()  # the reference always stays
     menu.actions()[col("Child")].setChecked(False)
     assert window.table.horizontalHeader().isSectionHidden(col("Child"))
@@ -129,13 +132,48 @@ def test_text_columns_take_the_window_width_and_elide_with_the_whole_text_on_hov
     assert tip == "Assessment delay"
 
 
+def test_at_1280_pixels_a_long_name_shows_whole_and_days_late_says_what_it_means(
+    qtbot, desk: Desk, window: MainWindow, cases
+) -> None:  # type: ignore[no-untyped-def]
+    name = "Siobhan O'Sullivan-Clarke"
+    desk.cases.log_case(
+        complaint_input(
+            received=date(2026, 11, 25), contact=PersonInput(name=name), child=PersonInput(name=name)
+        )
+    )
+    window.reload()
+    window.resize(1280, 800)
+    qtbot.wait(10)
+    section = col("Days late")
+    header = window.model.headerData
+    horizontal = Qt.Orientation.Horizontal
+    assert header(section, horizontal, Qt.ItemDataRole.DisplayRole) == "Days late"
+    assert header(section, horizontal, Qt.ItemDataRole.AccessibleTextRole) == "Working days overdue"
+    tip = "Sort by working days overdue (right-click to show or hide columns)"
+    assert header(section, horizontal, Qt.ItemDataRole.ToolTipRole) == tip
+    assert header(section, horizontal, Qt.ItemDataRole.AccessibleDescriptionRole) == tip
+    table = QAccessible.queryAccessibleInterface(window.table)
+    cells = [table.child(i) for i in range(table.childCount())]
+    said = {c.text(QAccessible.Text.Name) for c in cells if c.role() == QAccessible.Role.ColumnHeader}
+    assert "Working days overdue" in said
+    assert "Days late" not in said  # a screen reader says the full name
+    needs = QFontMetrics(window.table.font()).horizontalAdvance(name)
+    for column in ("Contact", "Child"):
+        assert window.table.columnWidth(col(column)) >= needs
+        assert window.table.columnWidth(col(column)) >= window.table.sizeHintForColumn(
+            col(column)
+        )  # not elided
+    used = sum(window.table.columnWidth(i) for i in range(len(COLUMNS)))
+    assert abs(used - window.table.viewport().width()) <= len(COLUMNS)  # and no sideways scrolling
+
+
 def test_next_due_and_working_days_overdue_put_the_most_urgent_first(window: MainWindow, cases) -> None:  # type: ignore[no-untyped-def]
     window.reload()
     header = window.table.horizontalHeader()
-    window.table.horizontalHeader().sectionClicked.emit(col("Working days overdue"))  # as a first click does
-    header.setSortIndicator(col("Working days overdue"), Qt.SortOrder.DescendingOrder)
+    window.table.horizontalHeader().sectionClicked.emit(col("Days late"))  # as a first click does
+    header.setSortIndicator(col("Days late"), Qt.SortOrder.DescendingOrder)
     assert column_texts(window, "Reference")[:2] == [cases[2].reference, cases[0].reference]
-    assert column_texts(window, "Working days overdue") == ["9", "8", "", ""]
+    assert column_texts(window, "Days late") == ["9", "8", "", ""]
     header.setSortIndicator(col("Next due"), Qt.SortOrder.AscendingOrder)
     assert column_texts(window, "Next due") == ["16/11/2026", "17/11/2026", "01/12/2026", "29/12/2026"]
     # under "Respond by" the overdue acknowledgement sorts by a response date still to come
@@ -144,7 +182,7 @@ def test_next_due_and_working_days_overdue_put_the_most_urgent_first(window: Mai
 
 
 def test_a_first_click_on_working_days_overdue_sorts_most_overdue_first(window: MainWindow) -> None:
-    section = col("Working days overdue")
+    section = col("Days late")
     initial = window.model.headerData(
         section, Qt.Orientation.Horizontal, Qt.ItemDataRole.InitialSortOrderRole
     )
@@ -238,9 +276,7 @@ def test_my_work_shows_my_open_cases_next_due_first(window: MainWindow, cases) -
 
 def test_a_saved_view_brings_back_its_filters_sort_and_columns(window: MainWindow, cases) -> None:  # type: ignore[no-untyped-def]
     window.kind.setCurrentIndex(window.kind.findData("complaint"))
-    window.table.horizontalHeader().setSortIndicator(
-        col("Working days overdue"), Qt.SortOrder.DescendingOrder
-    )
+    window.table.horizontalHeader().setSortIndicator(col("Days late"), Qt.SortOrder.DescendingOrder)
     window.table.horizontalHeader().setSectionHidden(col("Child"), True)
     assert window.save_current_view("  Late   complaints ") is not None
     window.clear_filters()

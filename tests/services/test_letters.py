@@ -216,8 +216,9 @@ def test_a_letter_records_its_template_version_and_a_contact_on_the_timeline(des
     made = desk.letters.make(case.id, "acknowledge-complaint-stage-1", "docx")
     name = "SD-2026-00001 acknowledge-complaint-stage-1 2026-11-27 1000.docx"
     assert made.timeline_text == (
-        "Letter made for Jo Bloggs (Word): Acknowledgement: complaint, stage 1 (template "
-        f"acknowledge-complaint-stage-1 version 1); kept with the case's documents as {name}"
+        "Letter made for Jo Bloggs (Word) from version 1 of the template 'Acknowledgement: complaint, "
+        "stage 1' (acknowledge-complaint-stage-1 in Admin ▸ Templates); kept with the case's documents as "
+        f"{name}."
     )
     assert made.document_stored
     [document] = desk.documents.list(case.reference)
@@ -248,7 +249,10 @@ def test_a_letter_records_its_template_version_and_a_contact_on_the_timeline(des
         "sam.patel",
     )
     again = desk.letters.make(case.id, "acknowledge-complaint-stage-1", "docx")
-    assert again.timeline_text.endswith(f"as {name.removesuffix('.docx')} (2).docx")
+    assert again.timeline_text.endswith(f"as {name.removesuffix('.docx')} (2).docx.")
+    assert (
+        "(Word) from version 2 of the template 'Acknowledgement: complaint, stage 1'" in again.timeline_text
+    )
     assert [(n, v, h) for n, v, h, _at in desk.letters.letters_made(case.id)] == [
         ("acknowledge-complaint-stage-1", 1, "docx"),
         ("acknowledge-complaint-stage-1", 2, "docx"),
@@ -335,7 +339,7 @@ def test_an_email_draft_parsed_back_with_email(desk: Desk) -> None:
     assert attachment.get_filename() == "SD-2026-00001 acknowledge-complaint-stage-1 2026-11-27 1000.docx"
     assert "Dear Jo Bloggs" in paragraphs(attachment.get_content())
     entry = desk.cases.get(case.id).timeline[-1]
-    assert (entry.channel, entry.text.split(":")[0]) == (
+    assert (entry.channel, entry.text.split(" from version")[0]) == (
         "email",
         "Email draft made for Jo Bloggs <jo.bloggs@example.org> (to send from Outlook)",
     )
@@ -367,7 +371,9 @@ def test_an_email_sent_through_a_real_smtp_server(desk: Desk, smtp_server: Mailb
     )
     assert "Our reference: SD-2026-00001" in paragraphs(attachment.get_content())
     assert made.timeline_text.startswith(
-        "Email sent to Jo Bloggs <jo.bloggs@example.org>: Acknowledgement: complaint, stage 1"
+        "Email sent to Jo Bloggs <jo.bloggs@example.org> from version 1 of the template 'Acknowledgement: "
+        "complaint, stage 1' (acknowledge-complaint-stage-1 in Admin ▸ Templates); kept with the case's "
+        "documents as "
     )
 
 

@@ -157,7 +157,8 @@ class StaffDialog(AdminDialog):
                 view = self.desk.staff.change_role(login, role)
             return view
 
-        if self.attempt(work, lambda view: f"Saved {view.name}.") is not None:
+        fields = {"name": self.edit_name, "role": self.edit_role}
+        if self.attempt(work, lambda view: f"Saved {view.name}.", fields) is not None:
             self.reload()
 
     def toggle_active(self) -> None:

@@ -118,6 +118,38 @@ def test_staff_dialog_shows_problems_inline(qtbot: Any, desk: Desk) -> None:
     assert "your own account" in dialog.message.text()
 
 
+def test_a_blank_name_on_the_staff_form_is_the_name_fields_problem(qtbot: Any, desk: Desk) -> None:
+    dialog = StaffDialog(desk)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.new_login.setText("kim.lee")
+    dialog.new_name.setText("   ")
+    dialog.add()
+    assert dialog.message.text() == "Enter the name of the member of staff."
+    assert dialog.message.field is dialog.new_name
+    assert dialog.new_name.accessibleDescription() == "Enter the name of the member of staff."
+    assert dialog.new_login.accessibleDescription() == ""
+    assert dialog.focusWidget() is dialog.new_name
+    dialog.new_login.clear()
+    dialog.new_name.setText("Kim Lee")
+    dialog.add()
+    assert (dialog.message.text(), dialog.message.field) == (
+        "Enter the login of the member of staff.",
+        dialog.new_login,
+    )
+    assert dialog.new_name.accessibleDescription() == ""  # its own description again
+    assert dialog.focusWidget() is dialog.new_login
+    assert "kim.lee" not in {s.login for s in desk.staff.list_staff(include_inactive=True)}
+    select_row(dialog.table, lambda s: s.login == "alex.jones")  # the form that changes someone, too
+    dialog.edit_name.clear()
+    dialog.save()
+    assert (dialog.message.text(), dialog.message.field) == (
+        "The name of the member of staff cannot be empty.",
+        dialog.edit_name,
+    )
+    assert dialog.focusWidget() is dialog.edit_name
+
+
 # ----- target policies --------------------------------------------------------------------------
 def test_policies_dialog_saves_a_version_previews_and_recalculates(
     qtbot: Any, qtmodeltester: Any, desk: Desk, complaint: CaseDetail
