@@ -84,8 +84,12 @@ def _rag_tip(row: CaseRow) -> str:
     return f"{RAG_STYLES[row.rag].label}: next target {uk_date(row.next_due)}"
 
 
-LONG_NAME = "Siobhan O'Sullivan-Clarke"
-"""A long name of a person that the name columns show whole in a window 1280 pixels wide."""
+LONG_NAME = "Alexandra Richardson"
+"""A long name the name columns start wide enough to show whole in a window 1280 pixels wide.
+
+Longer ones elide (whole on hover): wider name columns would leave the kind, category and officer a
+couple of letters each.
+"""
 
 COLUMNS: tuple[Column, ...] = (
     Column("Reference", 118, "reference", lambda r: r.reference, lambda r: r.summary or r.reference),
@@ -114,7 +118,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Next due", 86, "next_due", lambda r: uk_date(r.next_due, "—"), _next_due_tip),
     Column(
         "Days late",
-        88,
+        74,
         "overdue_days",
         _overdue_text,
         _overdue_tip,

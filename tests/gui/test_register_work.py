@@ -14,7 +14,7 @@ from send_desk.domain.kinds import CaseKind
 from send_desk.gui import bulk as bulk_gui
 from send_desk.gui import export_dialog
 from send_desk.gui.main_window import MainWindow
-from send_desk.gui.register_model import COLUMNS
+from send_desk.gui.register_model import COLUMNS, LONG_NAME
 from send_desk.gui.settings import desk_settings
 from send_desk.gui.tasks import TaskRunner
 from send_desk.values.cases import CaseInput, PersonInput
@@ -124,6 +124,9 @@ def test_text_columns_take_the_window_width_and_elide_with_the_whole_text_on_hov
     narrow = window.table.columnWidth(col("Category"))
     window.resize(1600, 600)
     qtbot.waitUntil(lambda: window.table.columnWidth(col("Category")) > narrow)
+    metrics = QFontMetrics(window.table.font())
+    for column, shown in (("Kind", "Complaint…"), ("Category", "Placement"), ("Officer", "Unassigned")):
+        assert window.table.columnWidth(col(column)) >= metrics.horizontalAdvance(shown) + 8, column
     used = sum(window.table.columnWidth(i) for i in range(len(COLUMNS)))
     assert abs(used - window.table.viewport().width()) <= len(COLUMNS)
     assert window.table.textElideMode() == Qt.TextElideMode.ElideRight
@@ -135,7 +138,7 @@ def test_text_columns_take_the_window_width_and_elide_with_the_whole_text_on_hov
 def test_at_1280_pixels_a_long_name_shows_whole_and_days_late_says_what_it_means(
     qtbot, desk: Desk, window: MainWindow, cases
 ) -> None:  # type: ignore[no-untyped-def]
-    name = "Siobhan O'Sullivan-Clarke"
+    name = LONG_NAME
     desk.cases.log_case(
         complaint_input(
             received=date(2026, 11, 25), contact=PersonInput(name=name), child=PersonInput(name=name)
@@ -163,6 +166,9 @@ def test_at_1280_pixels_a_long_name_shows_whole_and_days_late_says_what_it_means
         assert window.table.columnWidth(col(column)) >= window.table.sizeHintForColumn(
             col(column)
         )  # not elided
+    metrics = QFontMetrics(window.table.font())
+    for column, shown in (("Kind", "Complaint…"), ("Category", "Placement"), ("Officer", "Unassigned")):
+        assert window.table.columnWidth(col(column)) >= metrics.horizontalAdvance(shown) + 8, column
     used = sum(window.table.columnWidth(i) for i in range(len(COLUMNS)))
     assert abs(used - window.table.viewport().width()) <= len(COLUMNS)  # and no sideways scrolling
 
