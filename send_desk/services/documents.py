@@ -41,8 +41,6 @@ from send_desk.values.documents import (
     size_words,
 )
 
-MAX_BYTES_SETTING = DOCUMENTS_MAX_BYTES
-"""The desk setting holding the largest file (in bytes) kept against a case."""
 NAME_LIMIT = 255
 SUMMARY_LIMIT = 300
 """The longest summary the new-case form takes (an email's subject is cut to it)."""
@@ -127,11 +125,11 @@ class DocumentService:
         """Change the largest file kept against a case (admins only, audited)."""
         if limit < 1 or limit > 1024 * MEGABYTE:
             raise ValidationError("The size limit must be between 1 byte and 1024 MB.", field="max_bytes")
-        write_setting(self.ctx, MAX_BYTES_SETTING, str(limit))
+        write_setting(self.ctx, DOCUMENTS_MAX_BYTES, str(limit))
 
     @staticmethod
     def _max_bytes(session: Session) -> int:
-        stored = read_setting(session, MAX_BYTES_SETTING)
+        stored = read_setting(session, DOCUMENTS_MAX_BYTES)
         try:
             return int(stored) if stored is not None else DEFAULT_MAX_BYTES
         except ValueError:

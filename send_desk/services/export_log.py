@@ -28,8 +28,6 @@ from send_desk.services.context import ServiceContext
 from send_desk.services.desk_settings import read_setting, write_setting
 from send_desk.services.permissions import Action, allows, require, role_of
 
-PSEUDONYMISED_ONLY = EXPORTS_PSEUDONYMISED_ONLY
-
 
 class ExportKind(StrEnum):
     """A kind of export of personal data; the value is what the log stores."""
@@ -115,7 +113,7 @@ def _entry(row: ExportLogRow) -> ExportLogEntry:
 
 def pseudonymised_only(session: Session) -> bool:
     """Tell whether the team allows officers pseudonymised exports only."""
-    return read_setting(session, PSEUDONYMISED_ONLY) == "true"
+    return read_setting(session, EXPORTS_PSEUDONYMISED_ONLY) == "true"
 
 
 class ExportLogService:
@@ -213,7 +211,7 @@ class ExportLogService:
     def set_pseudonymised_only(self, value: bool) -> None:
         """Set (managers and admins) whether officers may export pseudonymised data only; audited."""
         write_setting(
-            self.ctx, PSEUDONYMISED_ONLY, "true" if value else "false", action=Action.SET_EXPORT_RULE
+            self.ctx, EXPORTS_PSEUDONYMISED_ONLY, "true" if value else "false", action=Action.SET_EXPORT_RULE
         )
 
     def export_xlsx(self, out: Path) -> int:
