@@ -1,21 +1,28 @@
-"""Bulk writes for imports: many rows in one DB-API `executemany`, ids taken from the database up front.
+"""Bulk writes for imports: many rows a statement, ids taken from the database up front.
 
 SQLAlchemy Core's bulk INSERT builds and type-converts every row's parameters through its compiler,
 which is most of the time a 100,000-case import spends saving. Here each table's statement is written
 once, each value is converted by its column's own type (`bind_processor`, so a date or a UTC time is
 stored exactly as the ORM stores it), missing columns take the model's scalar default, and the rows go
-to the driver as plain tuples, on the session's own connection and transaction.
+to the driver as plain tuples, on the session's own connection and transaction: on SQLite hundreds of
+rows in one multi-row INSERT (each statement run opens the table and its indexes once, not once a row),
+on PostgreSQL the driver's `executemany`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import sqlite3
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Dialect, Table, text
+from sqlalchemy import Connection, Dialect, Table, bindparam, text
 from sqlalchemy.orm import Session
+
+from send_desk.db.limits import first_too_long, insert_trigger_names, length_refused
 
 Row = dict[str, Any]
 
@@ -36,8 +43,7 @@ def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
             {"table": table.name, "count": count},
         )
         return [int(value) for (value,) in found]
-    highest = connection.execute(text(f"SELECT max(id) FROM {_quote(session, table.name)}")).scalar()
-    start = int(highest or 0) + 1
+    start = _highest_id(session, table) + 1
     return list(range(start, start + count))
 
 
@@ -50,8 +56,28 @@ class PreparedInsert:
     parameters: list[tuple[Any, ...]]
 
     def run(self, session: Session) -> None:
-        """Insert the rows in one `executemany` on the session's connection."""
-        session.connection().exec_driver_sql(self.statement, self.parameters)
+        """Insert the rows on the session's connection: multi-row INSERTs on SQLite, else `executemany`."""
+        connection = session.connection()
+        if connection.dialect.name != "sqlite" or len(self.parameters) == 1:
+            connection.exec_driver_sql(self.statement, self.parameters)
+            return
+        head, one = self.statement.rsplit(" VALUES ", 1)
+        per = max(1, min(MAX_ROWS_A_STATEMENT, _variable_limit(connection) // len(self.parameters[0])))
+        for start in range(0, len(self.parameters), per):
+            chunk = self.parameters[start : start + per]
+            values = tuple(chain.from_iterable(chunk))
+            connection.exec_driver_sql(f"{head} VALUES {', '.join([one] * len(chunk))}", values)
+
+
+MAX_ROWS_A_STATEMENT = 500
+"""The most rows one multi-row INSERT carries on SQLite (fewer where the columns would pass its limit)."""
+
+
+def _variable_limit(connection: Connection) -> int:
+    """Return how many parameters one SQLite statement takes (999 before SQLite 3.32)."""
+    driver = connection.connection.driver_connection
+    getlimit = getattr(driver, "getlimit", None)
+    return int(getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)) if getlimit is not None else 999
 
 
 def prepare_insert(dialect: Dialect, table: Table, rows: Sequence[Row]) -> PreparedInsert | None:
@@ -71,24 +97,26 @@ def prepare_insert(dialect: Dialect, table: Table, rows: Sequence[Row]) -> Prepa
         if default is not None and getattr(default, "is_scalar", False):
             defaults[column.name] = default.arg  # type: ignore[attr-defined]
     names = given + list(defaults)
-    converters: list[tuple[int, Callable[[Any], Any]]] = []
-    for index, name in enumerate(names):
-        processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if processor is not None:
-            converters.append((index, processor))
-    fixed = list(defaults.values())
-    memos: list[dict[Any, Any]] = [{} for _ in converters]  # dates and times repeat down a batch
-    parameters: list[tuple[Any, ...]] = []
-    for row in rows:
-        values = [row[name] for name in given]
-        values += fixed
-        for (index, convert), memo in zip(converters, memos, strict=True):
-            if (value := values[index]) is not None:
-                found = memo.get(value)
-                if found is None:
-                    found = memo[value] = convert(value)
-                values[index] = found
-        parameters.append(tuple(values))
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    fixed = tuple(
+        value if value is None or convert is None else convert(value)
+        for value, convert in zip(defaults.values(), processors[len(given) :], strict=True)
+    )  # a default is the same in every row: converted once
+    pick = itemgetter(*given)
+    picked = [pick(row) for row in rows] if len(given) > 1 else [(row[given[0]],) for row in rows]
+    converted = [index for index, convert in enumerate(processors[: len(given)]) if convert is not None]
+    if converted:  # column by column, each distinct value converted once (dates and times repeat)
+        columns = list(zip(*picked, strict=True))
+        for index in converted:
+            convert = processors[index]
+            memo: dict[Any, Any] = {None: None}
+            down = columns[index]
+            for value in set(down):
+                if value is not None:
+                    memo[value] = convert(value)  # type: ignore[misc]
+            columns[index] = tuple(map(memo.__getitem__, down))
+        picked = list(zip(*columns, strict=True))
+    parameters = [values + fixed for values in picked] if fixed else picked
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     quote = dialect.identifier_preparer.quote
     statement = (
@@ -105,6 +133,12 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Row]) -> None:
         prepared.run(session)
 
 
+def _highest_id(session: Session, table: Table) -> int:
+    """Return the highest id in a table, or 0 when it is empty."""
+    found = session.connection().execute(text(f"SELECT max(id) FROM {_quote(session, table.name)}")).scalar()
+    return int(found or 0)
+
+
 def _quote(session: Session, name: str) -> str:
     return session.connection().dialect.identifier_preparer.quote(name)
 
@@ -113,34 +147,50 @@ SEARCH_INDEX = "case_fts"
 """SQLite's full-text index of the cases' search text (an external-content FTS5 table over `case_record`)."""
 SEARCH_INDEX_TRIGGER = "case_fts_ai"
 """The trigger that indexes each case as it is inserted."""
+CASES_TABLE = "case_record"
+"""The table whose rows the search index holds."""
 
 
 @contextmanager
-def search_indexed_after(session: Session, table: Table, ids: Sequence[int]) -> Iterator[None]:
-    """Index the search text of the cases inserted inside the block in one statement after it (SQLite).
+def row_triggers_set_aside(session: Session, tables: Sequence[Table]) -> Iterator[None]:
+    """Do for the rows inserted inside the block, once after it, what the tables' insert triggers do (SQLite).
 
-    Indexing a case from its insert trigger costs several times what one INSERT … SELECT into the
-    full-text index costs for a whole batch, so for the block the trigger is set aside and put back from
-    its own stored definition: the same transaction, so a failure leaves it exactly as it was.
+    A trigger runs as a small program for every row inserted, which costs a bulk insert more than all
+    its indexes. For the block the search index's trigger and the length triggers are set aside; after
+    it the new rows are checked for over-long values in one query a column (refused in the triggers'
+    own words, so nothing is saved) and indexed for search in one INSERT … SELECT, and the triggers are
+    put back from their own stored definitions: the same transaction, so a failure leaves them as they were.
     """
     connection = session.connection()
-    if connection.dialect.name != "sqlite" or not ids:
+    if connection.dialect.name != "sqlite":
         yield
         return
-    trigger = connection.execute(
-        text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"),
-        {"name": SEARCH_INDEX_TRIGGER},
-    ).scalar()
-    if trigger is None:
-        yield
-        return
-    connection.exec_driver_sql(f"DROP TRIGGER {SEARCH_INDEX_TRIGGER}")
+    names = [name for table in tables for name in insert_trigger_names(table.name)]
+    if any(table.name == CASES_TABLE for table in tables):
+        names.append(SEARCH_INDEX_TRIGGER)
+    stored = [
+        (name, sql)
+        for name, sql in connection.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN :names").bindparams(
+                bindparam("names", expanding=True)
+            ),
+            {"names": names},
+        )
+    ]
+    after = {table.name: _highest_id(session, table) for table in tables}
+    for name, _sql in stored:
+        connection.exec_driver_sql(f"DROP TRIGGER {name}")
     yield
-    connection.execute(
-        text(
-            f"INSERT INTO {SEARCH_INDEX} (rowid, search_text) SELECT id, search_text FROM "
-            f"{_quote(session, table.name)} WHERE id BETWEEN :first AND :last"
-        ),
-        {"first": min(ids), "last": max(ids)},
-    )
-    connection.exec_driver_sql(trigger)
+    for table in tables:
+        if (too_long := first_too_long(connection, table.name, after[table.name])) is not None:
+            raise length_refused(too_long)
+    if any(name == SEARCH_INDEX_TRIGGER for name, _sql in stored):
+        connection.execute(
+            text(
+                f"INSERT INTO {SEARCH_INDEX} (rowid, search_text) SELECT id, search_text FROM {CASES_TABLE} "
+                "WHERE id > :after"
+            ),
+            {"after": after[CASES_TABLE]},
+        )
+    for _name, sql in stored:
+        connection.exec_driver_sql(sql)

@@ -8,6 +8,9 @@ change of a limit is a new migration that drops these and makes them again from 
 
 from __future__ import annotations
 
+from sqlalchemy import Connection, text
+
+from send_desk.domain.errors import ValidationError
 from send_desk.domain.limits import DATABASE_COLUMNS, LIMITS
 
 
@@ -31,6 +34,32 @@ def length_refusal(error: object) -> str | None:
         diag = getattr(error, "diag", None)
         if message in str(error) or getattr(diag, "constraint_name", None) == constraint_name(table, column):
             return message
+    return None
+
+
+def length_refused(too_long: str) -> ValidationError:
+    """Return the error that refuses a save for a value longer than its column takes (nothing saved)."""
+    return ValidationError(f"{too_long} Nothing was saved; shorten it and try again.")
+
+
+def insert_trigger_names(table: str) -> list[str]:
+    """Return the names of SQLite's triggers that hold a table's inserted rows to their lengths."""
+    return [f"{constraint_name(t, column)}_insert" for t, column, _field in DATABASE_COLUMNS if t == table]
+
+
+def first_too_long(connection: Connection, table: str, after_id: int) -> str | None:
+    """Return the refusal for a row of `table` with an id above `after_id` holding an over-long value.
+
+    What the insert triggers check row by row, checked once for rows inserted while they were set aside.
+    """
+    for t, column, field in DATABASE_COLUMNS:
+        if t == table:
+            found = connection.execute(
+                text(f"SELECT 1 FROM {table} WHERE id > :after AND length({column}) > :most LIMIT 1"),
+                {"after": after_id, "most": LIMITS[field].most},
+            ).first()
+            if found is not None:
+                return _refusal(field)
     return None
 
 

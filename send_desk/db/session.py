@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from send_desk.db.engine import is_sqlite
-from send_desk.db.limits import length_refusal
+from send_desk.db.limits import length_refusal, length_refused
 from send_desk.db.models import ChangeCounter
 from send_desk.domain.errors import (
     ConflictError,
@@ -126,7 +126,7 @@ def translate_errors() -> Iterator[None]:
         ) from exc
     except IntegrityError as exc:
         if (too_long := length_refusal(exc.orig)) is not None:
-            raise ValidationError(f"{too_long} Nothing was saved; shorten it and try again.") from exc
+            raise length_refused(too_long) from exc
         raise SendDeskError(
             "The database refused the change because it clashes with a record already saved "
             f"({first_line(exc.orig)}). Nothing was saved; check the details and try again."

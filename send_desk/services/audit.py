@@ -19,6 +19,8 @@ Changes = dict[str, tuple[Any, Any]]
 
 def plain(value: Any) -> Any:
     """Turn a value into something JSON can hold."""
+    if value is None or value.__class__ in (str, int, bool):
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime | date):
@@ -86,7 +88,11 @@ def changes_json(changes: Changes | None = None, details: dict[str, Any] | None 
         body["changes"] = {key: [plain(old), plain(new)] for key, (old, new) in changes.items() if old != new}
     if details:
         body["details"] = {key: plain(value) for key, value in details.items()}
-    return json.dumps(body, ensure_ascii=False, sort_keys=True)
+    return _ENCODER.encode(body)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+"""The audit's JSON: keys in order, accents kept (one encoder, not one a call)."""
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> Changes:

@@ -9,6 +9,7 @@ officer, category, reference), so a case is stored the same way whichever path l
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -21,9 +22,18 @@ from send_desk.db.bulk import (
     insert_rows,
     prepare_insert,
     reserve_ids,
-    search_indexed_after,
+    row_triggers_set_aside,
 )
-from send_desk.db.models import Base, Case, CaseStage, EhcDateMark, EhcStepRecord, Extension, Person
+from send_desk.db.models import (
+    Base,
+    Case,
+    CaseStage,
+    EhcDateMark,
+    EhcStepRecord,
+    Extension,
+    Person,
+    TimelineEntry,
+)
 from send_desk.domain.calendar import WorkingCalendar
 from send_desk.domain.ehc import EhcDateName, EhcDates, EhcException
 from send_desk.domain.kinds import CaseStatus, PersonRole
@@ -50,7 +60,7 @@ class CaseRows(NamedTuple):
 
 def digits(text: str) -> str:
     """Return only the digits of a phone number."""
-    return "".join(filter(str.isdigit, text))
+    return "".join(filter(str.isdigit, text)) if text else ""
 
 
 def name_key(name: str) -> str:
@@ -299,12 +309,21 @@ def prepare_case_rows(dialect: Dialect, batch: Sequence[CaseRows], ids: Sequence
     )
 
 
+BULK_TABLES = (Case.__tablename__, Person.__tablename__, TimelineEntry.__tablename__)
+"""The tables a bulk write of cases (and their notes) inserts into whose insert triggers wait to its end."""
+
+
+def cases_in_bulk(session: Session) -> AbstractContextManager[None]:
+    """Hold back the cases' insert triggers for the block and do their work once after it (`db.bulk`)."""
+    tables = Base.metadata.tables
+    return row_triggers_set_aside(session, [tables[name] for name in BULK_TABLES])
+
+
 def write_case_rows(session: Session, prepared: PreparedCases) -> None:
-    """Insert a prepared batch of cases: each table's rows in one `executemany`."""
+    """Insert a prepared batch of cases, each table's rows together (`db.bulk`); see `cases_in_bulk`."""
     tables = Base.metadata.tables
     if prepared.cases is not None:
-        with search_indexed_after(session, prepared.cases.table, prepared.ids):
-            prepared.cases.run(session)
+        prepared.cases.run(session)
     if prepared.extensions:
         stage_table = tables[CaseStage.__tablename__]
         stage_ids = reserve_ids(session, stage_table, len(prepared.stages))
@@ -330,7 +349,8 @@ def insert_case_rows(
     sequences move as they do for one logged case).
     """
     ids = list(ids) if ids is not None else reserve_case_ids(session, len(batch))
-    write_case_rows(session, prepare_case_rows(session.get_bind().dialect, batch, ids))
+    with cases_in_bulk(session):
+        write_case_rows(session, prepare_case_rows(session.get_bind().dialect, batch, ids))
     return ids
 
 

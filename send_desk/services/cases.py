@@ -51,6 +51,7 @@ from send_desk.services.case_rows import (
     CaseRows,
     PreparedCases,
     build_search_text,
+    cases_in_bulk,
     digits,
     name_key,
     new_case_rows,
@@ -194,15 +195,16 @@ class CaseService:
             rows = _BulkRows(self, session, actor, now, action)
             ids = reserve_case_ids(session, len(inputs))
             references: list[str] = []
-            for start in range(0, len(inputs), chunk):
-                part = inputs[start : start + chunk]
-                refs = [_given_reference(data) or next(generated) for data in part]
-                part_ids = ids[start : start + len(part)]
-                rows.insert(*rows.build(part, refs, part_ids))
-                if also is not None:
-                    also(session, start, part_ids)
-                references.extend(refs)
-                yield len(references)
+            with cases_in_bulk(session):
+                for start in range(0, len(inputs), chunk):
+                    part = inputs[start : start + chunk]
+                    refs = [_given_reference(data) or next(generated) for data in part]
+                    part_ids = ids[start : start + len(part)]
+                    rows.insert(*rows.build(part, refs, part_ids))
+                    if also is not None:
+                        also(session, start, part_ids)
+                    references.extend(refs)
+                    yield len(references)
             return references
 
     def _check_new_references(self, session: Session, inputs: Sequence[CaseInput]) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from send_desk.bootstrap import Desk
 from send_desk.db.models import AuditEntry, Case, CaseStage, Person
@@ -221,6 +221,35 @@ def test_bulk_logged_cases_are_found_by_search_and_so_are_the_ones_logged_after(
         )
     )
     assert found(desk, "wanda quill") == {later.reference}  # the per-case index trigger is back
+
+
+def triggers(desk: Desk) -> list[tuple[str, str]]:
+    """Return SQLite's triggers (name and definition); PostgreSQL holds lengths by CHECK constraints."""
+    with desk.ctx.db.read() as session:
+        if session.get_bind().dialect.name != "sqlite":
+            return []
+        rows = session.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+        )
+        return [(name, sql) for name, sql in rows]
+
+
+def test_a_bulk_with_an_over_long_name_saves_nothing_and_every_trigger_is_back(desk: Desk) -> None:
+    before = triggers(desk)
+    long_name = CaseInput(
+        kind=CaseKind.ENQUIRY, received_on=date(2026, 11, 2), contact=PersonInput(name="N" * 201)
+    )
+    with pytest.raises(  # unchecked, the database refuses it in the length trigger's own words
+        ValidationError,
+        match=r"^The name is longer than the 200 characters it can take\. Nothing was saved; shorten it",
+    ):
+        list(desk.cases.log_bulk([*varied_inputs()[:4], long_name], chunk=3, checked=True))
+    assert counts(desk) == (0, 0, 0, 0)
+    assert triggers(desk) == before
+    if before:  # SQLite: the length and search triggers are among them
+        assert {"ck_person_name_length_insert", "ck_case_record_summary_length_insert", "case_fts_ai"} <= {
+            name for name, _sql in before
+        }
 
 
 def list_of(steps: Any) -> list[str]:
