@@ -17,14 +17,13 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from send_desk.db.models import Case, Person, Staff
 from send_desk.domain import lifecycle
-from send_desk.domain.errors import ConflictError, ValidationError
+from send_desk.domain.errors import ValidationError
 from send_desk.domain.kinds import CaseKind, Channel, PersonRole
 from send_desk.services import audit
 from send_desk.services.case_rows import build_search_text, person_values
 from send_desk.services.cases import CaseService, validate_case_input
 from send_desk.services.clocks import apply_state, case_state
 from send_desk.services.corrections import DateField, RecordedDateService
-from send_desk.services.identity import find_staff
 from send_desk.services.permissions import Action, check
 from send_desk.services.policies import load_closures
 from send_desk.values.case_edit import EDIT_LABELS, CaseEdit
@@ -188,44 +187,6 @@ class CaseEditService(CaseService):
         """Return the case's editable details as they are saved now (an edit that changes nothing)."""
         with self.ctx.db.read() as session:
             return stored_edit(self._case(session, case_id))
-
-    def check(
-        self,
-        case_id: int,
-        edit: CaseEdit,
-        *,
-        expected_version: int,
-        kind: CaseKind | None = None,
-        received_on: date | None = None,
-    ) -> None:
-        """Raise what saving this edit (after any kind or received date change) would raise; save nothing.
-
-        The conflict first, then the right to correct the kind or received date, then the details as
-        `edit` checks them, seen with the new kind and received date.
-        """
-        with self.ctx.db.read() as session:
-            case = self._case(session, case_id)
-            if case.version != expected_version:
-                raise ConflictError(changed_by=case.updated_by or "another user", changed_at=case.updated_at)
-            governed = (kind is not None and kind.value != case.kind) or (
-                received_on is not None and received_on != case.received_on
-            )
-            actor = find_staff(session, self.ctx.actor_login())
-            if governed and actor is not None:
-                check(actor, Action.CORRECT_DATES)
-            changes = edit_changes(stored_edit(case), edit)
-            if not changes:
-                return
-            data = replace(
-                self._as_input(case, edit),
-                kind=kind or CaseKind(case.kind),
-                received_on=received_on or case.received_on,
-            )
-            validate_case_input(data, self.ctx.today())
-            if "category" in changes and edit.category.strip():
-                self._category(session, edit.category)
-            if "officer" in changes and edit.officer_login:
-                self._staff(session, edit.officer_login)
 
     def _as_input(self, case: Case, edit: CaseEdit) -> CaseInput:
         """Return the case as the new-case checks see it: its kind, stage and dates, the edited details."""
