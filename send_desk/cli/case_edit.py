@@ -10,7 +10,6 @@ from typing import Any
 from send_desk.bootstrap import Desk
 from send_desk.cli.cases import add_detail_options
 from send_desk.cli.common import CliError, Globals, desk_for, iso_date, print_json, whole_number
-from send_desk.domain.errors import SendDeskError
 from send_desk.domain.kinds import CaseKind, Channel
 from send_desk.services.case_edit import PERSON_FIELDS, edit_changes
 from send_desk.values.case_edit import EDIT_LABELS, GOVERNED_LABELS, CaseEdit
@@ -78,7 +77,7 @@ def register(actions: Any, case_json: CaseJson) -> None:
 
 
 def run_edit(args: argparse.Namespace, g: Globals) -> int:
-    """Apply the options to the case; print it as JSON, or one sentence naming what changed."""
+    """Apply the options to the case (all or nothing); print it as JSON or a sentence naming what changed."""
     kind = CaseKind(args.kind) if args.kind else None
     reason = (args.reason or "").strip()
     desk = desk_for(g)
@@ -96,26 +95,10 @@ def run_edit(args: argparse.Namespace, g: Globals) -> int:
             raise CliError("--reason goes with --received DATE or --kind KIND.")
         before = desk.case_edits.details(case.id)
         edit = edited(before, args)
-        desk.case_edits.check(case.id, edit, expected_version=version, kind=new_kind, received_on=received)
-        changed: list[str] = []
-        try:
-            if new_kind is not None:
-                case = desk.corrections.change_kind(case.id, new_kind, reason, version)
-                changed.append("kind")
-                version = case.version
-            if received is not None:
-                case = desk.corrections.correct_date(case.id, "received_on", received, reason, version)
-                changed.append("received_on")
-                version = case.version
-            case = desk.case_edits.edit(case.id, edit, expected_version=version)
-        except SendDeskError as error:
-            if not changed:
-                raise
-            raise CliError(
-                f"{case.reference}: {_listed(changed)} changed and saved, but then: {error} "
-                "Run the command again without --expected-version to finish.",
-                code=1,
-            ) from None
+        case = desk.case_edits.save(
+            case.id, edit, expected_version=version, kind=new_kind, received_on=received, reason=reason
+        )
+        changed = [key for key, value in (("kind", new_kind), ("received_on", received)) if value is not None]
         changed += edit_changes(before, edit)
         if args.json:
             print_json(args.case_json(desk, case))

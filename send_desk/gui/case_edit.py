@@ -1,10 +1,11 @@
 """Change a logged case's details from the case view, with the new-case checks; governed fields for managers.
 
-Every detail is saved through `CaseEditService.edit`, which checks it as a new case is checked (the
+Every detail is saved through `CaseEditService`, which checks it as a new case is checked (the
 service's `validate_case_input`, the one set of checks) and audits old → new. The received date and the
 kind are governed: only managers and admins see them enabled, a reason is required, and they go through
-the audited correction (`RecordedDateService`). Those are saved first, so a refusal (the kind cannot
-change once the case is acknowledged) leaves the details untouched.
+the audited correction (`RecordedDateService`). All of it is saved in one unit of work
+(`CaseEditService.save`), so a refusal of any part (the kind cannot change once the case is acknowledged,
+a detail fails its check) saves nothing, and what was typed stays in the form.
 """
 
 from __future__ import annotations
@@ -195,7 +196,7 @@ class EditCaseDialog(ActionDialog):
         )
 
     def perform(self, case: CaseDetail) -> CaseDetail:
-        """Save the governed changes first (they may be refused), then the details."""
+        """Save the governed changes and the details together: if any part is refused, nothing is saved."""
         edit = self.edited()
         received = _date(self.received, "received_on")
         if received is None:
@@ -207,14 +208,14 @@ class EditCaseDialog(ActionDialog):
                 "Give the reason for changing the received date or the kind; it is kept in the audit trail.",
                 field="reason",
             )
-        reason = self.reason.text().strip()
-        if kind is not case.kind:
-            case = self.desk.corrections.change_kind(case.id, kind, reason, case.version)
-            self.host.reload_case()
-        if received != case.received_on:
-            case = self.desk.corrections.correct_date(case.id, "received_on", received, reason, case.version)
-            self.host.reload_case()
-        return self.desk.case_edits.edit(case.id, edit, expected_version=case.version)
+        return self.desk.case_edits.save(
+            case.id,
+            edit,
+            expected_version=case.version,
+            kind=kind,
+            received_on=received,
+            reason=self.reason.text().strip(),
+        )
 
 
 def _blank_person() -> PersonView:

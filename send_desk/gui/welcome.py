@@ -1,7 +1,9 @@
 """The welcome screen shown the first time the desk opens, and the demo data it offers.
 
 The welcome screen asks for the team name (shown in the title bar), says where the data lives, and offers
-three ways to start: an empty register, importing an existing tracker, or the demo data.
+three ways to start: the register (empty, or, on a database a team already uses, holding its cases),
+importing an existing tracker, or the demo data. It is shown the first time a person opens the desk, so
+the database may well hold cases already; the first choice then says how many.
 
 The demo data is kept apart from the real register: it is a separate SQLite file in the per-user data
 folder (`<data folder>/demo/send-desk-demo.sqlite3`), made afresh each time it is chosen, filled off the GUI
@@ -48,6 +50,7 @@ from send_desk.gui.settings import (
 )
 from send_desk.gui.tasks import Progress, TaskRunner
 from send_desk.services.context import Clock
+from send_desk.values.cases import CaseFilter
 
 DEMO_CASES = 300
 DEMO_SEED = 1
@@ -61,12 +64,13 @@ DEMO_BANNER = (
     "(or just restart SEND Desk)."
 )
 EMPTY_MESSAGE = "Your register is ready. Log the first case with File ▸ New case (Ctrl+N)."
+REGISTER_CAPTION = "&Go to the register"
 
 
 class Start(enum.Enum):
     """How the person chose to start."""
 
-    EMPTY = "empty"
+    EMPTY = "empty"  # the register as it is: empty, or holding a team's cases already
     IMPORT = "import"
     DEMO = "demo"
 
@@ -77,6 +81,8 @@ class WelcomeChoice:
 
     team: str
     start: Start
+    cases: int | None = 0
+    """How many cases the register held when the screen was shown (None when they could not be counted)."""
 
 
 CHOICES: tuple[tuple[Start, str, str], ...] = (
@@ -100,6 +106,36 @@ CHOICES: tuple[tuple[Start, str, str], ...] = (
 )
 
 
+def cases_held(count: int) -> str:
+    """Return a number of cases in words: "1 case", "1,234 cases"."""
+    return f"{count:,} case{'' if count == 1 else 's'}"
+
+
+def start_choices(cases: int | None) -> tuple[tuple[Start, str, str], ...]:
+    """Return the ways to start, the first worded for a register holding `cases` (None: not known)."""
+    if cases == 0:
+        return CHOICES
+    held = f"It already holds {cases_held(cases)}. " if cases is not None else ""
+    register = (Start.EMPTY, REGISTER_CAPTION, f"{held}Log a new case with File ▸ New case (Ctrl+N).")
+    return (register, *CHOICES[1:])
+
+
+def start_message(cases: int | None) -> str:
+    """Return the status-bar line after choosing to start with the register as it is."""
+    if cases == 0:
+        return EMPTY_MESSAGE
+    held = f"Your register holds {cases_held(cases)}. " if cases is not None else ""
+    return f"{held}Log a new case with File ▸ New case (Ctrl+N)."
+
+
+def count_cases(desk: Desk) -> int | None:
+    """Return how many cases the register holds, open or closed (None if the database cannot say now)."""
+    try:
+        return desk.register.count(CaseFilter(status="all"))
+    except SendDeskError:
+        return None
+
+
 class WelcomeDialog(QDialog):
     """The first-run screen: team name, where the data lives, and how to start."""
 
@@ -109,6 +145,7 @@ class WelcomeDialog(QDialog):
         self.setWindowTitle("Welcome to SEND Desk")
         self.setObjectName("welcomeDialog")
         self.choice: WelcomeChoice | None = None
+        self.cases = count_cases(desk)
         layout = QVBoxLayout(self)
         layout.setSpacing(6)
         layout.setContentsMargins(18, 14, 18, 14)
@@ -147,7 +184,8 @@ class WelcomeDialog(QDialog):
         grid.setHorizontalSpacing(12)
         grid.setColumnStretch(1, 1)
         self.buttons: dict[Start, QPushButton] = {}
-        for row, (start, caption, words) in enumerate(CHOICES):
+        self.about: dict[Start, QLabel] = {}
+        for row, (start, caption, words) in enumerate(start_choices(self.cases)):
             button = QPushButton(caption, self)
             button.setMinimumHeight(button.sizeHint().height() + 8)
             button.clicked.connect(lambda _checked=False, s=start: self.choose(s))
@@ -157,6 +195,7 @@ class WelcomeDialog(QDialog):
             grid.addWidget(button, row, 0)
             grid.addWidget(about, row, 1)
             self.buttons[start] = button
+            self.about[start] = about
         layout.addLayout(grid)
         self.buttons[Start.EMPTY].setDefault(True)
         later = QLabel("You can open this screen again from Help ▸ Welcome screen.", self)
@@ -177,7 +216,7 @@ class WelcomeDialog(QDialog):
 
     def choose(self, start: Start) -> None:
         """Close the screen with this way of starting."""
-        self.choice = WelcomeChoice(self.team(), start)
+        self.choice = WelcomeChoice(self.team(), start, self.cases)
         self.accept()
 
     @classmethod
@@ -206,7 +245,7 @@ def show_welcome(window: MainWindow) -> WelcomeChoice | None:
     window.settings.sync()
     window.update_title()
     if choice.start is Start.EMPTY:
-        window.statusBar().showMessage(EMPTY_MESSAGE, 15000)
+        window.statusBar().showMessage(start_message(choice.cases), 15000)
     elif choice.start is Start.IMPORT:
         window.import_cases()
     else:

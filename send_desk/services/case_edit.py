@@ -1,8 +1,9 @@
 """Editing a logged case: the details, checked as the new-case form checks them, audited old → new.
 
 The received date and the kind are governed (managers and admins, with a reason) and go through
-`services/corrections.py`; everything else is here. Optimistic locking as every case command: a save
-made against an older version is refused with who changed it and when.
+`services/corrections.py`; everything else is here. `save` applies all three in one unit of work.
+Optimistic locking as every case command: a save made against an older version is refused with who
+changed it and when.
 """
 
 from __future__ import annotations
@@ -14,15 +15,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from send_desk.db.models import Case, Person
+from send_desk.db.models import Case, Person, Staff
 from send_desk.domain import lifecycle
-from send_desk.domain.errors import ConflictError, ValidationError
+from send_desk.domain.errors import ValidationError
 from send_desk.domain.kinds import CaseKind, Channel, PersonRole
 from send_desk.services import audit
 from send_desk.services.case_rows import build_search_text, person_values
 from send_desk.services.cases import CaseService, validate_case_input
 from send_desk.services.clocks import apply_state, case_state
-from send_desk.services.identity import find_staff
+from send_desk.services.corrections import DateField, RecordedDateService
 from send_desk.services.permissions import Action, check
 from send_desk.services.policies import load_closures
 from send_desk.values.case_edit import EDIT_LABELS, CaseEdit
@@ -121,38 +122,10 @@ class CaseEditService(CaseService):
         """Save the edited details: checked as a new case is, audited old → new; unchanged saves nothing."""
         with self.ctx.db.write() as session:
             case, _stage, actor = self._begin(session, case_id, expected_version)
-            if case.anonymised:
-                raise ValidationError(
-                    "This case has been anonymised, so its details can no longer be changed."
-                )
-            changes = edit_changes(stored_edit(case), edit)
-            if not changes:
-                return self._detail(session, case)
-            validate_case_input(self._as_input(case, edit), self.ctx.today())
-            with session.no_autoflush:
-                self._apply(session, case, edit, changes, actor.login)
-                case.updated_at = self.ctx.now()
-                case.updated_by = actor.name
-                case.search_text = build_search_text(case, case.people)
-                flag_modified(case, "updated_at")  # the case row is saved, so its version moves, always
-            audit.record(
-                session,
-                at=self.ctx.now(),
-                login=actor.login,
-                actor_name=actor.name,
-                action="edit",
-                case=case,
-                changes=changes,
-            )
-            session.flush()
+            self._edit_in(session, case, actor, edit)
             return self._detail(session, case)
 
-    def details(self, case_id: int) -> CaseEdit:
-        """Return the case's editable details as they are saved now (an edit that changes nothing)."""
-        with self.ctx.db.read() as session:
-            return stored_edit(self._case(session, case_id))
-
-    def check(
+    def save(
         self,
         case_id: int,
         edit: CaseEdit,
@@ -160,35 +133,60 @@ class CaseEditService(CaseService):
         expected_version: int,
         kind: CaseKind | None = None,
         received_on: date | None = None,
-    ) -> None:
-        """Raise what saving this edit (after any kind or received date change) would raise; save nothing.
+        reason: str = "",
+    ) -> CaseDetail:
+        """Save a kind change, a received-date correction and the details together: all or nothing.
 
-        The conflict first, then the right to correct the kind or received date, then the details as
-        `edit` checks them, seen with the new kind and received date.
+        One unit of work: the version is checked once, then the kind (if `kind` differs), the received
+        date (if `received_on` differs, with `reason`) and the details are changed in that order, each
+        audited as `RecordedDateService.change_kind`, `correct_date` and `edit` audit it. If any part is
+        refused, nothing is saved.
         """
+        corrections = RecordedDateService(self.ctx)
+        with self.ctx.db.write() as session:
+            case, _stage, actor = self._begin(session, case_id, expected_version)
+            new_kind = kind if kind is not None and kind.value != case.kind else None
+            received = received_on if received_on is not None and received_on != case.received_on else None
+            if new_kind is not None or received is not None:
+                manager = corrections.manager(session)
+                if new_kind is not None:
+                    corrections.change_kind_in(session, case, manager, new_kind, reason)
+                if received is not None:
+                    corrections.correct_date_in(
+                        session, case, manager, DateField.RECEIVED_ON, received, reason
+                    )
+            self._edit_in(session, case, actor, edit)
+            return self._detail(session, case)
+
+    def _edit_in(self, session: Session, case: Case, actor: Staff, edit: CaseEdit) -> None:
+        """Apply the edited details to `case` (loaded and version-checked) in the open session, audited."""
+        if case.anonymised:
+            raise ValidationError("This case has been anonymised, so its details can no longer be changed.")
+        changes = edit_changes(stored_edit(case), edit)
+        if not changes:
+            return
+        validate_case_input(self._as_input(case, edit), self.ctx.today())
+        with session.no_autoflush:
+            self._apply(session, case, edit, changes, actor.login)
+            case.updated_at = self.ctx.now()
+            case.updated_by = actor.name
+            case.search_text = build_search_text(case, case.people)
+            flag_modified(case, "updated_at")  # the case row is saved, so its version moves, always
+        audit.record(
+            session,
+            at=self.ctx.now(),
+            login=actor.login,
+            actor_name=actor.name,
+            action="edit",
+            case=case,
+            changes=changes,
+        )
+        session.flush()
+
+    def details(self, case_id: int) -> CaseEdit:
+        """Return the case's editable details as they are saved now (an edit that changes nothing)."""
         with self.ctx.db.read() as session:
-            case = self._case(session, case_id)
-            if case.version != expected_version:
-                raise ConflictError(changed_by=case.updated_by or "another user", changed_at=case.updated_at)
-            governed = (kind is not None and kind.value != case.kind) or (
-                received_on is not None and received_on != case.received_on
-            )
-            actor = find_staff(session, self.ctx.actor_login())
-            if governed and actor is not None:
-                check(actor, Action.CORRECT_DATES)
-            changes = edit_changes(stored_edit(case), edit)
-            if not changes:
-                return
-            data = replace(
-                self._as_input(case, edit),
-                kind=kind or CaseKind(case.kind),
-                received_on=received_on or case.received_on,
-            )
-            validate_case_input(data, self.ctx.today())
-            if "category" in changes and edit.category.strip():
-                self._category(session, edit.category)
-            if "officer" in changes and edit.officer_login:
-                self._staff(session, edit.officer_login)
+            return stored_edit(self._case(session, case_id))
 
     def _as_input(self, case: Case, edit: CaseEdit) -> CaseInput:
         """Return the case as the new-case checks see it: its kind, stage and dates, the edited details."""

@@ -41,6 +41,12 @@ class DateField(StrEnum):
         }[self.value]
 
 
+def require_reason(reason: str, doing: str) -> None:
+    """Refuse a governed change given no reason (`doing`: "changing the kind", "correcting the date")."""
+    if not reason.strip():
+        raise ValidationError(f"Give the reason for {doing}; it is kept in the audit trail.", field="reason")
+
+
 class RecordedDateService:
     """Correct a date recorded on a case, recompute its clocks and audit the change."""
 
@@ -65,55 +71,60 @@ class RecordedDateService:
                 "or response date.",
                 field="field",
             ) from None
-        if not reason.strip():
-            raise ValidationError(
-                "Give the reason for correcting the date; it is kept in the audit trail.", field="reason"
-            )
+        require_reason(reason, "correcting the date")
         with self.ctx.db.write() as session:
-            actor = require(session, self.ctx.actor_login(), Action.CORRECT_DATES, at=self.ctx.now())
-            case = session.get(Case, case_id)
-            if case is None:
-                raise NotFoundError("That case could not be found. Someone may have removed it.")
-            if case.version != expected_version:
-                raise ConflictError(changed_by=case.updated_by or "another user", changed_at=case.updated_at)
-            if case.anonymised:
-                raise ValidationError("This case has been anonymised, so its dates can no longer be changed.")
-            if new_date > self.ctx.today():
-                raise ValidationError(
-                    f"The new {which.label} {uk_date(new_date)} is in the future.", field=which.value
-                )
-            stage = case.stages[-1]
-            first = case.stages[0]
-            old = self._validate(case, stage, first, which, new_date)
-            closures = load_closures(session)
-            with session.no_autoflush:
-                before = snapshot(case)
-                before["received_on"] = case.received_on
-                if which is DateField.RECEIVED_ON:
-                    case.received_on = new_date
-                    first.started_on = new_date
-                    refresh(case, first, closures)
-                    if stage is not first:
-                        refresh(case, stage, closures)
-                elif which is DateField.ACKNOWLEDGED_ON:
-                    stage.acknowledged_on = new_date
+            actor = self.manager(session)
+            case = self._current(session, case_id, expected_version)
+            self.correct_date_in(session, case, actor, which, new_date, reason)
+            return self._detail(session, case)
+
+    def correct_date_in(
+        self, session: Session, case: Case, actor: Staff, which: DateField, new_date: date, reason: str
+    ) -> None:
+        """Correct a recorded date of `case` (loaded and version-checked) inside the open `session`, audited.
+
+        `actor` is the member of staff allowed to (see `manager`); the audit row is flushed, so the case's
+        version has moved when this returns.
+        """
+        require_reason(reason, "correcting the date")
+        if case.anonymised:
+            raise ValidationError("This case has been anonymised, so its dates can no longer be changed.")
+        if new_date > self.ctx.today():
+            raise ValidationError(
+                f"The new {which.label} {uk_date(new_date)} is in the future.", field=which.value
+            )
+        stage = case.stages[-1]
+        first = case.stages[0]
+        old = self._validate(case, stage, first, which, new_date)
+        closures = load_closures(session)
+        with session.no_autoflush:
+            before = snapshot(case)
+            before["received_on"] = case.received_on
+            if which is DateField.RECEIVED_ON:
+                case.received_on = new_date
+                first.started_on = new_date
+                refresh(case, first, closures)
+                if stage is not first:
                     refresh(case, stage, closures)
-                else:
-                    stage.responded_on = new_date
-                    refresh(case, stage, closures)
-                case.timeline.append(
-                    TimelineEntry(
-                        at=self.ctx.now(),
-                        entry_type="change",
-                        text=f"The {which.label} was corrected from {uk_date(old)} to {uk_date(new_date)}: "
-                        f"{reason.strip()}",
-                        author=actor.name,
-                    )
+            elif which is DateField.ACKNOWLEDGED_ON:
+                stage.acknowledged_on = new_date
+                refresh(case, stage, closures)
+            else:
+                stage.responded_on = new_date
+                refresh(case, stage, closures)
+            case.timeline.append(
+                TimelineEntry(
+                    at=self.ctx.now(),
+                    entry_type="change",
+                    text=f"The {which.label} was corrected from {uk_date(old)} to {uk_date(new_date)}: "
+                    f"{reason.strip()}",
+                    author=actor.name,
                 )
-                after = self._stamped(case, actor)
-                after["received_on"] = case.received_on
-            details = {"field": which.value, "reason": reason.strip()}
-            return self._audited(session, case, actor, "correct-date", before, after, details)
+            )
+            after = self._stamped(case, actor)
+            after["received_on"] = case.received_on
+        details = {"field": which.value, "reason": reason.strip()}
+        self._audit(session, case, actor, "correct-date", before, after, details)
 
     def change_kind(self, case_id: int, kind: CaseKind, reason: str, expected_version: int) -> CaseDetail:
         """Change what kind of case this is, before its first acknowledgement or response, with a reason.
@@ -122,30 +133,43 @@ class RecordedDateService:
         kind's current policy (an audited recalculation). Afterwards the lifecycle refuses, and the way
         is to close the case as logged in error and log a new one, linked.
         """
-        if not reason.strip():
-            raise ValidationError(
-                "Give the reason for changing the kind; it is kept in the audit trail.", field="reason"
-            )
+        require_reason(reason, "changing the kind")
         with self.ctx.db.write() as session:
-            actor = require(session, self.ctx.actor_login(), Action.CORRECT_DATES, at=self.ctx.now())
-            case = self._open(session, case_id, expected_version)
-            closures = load_closures(session)
-            row = current_policy_row(session, kind, 1)
-            policy = policy_from_row(row)
-            state = lifecycle.change_kind(
-                case_state(case), kind=kind, policy=policy, calendar=closures.calendar_for(policy)
-            )
-            with session.no_autoflush:
-                before = snapshot(case)
-                before["kind"] = case.kind
-                case.kind = kind.value
-                case.stages[0].policy = row
-                case.stages[0].policy_id = row.id
-                apply_state(case, state, closures)
-                after = self._stamped(case, actor)
-                after["kind"] = case.kind
-            details = {"reason": reason.strip()}
-            return self._audited(session, case, actor, "change-kind", before, after, details)
+            actor = self.manager(session)
+            case = self._current(session, case_id, expected_version)
+            self.change_kind_in(session, case, actor, kind, reason)
+            return self._detail(session, case)
+
+    def change_kind_in(self, session: Session, case: Case, actor: Staff, kind: CaseKind, reason: str) -> None:
+        """Change the kind of `case` (loaded and version-checked) inside the open `session`, audited.
+
+        `actor` is the member of staff allowed to (see `manager`); the audit row is flushed, so the case's
+        version has moved when this returns.
+        """
+        require_reason(reason, "changing the kind")
+        if case.anonymised:
+            raise ValidationError("This case has been anonymised, so it can no longer be changed.")
+        closures = load_closures(session)
+        row = current_policy_row(session, kind, 1)
+        policy = policy_from_row(row)
+        state = lifecycle.change_kind(
+            case_state(case), kind=kind, policy=policy, calendar=closures.calendar_for(policy)
+        )
+        with session.no_autoflush:
+            before = snapshot(case)
+            before["kind"] = case.kind
+            case.kind = kind.value
+            case.stages[0].policy = row
+            case.stages[0].policy_id = row.id
+            apply_state(case, state, closures)
+            after = self._stamped(case, actor)
+            after["kind"] = case.kind
+        details = {"reason": reason.strip()}
+        self._audit(session, case, actor, "change-kind", before, after, details)
+
+    def manager(self, session: Session) -> Staff:
+        """Return the acting member of staff, refusing anyone who may not correct recorded dates or kinds."""
+        return require(session, self.ctx.actor_login(), Action.CORRECT_DATES, at=self.ctx.now())
 
     def _stamped(self, case: Case, actor: Staff) -> dict[str, Any]:
         """Mark the case changed now by `actor` (search text again too); return its snapshot after."""
@@ -154,7 +178,7 @@ class RecordedDateService:
         case.search_text = build_search_text(case, case.people)
         return snapshot(case)
 
-    def _audited(
+    def _audit(
         self,
         session: Session,
         case: Case,
@@ -163,8 +187,8 @@ class RecordedDateService:
         before: dict[str, Any],
         after: dict[str, Any],
         details: dict[str, Any],
-    ) -> CaseDetail:
-        """Audit a correction (old → new, with its reason) and return the case as saved."""
+    ) -> None:
+        """Audit a correction (old → new, with its reason) and flush it."""
         audit.record(
             session,
             at=self.ctx.now(),
@@ -176,16 +200,13 @@ class RecordedDateService:
             details=details,
         )
         session.flush()
-        return self._detail(session, case)
 
-    def _open(self, session: Session, case_id: int, expected_version: int) -> Case:
+    def _current(self, session: Session, case_id: int, expected_version: int) -> Case:
         case = session.get(Case, case_id)
         if case is None:
             raise NotFoundError("That case could not be found. Someone may have removed it.")
         if case.version != expected_version:
             raise ConflictError(changed_by=case.updated_by or "another user", changed_at=case.updated_at)
-        if case.anonymised:
-            raise ValidationError("This case has been anonymised, so it can no longer be changed.")
         return case
 
     def _validate(

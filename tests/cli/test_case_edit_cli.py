@@ -282,3 +282,41 @@ def test_unknown_reference(run: Run) -> None:
     assert run.refused(1, "case", "edit", "SD-2026-99999", "--summary", "x") == (
         "There is no case with the reference SD-2026-99999."
     )
+
+
+def test_a_refused_received_date_with_a_kind_change_saves_nothing(
+    run: Run, desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ref = run.log("2026-11-20")
+    act_as(monkeypatch, "priya.shah")
+    entries = audit(desk)
+    version = desk.cases.get_by_reference(ref).version
+    message = run.refused(
+        1, "case", "edit", ref, "--kind", "enquiry", "--received", "2026-11-28",
+        "--reason", "A question, and it came later",
+    )  # fmt: skip
+    assert message == "The new received date 28/11/2026 is in the future."
+    shown = run.json("case", "show", ref)
+    assert (shown["kind"], shown["received"]) == ("complaint", "2026-11-20")
+    assert desk.cases.get_by_reference(ref).version == version
+    assert audit(desk) == entries
+
+
+def test_kind_received_date_and_details_change_together(
+    run: Run, desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ref = run.log("2026-11-20")
+    act_as(monkeypatch, "priya.shah")
+    entries = len(audit(desk))
+    code, out, err = run(
+        "case", "edit", ref, "--kind", "enquiry", "--received", "2026-11-19",
+        "--reason", "A question, emailed the day before", "--summary", "When will the assessment finish?",
+    )  # fmt: skip
+    assert (code, out, err) == (0, f"{ref}: kind, received date and summary changed.\n", "")
+    shown = run.json("case", "show", ref)
+    assert (shown["kind"], shown["received"], shown["respond_by"]) == ("enquiry", "2026-11-19", "2026-12-03")
+    assert [(action, login) for action, login, _ in audit(desk)[entries:]] == [
+        ("change-kind", "priya.shah"),
+        ("correct-date", "priya.shah"),
+        ("edit", "priya.shah"),
+    ]

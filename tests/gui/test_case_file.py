@@ -252,3 +252,47 @@ def test_the_case_print_out_tells_the_timeline(qapp, desk: Desk, clock: FakeCloc
     ):
         assert words in flat, words
     assert "acknowledge_by" not in flat
+
+
+def test_a_refused_part_of_an_edit_saves_none_of_it_and_keeps_what_was_typed(  # type: ignore[no-untyped-def]
+    qtbot, desk: Desk, complaint: CaseDetail, database_url: str, clock: FakeClock
+) -> None:
+    manager = desk_for(database_url, clock, "priya.shah")
+    try:
+        shown = CaseView(None, manager, complaint.id)
+        qtbot.addWidget(shown)
+        dialog = EditCaseDialog(shown, shown)
+        qtbot.addWidget(dialog)
+        dialog.kind.setCurrentIndex(dialog.kind.findData(CaseKind.ENQUIRY.value))
+        dialog.received.set_date(date(2026, 11, 19))
+        dialog.reason.setText("A question, emailed the day before")
+        dialog.contact_email.setText("jo at example")
+        dialog.save()
+        assert dialog.result_case is None
+        assert dialog.errors["contact_email"].text() == "jo at example does not look like an email address."
+        # what the officer typed is all still there
+        assert dialog.kind.currentData() == CaseKind.ENQUIRY.value
+        assert dialog.received.text() == "19/11/2026"
+        assert dialog.reason.text() == "A question, emailed the day before"
+        assert dialog.contact_email.text() == "jo at example"
+        # and nothing was saved: not the kind, not the date
+        kept = manager.cases.get(complaint.id)
+        assert (kept.kind, kept.received_on, kept.version) == (
+            CaseKind.COMPLAINT,
+            date(2026, 11, 20),
+            complaint.version,
+        )
+        assert kept.contact is not None
+        assert kept.contact.email == "jo.bloggs@example.org"
+        assert shown.case.version == complaint.version
+        # corrected, the same dialog saves all of it at once
+        dialog.contact_email.setText("jo.smith@example.org")
+        dialog.save()
+        assert dialog.result_case is not None
+        assert (dialog.result_case.kind, dialog.result_case.received_on) == (
+            CaseKind.ENQUIRY,
+            date(2026, 11, 19),
+        )
+        assert dialog.result_case.version == complaint.version + 3
+    finally:
+        manager.close()

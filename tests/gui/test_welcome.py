@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QDialog
 
 import send_desk.gui.import_wizard as import_wizard
 from send_desk.bootstrap import Desk, open_desk
+from send_desk.domain.errors import DatabaseUnavailableError
+from send_desk.domain.kinds import ClosureCode
 from send_desk.gui.about import database_text
 from send_desk.gui.main_window import MainWindow
 from send_desk.gui.settings import desk_settings, team_name, welcome_seen
@@ -24,10 +26,14 @@ from send_desk.gui.welcome import (
     Start,
     WelcomeDialog,
     build_demo_desk,
+    cases_held,
     show_welcome,
+    start_choices,
+    start_message,
 )
 from send_desk.gui.widgets import select_data
 from send_desk.values.cases import CaseFilter
+from tests.conftest import complaint_input
 from tests.gui.helpers import ModalDriver, check, key, text
 
 
@@ -265,3 +271,64 @@ def test_people_who_used_the_desk_before_are_not_welcomed_again(isolated_setting
 
 def test_a_new_person_is_welcomed(isolated_settings: Path) -> None:
     assert not welcome_seen(desk_settings())
+
+
+def first_choice(qtbot, desk: Desk) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """Return the welcome screen's first way to start: its button's caption and the words beside it."""
+    dialog = WelcomeDialog(None, desk)
+    qtbot.addWidget(dialog)
+    try:
+        assert dialog.buttons[Start.EMPTY].isDefault()
+        return dialog.buttons[Start.EMPTY].text(), dialog.about[Start.EMPTY].text()
+    finally:
+        dialog.done(QDialog.DialogCode.Rejected.value)
+
+
+def test_an_empty_database_is_offered_as_an_empty_register(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    assert first_choice(qtbot, desk) == (
+        "&Start with an empty register",
+        "Log your first case straight away with File ▸ New case (Ctrl+N).",
+    )
+
+
+@pytest.mark.parametrize(("logged", "held"), [(3, "3 cases"), (1, "1 case")])
+def test_a_database_that_holds_cases_is_offered_as_it_is_with_how_many(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, desk: Desk, logged: int, held: str
+) -> None:
+    for number in range(logged):
+        desk.cases.log_case(complaint_input(summary=f"Case {number + 1}"))
+    assert first_choice(qtbot, desk) == (
+        "&Go to the register",
+        f"It already holds {held}. Log a new case with File ▸ New case (Ctrl+N).",
+    )
+    driver = ModalDriver(qtbot)
+    driver.drive([click(Start.EMPTY)])
+    choice = show_welcome(window)
+    driver.raise_errors()
+    assert choice is not None
+    assert (choice.start, choice.cases) == (Start.EMPTY, logged)
+    assert window.statusBar().currentMessage() == (
+        f"Your register holds {held}. Log a new case with File ▸ New case (Ctrl+N)."
+    )
+
+
+def test_closed_cases_count_too_and_big_numbers_have_commas(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    case = desk.cases.log_case(complaint_input())
+    desk.cases.close(case.id, on=case.received_on, code=ClosureCode.WITHDRAWN, expected_version=case.version)
+    assert first_choice(qtbot, desk)[1].startswith("It already holds 1 case. ")
+    assert cases_held(1234) == "1,234 cases"
+    assert cases_held(0) == "0 cases"
+
+
+def test_a_register_that_cannot_be_counted_is_not_called_empty(qtbot, desk: Desk, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def unavailable(_case_filter: CaseFilter) -> int:
+        raise DatabaseUnavailableError()
+
+    monkeypatch.setattr(desk.register, "count", unavailable)
+    assert first_choice(qtbot, desk) == (
+        "&Go to the register",
+        "Log a new case with File ▸ New case (Ctrl+N).",
+    )
+    assert start_choices(None)[0][1] == "&Go to the register"
+    assert start_message(None) == "Log a new case with File ▸ New case (Ctrl+N)."
+    assert start_message(0) == EMPTY_MESSAGE
