@@ -8,6 +8,8 @@ change of a limit is a new migration that drops these and makes them again from 
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import Connection, text
 
 from send_desk.domain.errors import ValidationError
@@ -35,6 +37,20 @@ def length_refusal(error: object) -> str | None:
         if message in str(error) or getattr(diag, "constraint_name", None) == constraint_name(table, column):
             return message
     return None
+
+
+_VARCHAR_TOO_LONG = re.compile(r"value too long for type character varying\((\d+)\)")
+
+
+def varchar_refusal(error: object) -> str | None:
+    """Return plain words for PostgreSQL refusing a value longer than its column, or None for another error.
+
+    The server names the length but not the column, so the words say how many characters it takes.
+    """
+    found = _VARCHAR_TOO_LONG.search(str(error))
+    if found is None:
+        return None
+    return f"One of the values is longer than the {found.group(1)} characters it can take."
 
 
 def length_refused(too_long: str) -> ValidationError:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from send_desk.db.engine import is_sqlite
-from send_desk.db.limits import length_refusal, length_refused
+from send_desk.db.limits import length_refusal, length_refused, varchar_refusal
 from send_desk.db.models import ChangeCounter
 from send_desk.domain.errors import (
     ConflictError,
@@ -120,6 +120,8 @@ def translate_errors() -> Iterator[None]:
         raise DatabaseUnavailableError(describe_operational_error(exc)) from exc
     except DataError as exc:
         # PostgreSQL enforces column lengths and ranges that SQLite lets through
+        if (too_long := varchar_refusal(exc.orig)) is not None:
+            raise length_refused(too_long) from exc
         raise ValidationError(
             "One of the values does not fit in the database "
             f"({first_line(exc.orig)}). Nothing was saved; shorten it and try again."

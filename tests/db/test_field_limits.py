@@ -10,6 +10,7 @@ from sqlalchemy import String, text
 from sqlalchemy.exc import DatabaseError
 
 from send_desk.bootstrap import Desk
+from send_desk.db.limits import varchar_refusal
 from send_desk.db.models import Base
 from send_desk.domain.errors import ValidationError
 from send_desk.domain.limits import DATABASE_COLUMNS, LIMITS, SPREADSHEET_CELL, counter_text, too_long
@@ -87,3 +88,9 @@ def test_export_writes_the_longest_summary_whole(desk: Desk, tmp_path: Path) -> 
     headers = [cell.value for cell in sheet[1]]
     record = dict(zip(headers, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True))
     assert record["Summary"] == summary
+
+
+def test_postgresql_refusing_a_value_too_long_for_its_column_is_put_in_plain_words() -> None:
+    server = "value too long for type character varying(40)\nCONTEXT: ..."
+    assert varchar_refusal(server) == "One of the values is longer than the 40 characters it can take."
+    assert varchar_refusal("numeric field overflow") is None
