@@ -113,20 +113,49 @@ def person_values(role: PersonRole, data: PersonInput) -> Row | None:
     }
 
 
+class DeadlineMemo:
+    """Due dates already worked out in one bulk write (its cases share kinds and received dates).
+
+    Keyed by everything they are worked out from: the policy, the calendar and the stage's clock (or the
+    target, the calendar and the "due soon" days), so a remembered answer is the one computing gives.
+    """
+
+    def __init__(self) -> None:
+        """Start with nothing remembered."""
+        self.stages: dict[tuple[TargetPolicy, WorkingCalendar, StageClock], Deadlines] = {}
+        self.soon: dict[tuple[date | None, WorkingCalendar, int], date | None] = {}
+
+    def deadlines(self, policy: TargetPolicy, calendar: WorkingCalendar, clock: StageClock) -> Deadlines:
+        """Return `compute_deadlines(policy, calendar, clock)`, worked out once."""
+        key = (policy, calendar, clock)
+        found = self.stages.get(key)
+        if found is None:
+            found = self.stages[key] = compute_deadlines(policy, calendar, clock)
+        return found
+
+    def due_soon_from(self, due: date | None, calendar: WorkingCalendar, days: int) -> date | None:
+        """Return `targets.due_soon_from(due, calendar, days)`, worked out once."""
+        key = (due, calendar, days)
+        if key not in self.soon:
+            self.soon[key] = due_soon_from(due, calendar, days)
+        return self.soon[key]
+
+
 def stage_deadlines(
-    policy: TargetPolicy, calendar: WorkingCalendar, stage: Row, extension: int | None
+    policy: TargetPolicy,
+    calendar: WorkingCalendar,
+    stage: Row,
+    extension: int | None,
+    memo: DeadlineMemo | None = None,
 ) -> Deadlines:
     """Work out a stage row's due dates from its recorded facts and store them on the row."""
-    deadlines = compute_deadlines(
-        policy,
-        calendar,
-        StageClock(
-            started_on=stage["started_on"],
-            acknowledged_on=stage["acknowledged_on"],
-            extension=extension,
-            manual_due=stage["manual_due"],
-        ),
+    clock = StageClock(
+        started_on=stage["started_on"],
+        acknowledged_on=stage["acknowledged_on"],
+        extension=extension,
+        manual_due=stage["manual_due"],
     )
+    deadlines = (memo or DeadlineMemo()).deadlines(policy, calendar, clock)
     stage["acknowledge_by"] = deadlines.acknowledge_by
     stage["respond_by"] = deadlines.respond_by
     stage["respond_by_unextended"] = deadlines.respond_by_unextended
@@ -145,6 +174,7 @@ def new_stage_row(
     responded_on: date | None = None,
     manual_due: date | None = None,
     outcome: str | None = None,
+    memo: DeadlineMemo | None = None,
 ) -> tuple[Row, Deadlines]:
     """Return a new stage's row with its due dates computed, and those due dates.
 
@@ -173,7 +203,7 @@ def new_stage_row(
         "reasons": "",
         "learning": "",
     }
-    return row, stage_deadlines(policy, calendar, row, None)
+    return row, stage_deadlines(policy, calendar, row, None, memo)
 
 
 def new_case_rows(
@@ -189,8 +219,10 @@ def new_case_rows(
     logged_by_name: str,
     now: datetime,
     officer_login: str = "",
+    memo: DeadlineMemo | None = None,
 ) -> CaseRows:
-    """Return the rows logging `data` stores, given what the caller looked up for it."""
+    """Return the rows logging `data` stores, given what the caller looked up for it (and `memo`'s dates)."""
+    memo = memo or DeadlineMemo()
     stage, deadlines = new_stage_row(
         data.stage,
         policy_id=policy_id,
@@ -202,6 +234,7 @@ def new_case_rows(
         responded_on=data.responded_on,
         manual_due=data.ombudsman_due,
         outcome=data.outcome,
+        memo=memo,
     )
     people = [
         values
@@ -215,6 +248,7 @@ def new_case_rows(
         if values is not None
     ]
     stage["handlers"] = officer_login
+    next_due = next_target(deadlines, data.acknowledged_on, data.responded_on)
     summary = data.summary.strip()
     ombudsman_reference = data.ombudsman_reference.strip()
     case = {
@@ -239,10 +273,8 @@ def new_case_rows(
         "acknowledged_on": data.acknowledged_on,
         "respond_by": deadlines.respond_by,
         "responded_on": data.responded_on,
-        "next_due": next_target(deadlines, data.acknowledged_on, data.responded_on),
-        "due_soon_from": due_soon_from(
-            next_target(deadlines, data.acknowledged_on, data.responded_on), calendar, policy.due_soon_days
-        ),
+        "next_due": next_due,
+        "due_soon_from": memo.due_soon_from(next_due, calendar, policy.due_soon_days),
         "paused": deadlines.paused,
         "outcome": data.outcome,
         "closure_code": None,

@@ -49,6 +49,7 @@ from send_desk.domain.wording import uk_date, uk_datetime
 from send_desk.services import audit
 from send_desk.services.case_rows import (
     CaseRows,
+    DeadlineMemo,
     PreparedCases,
     build_search_text,
     cases_in_bulk,
@@ -818,6 +819,7 @@ class _BulkRows:
         self.action = action
         self.closures = load_closures(session)
         self.dialect = session.get_bind().dialect
+        self.deadlines = DeadlineMemo()  # many cases share a kind and a received date
         self.policies: dict[tuple[CaseKind, int], tuple[TargetPolicyRow, TargetPolicy, WorkingCalendar]] = {}
         self.officers: dict[str, Staff] = {}
         self.categories: dict[str, int] = {}
@@ -880,6 +882,7 @@ class _BulkRows:
             logged_by_name=self.actor.name,
             now=self.now,
             officer_login=officer.login if officer else "",
+            memo=self.deadlines,
         )
 
     def audit_row(self, case_id: int, case: dict[str, Any], officer: str | None) -> dict[str, Any]:
