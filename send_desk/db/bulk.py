@@ -127,7 +127,7 @@ def prepare_insert(dialect: Dialect, table: Table, rows: Sequence[Row]) -> Prepa
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[Row]) -> None:
-    """Insert rows (see `prepare_insert`) in one `executemany` on the session's connection."""
+    """Insert rows (see `prepare_insert`) on the session's connection (`PreparedInsert.run`)."""
     prepared = prepare_insert(session.get_bind().dialect, table, rows)
     if prepared is not None:
         prepared.run(session)
@@ -152,7 +152,9 @@ CASES_TABLE = "case_record"
 
 
 @contextmanager
-def row_triggers_set_aside(session: Session, tables: Sequence[Table]) -> Iterator[None]:
+def row_triggers_set_aside(
+    session: Session, tables: Sequence[Table], *, indexes_too: bool = False
+) -> Iterator[None]:
     """Do for the rows inserted inside the block, once after it, what the tables' insert triggers do (SQLite).
 
     A trigger runs as a small program for every row inserted, which costs a bulk insert more than all
@@ -160,6 +162,10 @@ def row_triggers_set_aside(session: Session, tables: Sequence[Table]) -> Iterato
     it the new rows are checked for over-long values in one query a column (refused in the triggers'
     own words, so nothing is saved) and indexed for search in one INSERT … SELECT, and the triggers are
     put back from their own stored definitions: the same transaction, so a failure leaves them as they were.
+
+    `indexes_too` sets aside the tables' own indexes too (not those that keep a value unique) and makes
+    them again after the block: sorting every row once costs less than placing each new row in a dozen
+    indexes when most of the rows are new (a team's first import into a new desk).
     """
     connection = session.connection()
     if connection.dialect.name != "sqlite":
@@ -168,22 +174,19 @@ def row_triggers_set_aside(session: Session, tables: Sequence[Table]) -> Iterato
     names = [name for table in tables for name in insert_trigger_names(table.name)]
     if any(table.name == CASES_TABLE for table in tables):
         names.append(SEARCH_INDEX_TRIGGER)
-    stored = [
-        (name, sql)
-        for name, sql in connection.execute(
-            text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN :names").bindparams(
-                bindparam("names", expanding=True)
-            ),
-            {"names": names},
-        )
-    ]
+    stored = _schema_rows(connection, "trigger", "name", names)
+    made = _schema_rows(connection, "index", "tbl_name", [t.name for t in tables]) if indexes_too else []
     after = {table.name: _highest_id(session, table) for table in tables}
     for name, _sql in stored:
         connection.exec_driver_sql(f"DROP TRIGGER {name}")
+    for name, _sql in made:
+        connection.exec_driver_sql(f"DROP INDEX {name}")
     yield
     for table in tables:
         if (too_long := first_too_long(connection, table.name, after[table.name])) is not None:
             raise length_refused(too_long)
+    for _name, sql in made:
+        connection.exec_driver_sql(sql)
     if any(name == SEARCH_INDEX_TRIGGER for name, _sql in stored):
         connection.execute(
             text(
@@ -194,3 +197,24 @@ def row_triggers_set_aside(session: Session, tables: Sequence[Table]) -> Iterato
         )
     for _name, sql in stored:
         connection.exec_driver_sql(sql)
+
+
+def _schema_rows(connection: Connection, kind: str, key: str, values: list[str]) -> list[tuple[str, str]]:
+    """Return (name, definition) of SQLite's triggers or made indexes whose `key` is one of `values`.
+
+    Indexes SQLite makes itself for a UNIQUE or PRIMARY KEY constraint have no definition and stay.
+    """
+    found = connection.execute(
+        text(
+            f"SELECT name, sql FROM sqlite_master WHERE type = :kind AND {key} IN :values "
+            "AND sql IS NOT NULL ORDER BY name"
+        ).bindparams(bindparam("values", expanding=True)),
+        {"kind": kind, "values": values},
+    )
+    return [(name, sql) for name, sql in found]
+
+
+def mostly_new(session: Session, table: Table, count: int) -> bool:
+    """Return whether `count` new rows would be at least as many as `table` holds already."""
+    held = session.connection().execute(text(f"SELECT count(*) FROM {_quote(session, table.name)}")).scalar()
+    return count >= int(held or 0)

@@ -20,11 +20,13 @@ from sqlalchemy.orm import Session
 from send_desk.db.bulk import (
     PreparedInsert,
     insert_rows,
+    mostly_new,
     prepare_insert,
     reserve_ids,
     row_triggers_set_aside,
 )
 from send_desk.db.models import (
+    AuditEntry,
     Base,
     Case,
     CaseStage,
@@ -341,14 +343,25 @@ def prepare_case_rows(dialect: Dialect, batch: Sequence[CaseRows], ids: Sequence
     )
 
 
-BULK_TABLES = (Case.__tablename__, Person.__tablename__, TimelineEntry.__tablename__)
-"""The tables a bulk write of cases (and their notes) inserts into whose insert triggers wait to its end."""
+BULK_TABLES = (
+    Case.__tablename__,
+    Person.__tablename__,
+    CaseStage.__tablename__,
+    AuditEntry.__tablename__,
+    TimelineEntry.__tablename__,
+)
+"""The tables a bulk write of cases (their stages, audit entries and notes) inserts into."""
 
 
-def cases_in_bulk(session: Session) -> AbstractContextManager[None]:
-    """Hold back the cases' insert triggers for the block and do their work once after it (`db.bulk`)."""
-    tables = Base.metadata.tables
-    return row_triggers_set_aside(session, [tables[name] for name in BULK_TABLES])
+def cases_in_bulk(session: Session, count: int = 0) -> AbstractContextManager[None]:
+    """Hold back the cases' insert triggers for the block and do their work once after it (`db.bulk`).
+
+    When the `count` cases to come are at least as many as the desk holds, their indexes wait too.
+    """
+    tables = [Base.metadata.tables[name] for name in BULK_TABLES]
+    return row_triggers_set_aside(
+        session, tables, indexes_too=count > 0 and mostly_new(session, tables[0], count)
+    )
 
 
 def write_case_rows(session: Session, prepared: PreparedCases) -> None:

@@ -196,7 +196,7 @@ class CaseService:
             rows = _BulkRows(self, session, actor, now, action)
             ids = reserve_case_ids(session, len(inputs))
             references: list[str] = []
-            with cases_in_bulk(session):
+            with cases_in_bulk(session, len(inputs)):
                 for start in range(0, len(inputs), chunk):
                     part = inputs[start : start + chunk]
                     refs = [_given_reference(data) or next(generated) for data in part]

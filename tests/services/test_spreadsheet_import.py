@@ -223,19 +223,22 @@ def test_bulk_logged_cases_are_found_by_search_and_so_are_the_ones_logged_after(
     assert found(desk, "wanda quill") == {later.reference}  # the per-case index trigger is back
 
 
-def triggers(desk: Desk) -> list[tuple[str, str]]:
-    """Return SQLite's triggers (name and definition); PostgreSQL holds lengths by CHECK constraints."""
+def schema(desk: Desk) -> list[tuple[str, str, str]]:
+    """Return SQLite's triggers and indexes (kind, name, definition); none on PostgreSQL (not set aside)."""
     with desk.ctx.db.read() as session:
         if session.get_bind().dialect.name != "sqlite":
             return []
         rows = session.execute(
-            text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+            text(
+                "SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'index') "
+                "AND sql IS NOT NULL ORDER BY type, name"
+            )
         )
-        return [(name, sql) for name, sql in rows]
+        return [(kind, name, sql) for kind, name, sql in rows]
 
 
-def test_a_bulk_with_an_over_long_name_saves_nothing_and_every_trigger_is_back(desk: Desk) -> None:
-    before = triggers(desk)
+def test_a_bulk_with_an_over_long_name_saves_nothing_and_every_trigger_and_index_is_back(desk: Desk) -> None:
+    before = schema(desk)
     long_name = CaseInput(
         kind=CaseKind.ENQUIRY, received_on=date(2026, 11, 2), contact=PersonInput(name="N" * 201)
     )
@@ -244,14 +247,40 @@ def test_a_bulk_with_an_over_long_name_saves_nothing_and_every_trigger_is_back(d
         if before
         else r"^One of the values is longer than the 200 characters it can take\. Nothing was saved; shorten"
     )
-    with pytest.raises(ValidationError, match=refusal):
+    with pytest.raises(ValidationError, match=refusal):  # into an empty desk: its indexes set aside too
         list(desk.cases.log_bulk([*varied_inputs()[:4], long_name], chunk=3, checked=True))
     assert counts(desk) == (0, 0, 0, 0)
-    assert triggers(desk) == before
-    if before:  # SQLite: the length and search triggers are among them
-        assert {"ck_person_name_length_insert", "ck_case_record_summary_length_insert", "case_fts_ai"} <= {
-            name for name, _sql in before
-        }
+    assert schema(desk) == before
+    if before:  # SQLite: the length and search triggers and the register's indexes are among them
+        names = {name for _kind, name, _sql in before}
+        assert {
+            "ck_person_name_length_insert",
+            "case_fts_ai",
+            "ix_case_status_next_due",
+            "ix_audit_case_at",
+        } <= names
+
+
+def test_a_bulk_into_an_empty_desk_leaves_every_index_as_it_was_and_used(desk: Desk) -> None:
+    before = schema(desk)
+    references = list_of(desk.cases.log_bulk(varied_inputs(), chunk=3))
+    assert schema(desk) == before
+    assert len(references) == len(varied_inputs())
+    with desk.ctx.db.read() as session:
+        if session.get_bind().dialect.name == "sqlite":
+            plan = " ".join(
+                str(row[-1])
+                for row in session.execute(
+                    text(
+                        "EXPLAIN QUERY PLAN SELECT id FROM case_record WHERE status = 'open' AND kind = 'foi'"
+                    )
+                )
+            )
+            assert (
+                "USING INDEX ix_case_status_kind" in plan
+                or "USING COVERING INDEX ix_case_status_kind" in plan
+            )
+        assert session.scalar(select(func.count(Case.id)).where(Case.status == "open")) == len(references)
 
 
 def list_of(steps: Any) -> list[str]:
