@@ -30,9 +30,10 @@ def pg_desks(postgres_url: str) -> Iterator[list[Desk]]:
 def test_a_value_too_long_is_a_plain_validation_error(pg_desks: list[Desk]) -> None:
     with pytest.raises(ValidationError) as caught:
         pg_desks[0].staff.add_staff("x" * 130, "Long Login")
-    message = str(caught.value)
-    assert "does not fit" in message
-    assert "Nothing was saved" in message
+    assert str(caught.value) == (  # the login column is varchar(120); the server names no column
+        "One of the values is longer than the 120 characters it can take. Nothing was saved; shorten it "
+        "and try again."
+    )
 
 
 def test_the_database_is_really_postgresql(pg_desks: list[Desk]) -> None:
