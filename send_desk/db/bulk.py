@@ -96,27 +96,28 @@ def prepare_insert(dialect: Dialect, table: Table, rows: Sequence[Row]) -> Prepa
         default = column.default
         if default is not None and getattr(default, "is_scalar", False):
             defaults[column.name] = default.arg  # type: ignore[attr-defined]
-    names = given + list(defaults)
-    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
-    fixed = tuple(
-        value if value is None or convert is None else convert(value)
-        for value, convert in zip(defaults.values(), processors[len(given) :], strict=True)
-    )  # a default is the same in every row: converted once
+    processors = {name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in given}
     pick = itemgetter(*given)
     picked = [pick(row) for row in rows] if len(given) > 1 else [(row[given[0]],) for row in rows]
-    converted = [index for index, convert in enumerate(processors[: len(given)]) if convert is not None]
-    if converted:  # column by column, each distinct value converted once (dates and times repeat)
-        columns = list(zip(*picked, strict=True))
-        for index in converted:
-            convert = processors[index]
+    names: list[str] = []
+    columns: list[Sequence[Any]] = []
+    for name, down in zip(given, zip(*picked, strict=True), strict=True):
+        if down.count(None) == len(down) and table.c[name].server_default is None and len(given) > 1:
+            continue  # NULL in every row is what leaving the column out stores, without binding each NULL
+        convert = processors[name]
+        if convert is not None:  # each distinct value converted once (dates and times repeat)
             memo: dict[Any, Any] = {None: None}
-            down = columns[index]
             for value in set(down):
                 if value is not None:
-                    memo[value] = convert(value)  # type: ignore[misc]
-            columns[index] = tuple(map(memo.__getitem__, down))
-        picked = list(zip(*columns, strict=True))
-    parameters = [values + fixed for values in picked] if fixed else picked
+                    memo[value] = convert(value)
+            down = tuple(map(memo.__getitem__, down))
+        names.append(name)
+        columns.append(down)
+    for name, value in defaults.items():  # the same in every row: converted once
+        convert = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        names.append(name)
+        columns.append([value if value is None or convert is None else convert(value)] * len(rows))
+    parameters = list(zip(*columns, strict=True))
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     quote = dialect.identifier_preparer.quote
     statement = (
