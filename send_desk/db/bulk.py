@@ -177,6 +177,9 @@ def row_triggers_set_aside(
         names.append(SEARCH_INDEX_TRIGGER)
     stored = _schema_rows(connection, "trigger", "name", names)
     made = _schema_rows(connection, "index", "tbl_name", [t.name for t in tables]) if indexes_too else []
+    made = [
+        (name, sql) for name, sql in made if not sql.upper().startswith("CREATE UNIQUE")
+    ]  # refuses as it goes
     after = {table.name: _highest_id(session, table) for table in tables}
     for name, _sql in stored:
         connection.exec_driver_sql(f"DROP TRIGGER {name}")
