@@ -8,10 +8,17 @@ collector while it is paused; it runs again from the end of the job, however the
 
 from __future__ import annotations
 
+import functools
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+Y = TypeVar("Y")
+S = TypeVar("S")
+R = TypeVar("R")
 
 
 class _Pause:
@@ -47,3 +54,16 @@ def cyclic_collection_paused() -> Iterator[None]:
         yield
     finally:
         _PAUSE.release()
+
+
+def collection_paused_while(
+    steps: Callable[P, Generator[Y, S, R]],
+) -> Callable[P, Generator[Y, S, R]]:
+    """Make a generator job run with cyclic garbage collection paused from its first step to its end."""
+
+    @functools.wraps(steps)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> Generator[Y, S, R]:
+        with cyclic_collection_paused():
+            return (yield from steps(*args, **kwargs))
+
+    return paused

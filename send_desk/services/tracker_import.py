@@ -71,7 +71,7 @@ from send_desk.services.case_replay import (
     replayable,
 )
 from send_desk.services.cases import CaseService, validate_case_input
-from send_desk.services.collection_pause import cyclic_collection_paused
+from send_desk.services.collection_pause import collection_paused_while
 from send_desk.services.context import UK, ServiceContext
 from send_desk.services.permissions import Action, require
 from send_desk.values.cases import CaseInput
@@ -331,6 +331,7 @@ class ImportService:
                 result: ImportResult = stop.value
                 return result
 
+    @collection_paused_while  # it makes objects for every row and keeps them to the end
     def steps(
         self,
         path: Path,
@@ -347,24 +348,6 @@ class ImportService:
         `values` maps field → their word → desk word; `profile` names a saved profile whose choices
         are used (under those given) and, on a real import, saved again with them (created if new).
         """
-        with cyclic_collection_paused():  # it makes objects for every row and keeps them to the end
-            return (
-                yield from self._steps(
-                    path, mapping, dry_run, sheet=sheet, layout=layout, values=values, profile=profile
-                )
-            )
-
-    def _steps(
-        self,
-        path: Path,
-        mapping: Mapping[str, str] | None = None,
-        dry_run: bool = False,
-        *,
-        sheet: str | Sequence[str] | None = None,
-        layout: SheetLayout | None = None,
-        values: Mapping[str, Mapping[str, str]] | None = None,
-        profile: str | None = None,
-    ) -> Generator[Progress, None, ImportResult]:
         path = Path(path)
         if profile and len(profile.strip()) > MAX_PROFILE_NAME:
             raise ValidationError(
