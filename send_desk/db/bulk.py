@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table, bindparam, text
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from send_desk.db.engine import BULK_CACHE_KIB, CACHE_KIB
 from send_desk.db.limits import first_too_long, insert_trigger_names, length_refused
 
 Row = dict[str, Any]
@@ -168,8 +166,7 @@ def row_triggers_set_aside(
 
     `indexes_too` sets aside the tables' own indexes too (not those that keep a value unique) and makes
     them again after the block: sorting every row once costs less than placing each new row in a dozen
-    indexes when most of the rows are new (a team's first import into a new desk). Meanwhile the
-    connection keeps a larger page cache (`BULK_CACHE_KIB`), back to its own size after the block.
+    indexes when most of the rows are new (a team's first import into a new desk).
     """
     connection = session.connection()
     if connection.dialect.name != "sqlite":
@@ -180,35 +177,30 @@ def row_triggers_set_aside(
         names.append(SEARCH_INDEX_TRIGGER)
     stored = _schema_rows(connection, "trigger", "name", names)
     made = _schema_rows(connection, "index", "tbl_name", [t.name for t in tables]) if indexes_too else []
-    # a unique index refuses a duplicate as each row comes, so it stays
-    made = [(name, sql) for name, sql in made if not sql.upper().startswith("CREATE UNIQUE")]
+    made = [
+        (name, sql) for name, sql in made if not sql.upper().startswith("CREATE UNIQUE")
+    ]  # refuses as it goes
     after = {table.name: _highest_id(session, table) for table in tables}
     for name, _sql in stored:
         connection.exec_driver_sql(f"DROP TRIGGER {name}")
     for name, _sql in made:
         connection.exec_driver_sql(f"DROP INDEX {name}")
-    # the new rows' pages stay in memory to the commit instead of spilling to the WAL and being read back
-    connection.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
-    try:
-        yield
-        for table in tables:
-            if (too_long := first_too_long(connection, table.name, after[table.name])) is not None:
-                raise length_refused(too_long)
-        for _name, sql in made:
-            connection.exec_driver_sql(sql)
-        if any(name == SEARCH_INDEX_TRIGGER for name, _sql in stored):
-            connection.execute(
-                text(
-                    f"INSERT INTO {SEARCH_INDEX} (rowid, search_text) SELECT id, search_text "
-                    f"FROM {CASES_TABLE} WHERE id > :after"
-                ),
-                {"after": after[CASES_TABLE]},
-            )
-        for _name, sql in stored:
-            connection.exec_driver_sql(sql)
-    finally:
-        with suppress(SQLAlchemyError):  # a failed transaction's connection may refuse it; nothing is lost
-            connection.exec_driver_sql(f"PRAGMA cache_size=-{CACHE_KIB}")
+    yield
+    for table in tables:
+        if (too_long := first_too_long(connection, table.name, after[table.name])) is not None:
+            raise length_refused(too_long)
+    for _name, sql in made:
+        connection.exec_driver_sql(sql)
+    if any(name == SEARCH_INDEX_TRIGGER for name, _sql in stored):
+        connection.execute(
+            text(
+                f"INSERT INTO {SEARCH_INDEX} (rowid, search_text) SELECT id, search_text FROM {CASES_TABLE} "
+                "WHERE id > :after"
+            ),
+            {"after": after[CASES_TABLE]},
+        )
+    for _name, sql in stored:
+        connection.exec_driver_sql(sql)
 
 
 def _schema_rows(connection: Connection, kind: str, key: str, values: list[str]) -> list[tuple[str, str]]:

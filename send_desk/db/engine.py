@@ -10,8 +10,6 @@ from sqlalchemy.engine import URL
 BUSY_TIMEOUT_MS = 5000
 CACHE_KIB = 32768
 """The most page cache one SQLite connection keeps (SQLite's default is 2 MB)."""
-BULK_CACHE_KIB = 262144
-"""The most page cache a connection keeps while it writes a bulk of new rows (`db.bulk`), then CACHE_KIB."""
 
 
 def make_engine(url: URL | str, **kwargs: Any) -> Engine:

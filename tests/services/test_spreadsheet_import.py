@@ -11,13 +11,11 @@ import pytest
 from sqlalchemy import func, select, text
 
 from send_desk.bootstrap import Desk
-from send_desk.db.engine import BULK_CACHE_KIB, CACHE_KIB
 from send_desk.db.models import AuditEntry, Case, CaseStage, Person
 from send_desk.domain.errors import ValidationError
 from send_desk.domain.kinds import CaseKind, Channel, Outcome
 from send_desk.services import cases as cases_module
 from send_desk.services import tracker_import as spreadsheets
-from send_desk.services.case_rows import cases_in_bulk
 from send_desk.services.spreadsheets import ImportService
 from send_desk.values.cases import CaseFilter, CaseInput, PersonInput
 
@@ -283,35 +281,6 @@ def test_a_bulk_into_an_empty_desk_leaves_every_index_as_it_was_and_used(desk: D
                 or "USING COVERING INDEX ix_case_status_kind" in plan
             )
         assert session.scalar(select(func.count(Case.id)).where(Case.status == "open")) == len(references)
-
-
-class UndoError(Exception):
-    """Leave a unit of work without saving it."""
-
-
-def cache_sizes_through_two_bulks(desk: Desk, seen: list[int]) -> None:
-    """Note the page cache in a bulk, after it, and after a refused one; then leave without saving."""
-    with desk.ctx.db.write() as session:
-        connection = session.connection()
-        size = "PRAGMA cache_size"
-        with cases_in_bulk(session, 10):
-            seen.append(connection.exec_driver_sql(size).scalar())
-        seen.append(connection.exec_driver_sql(size).scalar())
-        try:
-            with cases_in_bulk(session, 10):
-                raise ValidationError("refused inside the bulk")
-        except ValidationError:
-            seen.append(connection.exec_driver_sql(size).scalar())
-        raise UndoError  # the refused bulk's triggers and indexes come back by the rollback, as in an import
-
-
-def test_a_bulk_keeps_a_larger_page_cache_only_while_it_writes(desk: Desk) -> None:
-    if desk.ctx.db.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's page cache")
-    seen: list[int] = []
-    with pytest.raises(UndoError):
-        cache_sizes_through_two_bulks(desk, seen)
-    assert seen == [-BULK_CACHE_KIB, -CACHE_KIB, -CACHE_KIB]
 
 
 def list_of(steps: Any) -> list[str]:
