@@ -157,7 +157,9 @@ def stage_deadlines(
         extension=extension,
         manual_due=stage["manual_due"],
     )
-    deadlines = (memo or DeadlineMemo()).deadlines(policy, calendar, clock)
+    deadlines = (
+        memo.deadlines(policy, calendar, clock) if memo else compute_deadlines(policy, calendar, clock)
+    )
     stage["acknowledge_by"] = deadlines.acknowledge_by
     stage["respond_by"] = deadlines.respond_by
     stage["respond_by_unextended"] = deadlines.respond_by_unextended
